@@ -1,0 +1,69 @@
+"""Settings, read once from the environment.
+
+Bot Framework settings keep the names the SDK samples use (MicrosoftAppId, ...); the node's
+own settings are prefixed NODE_. `.env.example` documents every one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _split(value: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
+    storage_connection_string: str = field(default="", repr=False)
+    data_dir: Path = Path("data")
+    allowed_tenants: frozenset[str] = frozenset()
+    admin_ids: frozenset[str] = frozenset()
+    time_zone: str = "Europe/Stockholm"
+    max_body_bytes: int = 256 * 1024
+    # Where inbound channel tokens' signing keys are published; tests point it at a local server.
+    openid_metadata_url: str = ""
+    # Where the bot gets its own outbound token (an Entra authority URL); empty: Entra's own.
+    login_url: str = ""
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.app_id)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def uses_azure_tables(self) -> bool:
+        return bool(self.storage_connection_string)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        settings = cls(
+            app_id=env.get("MicrosoftAppId", "").strip(),
+            app_password=env.get("MicrosoftAppPassword", ""),
+            app_type=env.get("MicrosoftAppType", "MultiTenant").strip() or "MultiTenant",
+            app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
+            storage_connection_string=env.get("NODE_STORAGE_CONNECTION_STRING", "").strip(),
+            data_dir=Path(env.get("NODE_DATA_DIR", "data")),
+            allowed_tenants=_split(env.get("NODE_ALLOWED_TENANTS", "")),
+            admin_ids=_split(env.get("NODE_ADMIN_IDS", "")),
+            time_zone=env.get("NODE_TIME_ZONE", "Europe/Stockholm").strip() or "Europe/Stockholm",
+            max_body_bytes=int(env.get("NODE_MAX_BODY_BYTES", str(256 * 1024))),
+            openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
+            login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
+        )
+        settings.zone  # noqa: B018 - fail at start, not at the first digest, on a bad zone name
+        return settings

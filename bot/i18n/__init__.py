@@ -1,0 +1,54 @@
+"""Texts by key, one JSON file per locale (sv is the default, en for English-speaking users).
+
+Errors are raised with a key and placeholders (`UserError`) and turned into words at the edge.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+DEFAULT_LOCALE = "sv"
+LOCALES = ("sv", "en")
+
+
+@cache
+def _load(locale: str) -> dict[str, str]:
+    text = resources.files(__package__).joinpath(f"{locale}.json").read_text("utf-8")
+    data: dict[str, str] = json.loads(text)
+    return data
+
+
+def language_of(locale: str | None) -> str:
+    """'en-US' -> 'en'; anything not English is Swedish, the node's language."""
+    if locale and locale.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LOCALE
+
+
+@dataclass(frozen=True)
+class Texts:
+    language: str
+
+    def __call__(self, key: str, **values: Any) -> str:
+        template = _load(self.language).get(key) or _load(DEFAULT_LOCALE)[key]
+        return template.format(**values) if values else template
+
+
+@cache
+def texts_for(locale: str | None) -> Texts:
+    return Texts(language_of(locale))
+
+
+@dataclass
+class UserError(Exception):
+    """Something the user did that we can explain: a text key and its placeholders."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, texts: Texts) -> str:
+        return texts(self.key, **self.values)

@@ -1,0 +1,10 @@
+"""One record store, two backends: SQLite (embedded default) and Azure Table Storage.
+
+The domain never sees a backend: it gets a `Store` and keeps its own dataclasses, which its
+repositories turn into `Record`s. Both backends pass tests/storage/test_contract.py.
+"""
+
+from bot.storage._factory import open_store
+from bot.storage._protocol import AlreadyExistsError, ConcurrencyError, Record, Store
+
+__all__ = ["AlreadyExistsError", "ConcurrencyError", "Record", "Store", "open_store"]

@@ -1,0 +1,171 @@
+"""Outbound Bot Connector calls without per-turn set-up.
+
+botbuilder's `_ConnectorFactoryImpl` builds a new `ConnectorClient` on every turn, and its
+default msrest pipeline sends through `requests` in a worker thread with a fresh session, while
+the credentials call msal synchronously on the event loop. py-spy shows that set-up as most of
+the CPU of a bare echo turn. Through the SDK's extension point (`BotFrameworkAuthentication`)
+we hand out connector clients that live as long as the app: one per service URL, all sending
+through one shared aiohttp session, with the bot's token fetched off the loop and cached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import aiohttp
+import msal
+from botbuilder.schema import Activity
+from botframework.connector import AsyncBfPipeline, BotFrameworkConnectorConfiguration
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
+from botframework.connector.auth.connector_factory import ConnectorFactory as _Factory
+from msrest.pipeline import Request, Response
+from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender
+from msrest.universal_http.aiohttp import AioHttpClientResponse
+
+log = logging.getLogger(__name__)
+
+BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
+DEFAULT_LOGIN = "https://login.microsoftonline.com"
+# Refresh the token this long before it expires, so no turn waits on Entra.
+_REFRESH_MARGIN_S = 300
+
+
+class AppTokenProvider:
+    """The bot's own access token (client credentials through msal), cached in memory."""
+
+    def __init__(self, app_id: str, password: str, authority: str) -> None:
+        self._app = msal.ConfidentialClientApplication(
+            client_id=app_id, client_credential=password, authority=authority
+        )
+        self._token = ""
+        self._expires_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def token(self) -> str:
+        if time.monotonic() < self._expires_at - _REFRESH_MARGIN_S:
+            return self._token
+        async with self._lock:
+            if time.monotonic() >= self._expires_at - _REFRESH_MARGIN_S:
+                # msal is synchronous and may call the network: keep it off the event loop.
+                result = await asyncio.to_thread(
+                    self._app.acquire_token_for_client, scopes=[BOT_FRAMEWORK_SCOPE]
+                )
+                if "access_token" not in result:
+                    # The error code says enough; the description may echo request details.
+                    raise PermissionError(f"token request refused: {result.get('error')}")
+                self._token = result["access_token"]
+                self._expires_at = time.monotonic() + float(result.get("expires_in", 3600))
+        return self._token
+
+
+class _BearerTokenPolicy(AsyncHTTPPolicy[Any, Any]):
+    """Adds the bot's token to outbound requests (nothing when authentication is off)."""
+
+    def __init__(self, tokens: AppTokenProvider | None) -> None:
+        super().__init__()
+        self._tokens = tokens
+
+    async def send(self, request: Request[Any], **kwargs: Any) -> Response[Any, Any]:
+        if self._tokens is not None:
+            request.http_request.headers["Authorization"] = f"Bearer {await self._tokens.token()}"
+        assert self.next is not None  # linked by the pipeline
+        return await self.next.send(request, **kwargs)
+
+
+class _SharedSessionSender(AsyncHTTPSender[Any, Any]):
+    """Sends msrest requests through the app's aiohttp session (pooled keep-alive connections)."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> _SharedSessionSender:
+        return self
+
+    async def __aexit__(self, *exc_details: object) -> None:
+        """The app owns the session and closes it on shutdown."""
+
+    async def send(self, request: Request[Any], **config: Any) -> Response[Any, Any]:
+        http_request = request.http_request
+        raw = await self._session.request(
+            http_request.method,
+            http_request.url,
+            headers=http_request.headers,
+            data=http_request.data,
+        )
+        response = AioHttpClientResponse(http_request, raw)
+        await response.load_body()
+        return Response(request, response)
+
+
+class SharedConnectorFactory(_Factory):  # type: ignore[misc]
+    """One ConnectorClient per service URL for the life of the app."""
+
+    def __init__(self, session: aiohttp.ClientSession, tokens: AppTokenProvider | None) -> None:
+        self._session = session
+        self._tokens = tokens
+        self._clients: dict[str, ConnectorClient] = {}
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        client = self._clients.get(service_url)
+        if client is None:
+            configuration = BotFrameworkConnectorConfiguration(
+                _BearerTokenPolicy(self._tokens),
+                service_url,
+                pipeline_type=AsyncBfPipeline,
+                sender=_SharedSessionSender(self._session),
+            )
+            client = ConnectorClient(None, custom_configuration=configuration)
+            # msrest builds its default pipeline after ours and re-links our token policy
+            # into it (towards `requests`); building ours last links it to the shared session.
+            client._client.config.pipeline = AsyncBfPipeline(configuration)
+            self._clients[service_url] = client
+        return client
+
+
+class ReusingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
+    """The SDK's configured authentication for inbound checks; shared clients for outbound."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, factory: SharedConnectorFactory) -> None:
+        self._inner = inner
+        self._factory = factory
+        self._user_token_client: UserTokenClient | None = None
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        result = await self._inner.authenticate_request(activity, auth_header)
+        result.connector_factory = self._factory
+        return result
+
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
+        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self._factory
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        # The node uses no OAuth sign-in; the SDK still asks for this client on every turn.
+        if self._user_token_client is None:
+            self._user_token_client = await self._inner.create_user_token_client(claims_identity)
+        return self._user_token_client
+
+    def create_bot_framework_client(self) -> Any:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return str(self._inner.get_originating_audience())
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self._inner.authenticate_channel_request(auth_header)

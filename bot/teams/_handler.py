@@ -1,0 +1,88 @@
+"""The activity handler: thin. It de-duplicates, remembers conversations, builds a `Turn`
+and hands it to the resolver; then sends what comes back."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import (
+    CardFactory,
+    ConversationState,
+    MessageFactory,
+    TurnContext,
+    UserState,
+)
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import ActivityTypes, ChannelAccount
+
+from bot.i18n import texts_for
+from bot.teams._references import ConversationBook, InboundLedger
+from bot.teams._resolver import Card, Resolver, Turn
+
+log = logging.getLogger(__name__)
+
+
+class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
+    def __init__(
+        self,
+        resolver: Resolver,
+        conversations: ConversationBook,
+        inbound: InboundLedger,
+        conversation_state: ConversationState,
+        user_state: UserState,
+    ) -> None:
+        super().__init__()
+        self._resolver = resolver
+        self._conversations = conversations
+        self._inbound = inbound
+        self._conversation_state = conversation_state
+        self._user_state = user_state
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        conversation_id = activity.conversation.id
+        # Invokes expect an answer every time; repeat deliveries of everything else are dropped.
+        guarded = activity.type != ActivityTypes.invoke and bool(activity.id)
+        if guarded and not await self._inbound.take(conversation_id, activity.id):
+            log.info("repeat delivery acknowledged, not processed")
+            return
+        try:
+            await self._conversations.remember(activity)
+            await super().on_turn(turn_context)
+            await self._conversation_state.save_changes(turn_context)
+            await self._user_state.save_changes(turn_context)
+        except Exception:
+            if guarded:
+                await self._inbound.release(conversation_id, activity.id)
+            raise
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        turn = self._turn(turn_context)
+        await _send_cards(turn_context, await self._resolver.on_text(turn))
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id
+        if any(member.id == bot_id for member in members_added):
+            await _send_cards(turn_context, self._resolver.welcome(self._turn(turn_context)))
+
+    def _turn(self, turn_context: TurnContext) -> Turn:
+        activity = turn_context.activity
+        text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
+        sender = activity.from_property or ChannelAccount(id="", name="")
+        value = activity.value if isinstance(activity.value, dict) else None
+        return Turn(
+            texts=texts_for(activity.locale),
+            user_id=sender.aad_object_id or sender.id or "",
+            user_name=sender.name or "",
+            conversation_id=activity.conversation.id,
+            conversation_type=activity.conversation.conversation_type or "personal",
+            text=(text or "").strip(),
+            value=value,
+        )
+
+
+async def _send_cards(turn_context: TurnContext, cards: list[Card]) -> None:
+    for card in cards:
+        await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))

@@ -1,0 +1,98 @@
+"""Conversation references, kept so the node can write to people and channels later
+(proactive messages), and the inbound de-duplication marks."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from bot.storage import AlreadyExistsError, Record, Store
+
+CONVERSATIONS = "conversations"
+PEOPLE = "people"
+INBOUND = "inbound"
+
+
+class ConversationBook:
+    """Stores the reference of each conversation and of each person's 1:1 chat.
+
+    Every turn refreshes them, but a write happens only when what would be stored changed
+    (the last written value is remembered), which keeps a store round trip off most turns.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._written: dict[tuple[str, str], dict[str, Any]] = {}
+
+    async def remember(self, activity: Activity) -> None:
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+        conversation = activity.conversation
+        await self._write(CONVERSATIONS, conversation.id, {"reference": reference})
+        user = activity.from_property
+        if user is not None and user.id and conversation.conversation_type == "personal":
+            person = {
+                "name": user.name or "",
+                "aad_object_id": user.aad_object_id or "",
+                "reference": reference,
+            }
+            await self._write(PEOPLE, user.id, person)
+
+    async def _write(self, table: str, key: str, data: dict[str, Any]) -> None:
+        if self._written.get((table, key)) == data:
+            return
+        await self._store.upsert(table, Record("ref", key, data))
+        self._written[(table, key)] = data
+
+    async def reference(self, conversation_id: str) -> dict[str, Any] | None:
+        record = await self._store.get(CONVERSATIONS, "ref", conversation_id)
+        return None if record is None else dict(record.data["reference"])
+
+
+class InboundLedger:
+    """Marks activities as taken, so a delivery Teams retries is not processed twice.
+
+    Marks are partitioned by UTC day so old ones can be dropped a day at a time; a retry that
+    crosses midnight is caught by also looking in the previous day during the first minutes.
+    """
+
+    KEEP_DAYS = 2
+    _MIDNIGHT_WINDOW_S = 15 * 60
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def take(self, conversation_id: str, activity_id: str, now: float | None = None) -> bool:
+        """True the first time an activity is seen; False for a repeat delivery."""
+        now = time.time() if now is None else now
+        key = f"{conversation_id}|{activity_id}"
+        day = _day(now)
+        if now % 86400 < self._MIDNIGHT_WINDOW_S and await self._store.get(
+            INBOUND, _day(now - 86400), key
+        ):
+            return False
+        try:
+            await self._store.insert(INBOUND, Record(day, key, {"at": now}))
+        except AlreadyExistsError:
+            return False
+        return True
+
+    async def release(self, conversation_id: str, activity_id: str) -> None:
+        """Forget a mark when processing failed, so Teams' retry is processed after all."""
+        await self._store.delete(INBOUND, _day(time.time()), f"{conversation_id}|{activity_id}")
+
+    async def prune(self, now: float | None = None) -> int:
+        """Drop the marks of days older than KEEP_DAYS; returns how many went."""
+        now = time.time() if now is None else now
+        removed = 0
+        for back in range(self.KEEP_DAYS, self.KEEP_DAYS + 7):
+            day = _day(now - back * 86400)
+            for record in await self._store.query(INBOUND, day):
+                removed += await self._store.delete(INBOUND, day, record.key)
+        return removed
+
+
+def _day(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(epoch))

@@ -1,0 +1,236 @@
+"""The HTTP edge: /api/messages, /healthz and /readyz on one aiohttp application.
+
+The body is checked here before botbuilder sees it (a bare botbuilder bot answers malformed
+JSON with HTTP 500): size, JSON, a `type`, and the tenant allow-list. Authentication runs
+next, separately from the turn, so a refused request is a 401 and nothing is processed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from botbuilder.core import (
+    CardFactory,
+    ConversationState,
+    MessageFactory,
+    TurnContext,
+    UserState,
+    serializer_helper,
+)
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity
+
+from bot.config import Settings
+from bot.i18n import texts_for
+from bot.logs import activity_id
+from bot.node import Node
+from bot.teams._connector import (
+    DEFAULT_LOGIN,
+    AppTokenProvider,
+    ReusingAuthentication,
+    SharedConnectorFactory,
+)
+from bot.teams._handler import NodeBot
+from bot.teams._references import ConversationBook, InboundLedger
+from bot.teams._resolver import Resolver
+from bot.teams._state import StoreStorage
+from cards import message_card
+
+log = logging.getLogger(__name__)
+
+NODE = web.AppKey("node", Node)
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+BOT = web.AppKey("bot", NodeBot)
+AUTH = web.AppKey("auth", ReusingAuthentication)
+_PRUNE_INTERVAL_S = 3600
+
+
+def _sdk_configuration(settings: Settings) -> SimpleNamespace:
+    """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
+    config = SimpleNamespace(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+    if settings.openid_metadata_url:
+        config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url
+    return config
+
+
+def _authority(settings: Settings) -> str:
+    base = (settings.login_url or DEFAULT_LOGIN).rstrip("/")
+    if settings.login_url and settings.app_type != "SingleTenant":
+        return base
+    tenant = settings.app_tenant_id if settings.app_type == "SingleTenant" else "botframework.com"
+    return f"{base}/{tenant}"
+
+
+async def _lifespan(app: web.Application) -> AsyncIterator[None]:
+    """Everything with a life of its own starts here and stops here, in that order."""
+    node = app[NODE]
+    settings = node.settings
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+    tokens = (
+        AppTokenProvider(settings.app_id, settings.app_password, _authority(settings))
+        if settings.auth_enabled
+        else None
+    )
+    auth = ReusingAuthentication(
+        ConfigurationBotFrameworkAuthentication(_sdk_configuration(settings)),
+        SharedConnectorFactory(session, tokens),
+    )
+    adapter = CloudAdapter(auth)
+    adapter.on_turn_error = _on_turn_error
+    storage = StoreStorage(node.store)
+    app[AUTH] = auth
+    app[ADAPTER] = adapter
+    app[BOT] = NodeBot(
+        Resolver(node),
+        ConversationBook(node.store),
+        InboundLedger(node.store),
+        ConversationState(storage),
+        UserState(storage),
+    )
+    background = _Background(node)
+    background.start()
+    yield
+    await background.stop()
+    await session.close()
+    await node.close()
+
+
+class _Background:
+    """Periodic housekeeping owned by the app (started and stopped with it)."""
+
+    def __init__(self, node: Node) -> None:
+        self._ledger = InboundLedger(node.store)
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="housekeeping")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                removed = await self._ledger.prune()
+                if removed:
+                    log.info("pruned inbound marks", extra={"removed": removed})
+            except Exception:
+                log.exception("housekeeping failed; trying again later")
+            await asyncio.sleep(_PRUNE_INTERVAL_S)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    log.error("turn failed", exc_info=error)
+    texts = texts_for(turn_context.activity.locale)
+    try:
+        await turn_context.send_activity(
+            MessageFactory.attachment(
+                CardFactory.adaptive_card(message_card(texts("error.generic")))
+            )
+        )
+    except Exception as send_error:  # the channel itself may be what failed
+        log.warning("could not tell the user about the failure", exc_info=send_error)
+
+
+def _refuse(status: int, reason: str, **fields: Any) -> web.Response:
+    log.warning("request refused: %s", reason, extra={"status": status, **fields})
+    return web.json_response({"error": reason}, status=status)
+
+
+def _tenant_of(body: dict[str, Any]) -> str:
+    conversation = body.get("conversation")
+    if isinstance(conversation, dict) and isinstance(conversation.get("tenantId"), str):
+        return str(conversation["tenantId"])
+    channel_data = body.get("channelData")
+    if isinstance(channel_data, dict):
+        tenant = channel_data.get("tenant")
+        if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+            return str(tenant["id"])
+    return ""
+
+
+async def messages(request: web.Request) -> web.Response:
+    app = request.app
+    settings = app[NODE].settings
+    activity_id.set("-")
+    if request.content_type != "application/json":
+        return _refuse(415, "content type must be application/json")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _refuse(413, "body too large", limit=settings.max_body_bytes)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return _refuse(400, "body is not valid JSON")
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
+        return _refuse(400, "activity has no type")
+    if isinstance(body.get("id"), str):
+        activity_id.set(body["id"])
+    if settings.allowed_tenants and _tenant_of(body) not in settings.allowed_tenants:
+        return _refuse(403, "tenant not allowed", tenant=_tenant_of(body))
+    try:
+        activity = Activity().deserialize(body)
+    except Exception:
+        return _refuse(400, "activity does not match the Bot Framework schema")
+    if not activity.conversation or not activity.conversation.id or not activity.service_url:
+        return _refuse(400, "activity lacks conversation or serviceUrl")
+
+    try:
+        authenticated = await app[AUTH].authenticate_request(
+            activity, request.headers.get("Authorization", "")
+        )
+    except Exception as error:  # the SDK raises bare Exceptions for bad tokens
+        return _refuse(401, "authentication failed", cause=type(error).__name__)
+
+    started = time.perf_counter()
+    invoke_response = await app[ADAPTER].process_activity(authenticated, activity, app[BOT].on_turn)
+    log.debug("turn done", extra={"ms": round((time.perf_counter() - started) * 1000, 2)})
+    if invoke_response:
+        return web.json_response(
+            data=serializer_helper(invoke_response.body), status=invoke_response.status
+        )
+    return web.Response(status=200)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "alive"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    try:
+        await request.app[NODE].store.ping()
+    except Exception as error:
+        log.warning("storage not reachable", extra={"cause": type(error).__name__})
+        return web.json_response({"status": "unready", "storage": "unreachable"}, status=503)
+    return web.json_response({"status": "ready", "storage": "ok"})
+
+
+def create_app(node: Node) -> web.Application:
+    app = web.Application(client_max_size=node.settings.max_body_bytes)
+    app[NODE] = node
+    app.cleanup_ctx.append(_lifespan)
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.storage import Store
+from bot.storage._azure import AzureTableStore
+from bot.storage._sqlite import SqliteStore
+from tests.support.botserver import BotServer
+from tests.support.connector import ConnectorStandIn
+from tests.support.processes import Azurite
+
+
+@pytest.fixture(scope="session")
+def azurite() -> Iterator[Azurite]:
+    server = Azurite()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "azure"])
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, azurite: Azurite
+) -> AsyncIterator[Store]:
+    """Each backend in turn: tests written once run against both."""
+    backend: Store
+    if request.param == "sqlite":
+        backend = SqliteStore(tmp_path / "store.sqlite3")
+    else:
+        backend = AzureTableStore(azurite.connection_string)
+    yield backend
+    await backend.close()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[ConnectorStandIn]:
+    stand_in = ConnectorStandIn()
+    await stand_in.start()
+    yield stand_in
+    await stand_in.stop()
+
+
+def local_settings(tmp_path: Path, **overrides: object) -> Settings:
+    """Settings as `make run` has them: SQLite in a fresh data directory, no app id."""
+    values: dict[str, object] = {"data_dir": tmp_path / "data"}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[BotServer]:
+    server = BotServer(local_settings(tmp_path))
+    await server.start()
+    yield server
+    await server.stop()

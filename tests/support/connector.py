@@ -1,0 +1,143 @@
+"""A local Bot Connector: the REST endpoints the bot calls (/v3/conversations/...), which
+record what the bot sent so tests can assert on it."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.support.processes import free_port
+
+
+@dataclass
+class Sent:
+    """One call the bot made: kind is reply, send, update or create."""
+
+    kind: str
+    conversation_id: str
+    activity: dict[str, Any]
+    authorization: str
+    activity_id: str = ""
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [
+            a["content"]
+            for a in self.activity.get("attachments") or []
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
+
+    @property
+    def card(self) -> dict[str, Any]:
+        (only,) = self.cards
+        return only
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """Every text, fact and action title of a card, joined: what a reader sees."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("text", "title", "value"):
+                if isinstance(node.get(key), str):
+                    parts.append(node[key])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return "\n".join(parts)
+
+
+@dataclass
+class ConnectorStandIn:
+    sent: list[Sent] = field(default_factory=list)
+    port: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
+        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        app.router.add_get("/v3/conversations/{cid}/members/{mid}", self._member)
+        app.router.add_get("/v3/conversations/{cid}/members", self._members)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        self.port = free_port()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+    def to(self, conversation_id: str) -> list[Sent]:
+        return [s for s in self.sent if s.conversation_id == conversation_id]
+
+    async def wait_for(self, count: int, seconds: float = 10.0) -> list[Sent]:
+        async def enough() -> None:
+            while len(self.sent) < count:
+                self._changed.clear()
+                await self._changed.wait()
+
+        await asyncio.wait_for(enough(), seconds)
+        return self.sent
+
+    def _record(self, kind: str, request: web.Request, body: dict[str, Any]) -> str:
+        new_id = request.match_info.get("aid") if kind == "update" else f"msg-{next(self._ids)}"
+        self.sent.append(
+            Sent(
+                kind,
+                request.match_info.get("cid", ""),
+                body,
+                request.headers.get("Authorization", ""),
+                new_id or "",
+            )
+        )
+        self._changed.set()
+        return new_id or ""
+
+    async def _send(self, request: web.Request) -> web.Response:
+        return web.json_response({"id": self._record("send", request, await request.json())})
+
+    async def _reply(self, request: web.Request) -> web.Response:
+        return web.json_response({"id": self._record("reply", request, await request.json())})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        return web.json_response({"id": self._record("update", request, await request.json())})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        conversation_id = f"created-{next(self._ids)}"
+        activity = body.get("activity") or {}
+        self.sent.append(
+            Sent("create", conversation_id, activity, request.headers.get("Authorization", ""))
+        )
+        self._changed.set()
+        return web.json_response({"id": conversation_id, "activityId": f"msg-{next(self._ids)}"})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member_id = request.match_info["mid"]
+        return web.json_response(
+            {"id": member_id, "name": "Alex Wilber", "aadObjectId": "aad-" + member_id}
+        )
+
+    async def _members(self, request: web.Request) -> web.Response:
+        return web.json_response([{"id": "user-1", "name": "Alex Wilber"}])
