@@ -43,9 +43,14 @@ _REFRESH_MARGIN_S = 300
 class AppTokenProvider:
     """The bot's own access token (client credentials through msal), cached in memory."""
 
-    def __init__(self, app_id: str, password: str, authority: str) -> None:
+    def __init__(self, app_id: str, password: str, authority: str, known_host: bool) -> None:
+        # Instance discovery asks Entra about the authority's host; a configured authority
+        # (a sovereign cloud, or the tests' local one) is taken as given.
         self._app = msal.ConfidentialClientApplication(
-            client_id=app_id, client_credential=password, authority=authority
+            client_id=app_id,
+            client_credential=password,
+            authority=authority,
+            instance_discovery=known_host,
         )
         self._token = ""
         self._expires_at = 0.0
@@ -141,7 +146,7 @@ class ReusingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         self._user_token_client: UserTokenClient | None = None
 
     async def authenticate_request(
-        self, activity: Activity, auth_header: str
+        self, activity: Activity, auth_header: str | None
     ) -> AuthenticateRequestResult:
         result = await self._inner.authenticate_request(activity, auth_header)
         result.connector_factory = self._factory

@@ -30,7 +30,8 @@ from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, CallerIdConstants
+from botframework.connector.auth import AuthenticationConstants
 
 from bot.config import Settings
 from bot.i18n import texts_for
@@ -58,16 +59,28 @@ _PRUNE_INTERVAL_S = 3600
 
 
 def _sdk_configuration(settings: Settings) -> SimpleNamespace:
-    """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
-    config = SimpleNamespace(
+    """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads.
+
+    Always the full public-cloud set, so the SDK takes one code path (its "parameterized"
+    authentication) whether or not the OpenID metadata URL is overridden, as the tests do.
+    """
+    return SimpleNamespace(
         APP_ID=settings.app_id,
         APP_PASSWORD=settings.app_password,
         APP_TYPE=settings.app_type,
         APP_TENANTID=settings.app_tenant_id,
+        VALIDATE_AUTHORITY=True,
+        TO_CHANNEL_FROM_BOT_LOGIN_URL=_authority(settings),
+        TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+        OAUTH_URL=AuthenticationConstants.OAUTH_URL,
+        TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.openid_metadata_url
+        or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+        TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=(
+            AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+        ),
+        CALLER_ID=CallerIdConstants.public_azure_channel,
     )
-    if settings.openid_metadata_url:
-        config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url
-    return config
 
 
 def _authority(settings: Settings) -> str:
@@ -84,7 +97,12 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     settings = node.settings
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
     tokens = (
-        AppTokenProvider(settings.app_id, settings.app_password, _authority(settings))
+        AppTokenProvider(
+            settings.app_id,
+            settings.app_password,
+            _authority(settings),
+            known_host=not settings.login_url,
+        )
         if settings.auth_enabled
         else None
     )
@@ -198,10 +216,10 @@ async def messages(request: web.Request) -> web.Response:
 
     try:
         authenticated = await app[AUTH].authenticate_request(
-            activity, request.headers.get("Authorization", "")
+            activity, request.headers.get("Authorization")
         )
     except Exception as error:  # the SDK raises bare Exceptions for bad tokens
-        return _refuse(401, "authentication failed", cause=type(error).__name__)
+        return _refuse(401, "authentication failed", cause=f"{type(error).__name__}: {error}")
 
     started = time.perf_counter()
     invoke_response = await app[ADAPTER].process_activity(authenticated, activity, app[BOT].on_turn)
