@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from bot.i18n import Texts
@@ -16,6 +17,9 @@ HELP_LINES = (
 )
 
 
+# Cards of the node's own words depend only on the language: render each once. Callers treat
+# cards as immutable (they are serialized, never edited).
+@cache
 def welcome_card(texts: Texts) -> dict[str, Any]:
     return render(
         "welcome",
@@ -32,6 +36,7 @@ def welcome_card(texts: Texts) -> dict[str, Any]:
     )
 
 
+@cache
 def help_card(texts: Texts) -> dict[str, Any]:
     return render(
         "help",

@@ -26,12 +26,26 @@ class ConversationBook:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._written: dict[tuple[str, str], dict[str, Any]] = {}
+        self._seen: dict[str, tuple[str | None, ...]] = {}
 
     async def remember(self, activity: Activity) -> None:
-        reference = TurnContext.get_conversation_reference(activity).serialize()
         conversation = activity.conversation
-        await self._write(CONVERSATIONS, conversation.id, {"reference": reference})
         user = activity.from_property
+        # What a reference is made of; when none of it changed, there is nothing to write and
+        # no need to build and serialize the reference at all.
+        fingerprint = (
+            activity.service_url,
+            activity.channel_id,
+            conversation.conversation_type,
+            conversation.tenant_id,
+            activity.recipient.id if activity.recipient else None,
+            user.id if user else None,
+            user.name if user else None,
+        )
+        if self._seen.get(conversation.id) == fingerprint:
+            return
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+        await self._write(CONVERSATIONS, conversation.id, {"reference": reference})
         if user is not None and user.id and conversation.conversation_type == "personal":
             person = {
                 "name": user.name or "",
@@ -39,6 +53,7 @@ class ConversationBook:
                 "reference": reference,
             }
             await self._write(PEOPLE, user.id, person)
+        self._seen[conversation.id] = fingerprint
 
     async def _write(self, table: str, key: str, data: dict[str, Any]) -> None:
         if self._written.get((table, key)) == data:
