@@ -29,8 +29,8 @@ from botframework.connector.auth import (
 )
 from botframework.connector.auth.connector_factory import ConnectorFactory as _Factory
 from msrest.pipeline import Request, Response
-from msrest.serialization import Serializer
 from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender
+from msrest.serialization import Serializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ class _SharedSessionSender(AsyncHTTPSender[Any, Any]):
         return Response(request, response)
 
 
-class _CardPassThroughSerializer(Serializer):  # type: ignore[misc]
+class _CardPassThroughSerializer(Serializer):
     """msrest serializes an attachment's `content` (typed `object`) by walking every node of
     the card dict, about a third of a card reply's CPU. Card content is already plain JSON
     (it comes from our JSON templates), so serialize the activity without it and put it back."""
@@ -121,12 +121,12 @@ class _CardPassThroughSerializer(Serializer):  # type: ignore[misc]
     def body(self, data: Any, data_type: str, **kwargs: Any) -> Any:
         attachments = getattr(data, "attachments", None) if data_type == "Activity" else None
         if not attachments:
-            return super().body(data, data_type, **kwargs)
+            return super().body(data, data_type, **kwargs)  # type: ignore[no-untyped-call]
         contents = [attachment.content for attachment in attachments]
         try:
             for attachment in attachments:
                 attachment.content = None
-            serialized = super().body(data, data_type, **kwargs)
+            serialized = super().body(data, data_type, **kwargs)  # type: ignore[no-untyped-call]
         finally:
             for attachment, content in zip(attachments, contents, strict=True):
                 attachment.content = content
@@ -157,7 +157,7 @@ class SharedConnectorFactory(_Factory):  # type: ignore[misc]
             # msrest builds its default pipeline after ours and re-links our token policy
             # into it (towards `requests`); building ours last links it to the shared session.
             client._client.config.pipeline = AsyncBfPipeline(configuration)
-            serializer = _CardPassThroughSerializer(client._serialize.dependencies)
+            serializer = _CardPassThroughSerializer(client._serialize.dependencies)  # type: ignore[no-untyped-call]
             client.conversations._serialize = serializer
             self._clients[service_url] = client
         return client
