@@ -46,7 +46,7 @@ def _escape_marker(match: re.Match[str]) -> str:
 
 @cache
 def _template(name: str) -> Any:
-    text = resources.files("cards").joinpath("templates", f"{name}.json").read_text("utf-8")
+    text = resources.files("cards").joinpath(f"templates/{name}.json").read_text("utf-8")
     return json.loads(text)
 
 

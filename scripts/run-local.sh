@@ -22,8 +22,12 @@ for _ in $(seq 1 100); do
 done
 
 echo "Bot: http://127.0.0.1:3978/api/messages  Playground: http://127.0.0.1:56150"
-# The Playground exits when its stdin closes, so keep stdin open.
+# Without a screen the Playground cannot open a browser and exits; then just print its URL.
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "$(uname)" != "Darwin" ]; then
+  export TEAMSAPPTESTER_BROWSER=none
+fi
+# The Playground exits when its stdin closes, so keep stdin open. No telemetry from here.
 tail -f /dev/null | npx --no-install agentsplayground \
-  -e http://127.0.0.1:3978/api/messages -c msteams &
+  -e http://127.0.0.1:3978/api/messages -c msteams --disable-telemetry &
 playground_pid=$!
 wait "$bot_pid"

@@ -1,0 +1,189 @@
+"""Reading a criteria file (CSV or XLSX, one row per criterion and level).
+
+Columns are matched by the library's Swedish headers, case- and space-insensitively; English
+headers work too. Every row is checked; bad rows come back with their row number and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.criteria.model import AREAS, Criterion, CriterionType, Level, split_krav_id
+
+# Our field -> the headers that may carry it (first is the library's own).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "krav_id": ("krav id", "kravid", "id", "criterion id"),
+    "page_id": ("sid-id", "sidid", "page id"),
+    "name": ("kriterienamn", "namn", "name"),
+    "area": ("område", "area"),
+    "product_group": ("produktgrupp", "product group"),
+    "level": ("nivå", "level"),
+    "type": ("kriterietyp", "typ", "type"),
+    "kravtext": ("kravtext", "krav", "requirement"),
+    "motiv": ("motiv", "information om kriteriet", "rationale"),
+    "verifikat": ("verifikat", "verification", "proof"),
+    "uppfoljning": ("uppföljning", "follow-up", "follow up"),
+    "link": ("länk", "link", "url"),
+    "version_date": ("versionsdatum", "version", "datum", "date"),
+    "source": ("källa", "source"),
+    "has_english": ("engelsk version", "english"),
+}
+REQUIRED = ("krav_id", "name", "area", "level", "type", "kravtext")
+MAX_FIELD = 8000
+
+_LEVELS = {
+    "bas": Level.BAS, "basnivå": Level.BAS, "basic": Level.BAS,
+    "avancerad": Level.AVANCERAD, "avancerad nivå": Level.AVANCERAD, "advanced": Level.AVANCERAD,
+    "spjutspets": Level.SPJUTSPETS, "spjutspetsnivå": Level.SPJUTSPETS,
+    "spearhead": Level.SPJUTSPETS,
+}  # fmt: skip
+_TYPES = {
+    "kvalificeringskrav": CriterionType.KVALIFICERINGSKRAV,
+    "teknisk specifikation": CriterionType.TEKNISK_SPECIFIKATION,
+    "tilldelningskriterium": CriterionType.TILLDELNINGSKRITERIUM,
+    "särskilt kontraktsvillkor": CriterionType.SARSKILT_KONTRAKTSVILLKOR,
+    "sarskilt kontraktsvillkor": CriterionType.SARSKILT_KONTRAKTSVILLKOR,
+    "särskilda kontraktsvillkor": CriterionType.SARSKILT_KONTRAKTSVILLKOR,
+    "kontraktsvillkor": CriterionType.SARSKILT_KONTRAKTSVILLKOR,
+}
+_AREAS_BY_NAME = {name.lower(): slug for slug, name in AREAS.items()} | {s: s for s in AREAS}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as a spreadsheet shows it: the header is row 1
+    reason: str
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    criteria: list[Criterion]
+    errors: list[RowError]
+
+
+class FileFormatError(Exception):
+    """The file as a whole cannot be read (not CSV/XLSX, no header, required columns missing)."""
+
+
+def read_file(path: Path) -> ParsedFile:
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return parse_rows(_xlsx_rows(path))
+    if suffix in (".csv", ".txt"):
+        return parse_rows(_csv_rows(path.read_bytes()))
+    raise FileFormatError(f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
+
+
+def _csv_rows(raw: bytes) -> list[list[str]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")  # Excel's "CSV" on Swedish Windows
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:
+        raise FileFormatError(f"not a readable XLSX file: {type(error).__name__}") from error
+    sheet = workbook.worksheets[0]
+    rows = [
+        ["" if cell is None else str(cell) for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    workbook.close()
+    return rows
+
+
+def _header_key(header: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", header).strip().lower().split())
+
+
+def parse_rows(rows: Iterable[list[str]]) -> ParsedFile:
+    rows = list(rows)
+    if not rows:
+        raise FileFormatError("the file is empty")
+    headers = [_header_key(h) for h in rows[0]]
+    positions: dict[str, int] = {}
+    for field_name, names in COLUMNS.items():
+        for name in names:
+            if name in headers:
+                positions[field_name] = headers.index(name)
+                break
+    missing = [f for f in REQUIRED if f not in positions]
+    if missing:
+        wanted = ", ".join(COLUMNS[f][0].title() for f in missing)
+        raise FileFormatError(f"required columns missing: {wanted}")
+    criteria: list[Criterion] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {f: (row[i].strip() if i < len(row) else "") for f, i in positions.items()}
+        try:
+            criterion = _criterion(values)
+        except ValueError as error:
+            errors.append(RowError(number, str(error)))
+            continue
+        if criterion.key in seen:
+            errors.append(RowError(number, f"{criterion.key} also on row {seen[criterion.key]}"))
+            continue
+        seen[criterion.key] = number
+        criteria.append(criterion)
+    return ParsedFile(criteria, errors)
+
+
+def _criterion(values: dict[str, str]) -> Criterion:
+    for field_name in REQUIRED:
+        if not values.get(field_name):
+            raise ValueError(f"{COLUMNS[field_name][0]} is empty")
+    for field_name, value in values.items():
+        if len(value) > MAX_FIELD:
+            raise ValueError(f"{COLUMNS[field_name][0]} is longer than {MAX_FIELD} characters")
+    try:
+        split_krav_id(values["krav_id"])
+    except ValueError:
+        raise ValueError(
+            f"Krav ID {values['krav_id']!r} is not a number like 10699 or 10699:2"
+        ) from None
+    area = _AREAS_BY_NAME.get(values["area"].lower())
+    if area is None:
+        raise ValueError(f"unknown Område {values['area']!r}")
+    level = _LEVELS.get(values["level"].lower())
+    if level is None:
+        raise ValueError(f"unknown Nivå {values['level']!r}")
+    kind = _TYPES.get(values["type"].lower())
+    if kind is None:
+        raise ValueError(f"unknown Kriterietyp {values['type']!r}")
+    link = values.get("link", "")
+    if link and urlparse(link).scheme != "https":
+        raise ValueError(f"Länk must be an https address, got {link[:60]!r}")
+    extra: dict[str, Any] = {
+        k: values.get(k, "")
+        for k in ("page_id", "motiv", "verifikat", "uppfoljning", "version_date", "source")
+    }
+    return Criterion(
+        krav_id=values["krav_id"],
+        name=values["name"],
+        area=area,
+        product_group=values.get("product_group", ""),
+        level=level,
+        type=kind,
+        kravtext=values["kravtext"],
+        link=link,
+        has_english=values.get("has_english", "").lower() in ("ja", "yes", "true", "1", "x"),
+        **extra,
+    )

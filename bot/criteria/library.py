@@ -1,0 +1,263 @@
+"""The criteria library in use, and its search index.
+
+The library is what was imported into the store; until the first import it is the bundled
+sample library (labelled as sample data). Imports upsert by Krav ID and level: a newer version
+replaces the stored one, which moves to history. Every change bumps a revision record, and
+each instance reloads its index when it sees a new revision, so an import reaches every
+instance without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot.criteria.importer import ParsedFile, read_file
+from bot.criteria.model import AREAS, Criterion, split_krav_id
+from bot.criteria.search import Document, Hit, SearchIndex
+from bot.storage import Record, Store
+
+log = logging.getLogger(__name__)
+
+CRITERIA = "criteria"
+HISTORY = "criteriahistory"
+KNOWLEDGE = "knowledge"
+META = "meta"
+FEEDBACK = "feedback"
+# How often an instance looks for an import made elsewhere.
+REVISION_CHECK_S = 10.0
+
+
+@dataclass(frozen=True)
+class Guide:
+    id: str
+    name: str
+    text: str
+    follow_up: str
+    keywords: str
+
+
+@dataclass(frozen=True)
+class PublishedAnswer:
+    """An expert's answer published to the shared knowledge base (written by routing)."""
+
+    id: str
+    question: str
+    answer: str
+    area: str
+    published_at: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PublishedAnswer:
+        return cls(
+            **{k: data.get(k, "") for k in ("id", "question", "answer", "area", "published_at")}
+        )
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    older_skipped: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    imported: bool = True
+
+
+def sample_criteria() -> list[Criterion]:
+    path = resources.files("bot.criteria").joinpath("data/exempelbibliotek.csv")
+    with resources.as_file(path) as real_path:
+        parsed = read_file(Path(real_path))
+    assert not parsed.errors, parsed.errors
+    return parsed.criteria
+
+
+def process_guides() -> list[Guide]:
+    text = resources.files("bot.criteria").joinpath("data/processguide.json").read_text("utf-8")
+    return [Guide(**entry) for entry in json.loads(text)]
+
+
+def build_documents(
+    criteria: list[Criterion], answers: list[PublishedAnswer], guides: list[Guide]
+) -> list[Document]:
+    documents = [
+        Document(
+            id=c.key,
+            kind="criterion",
+            area=c.area,
+            level=c.level.value,
+            type=c.type.value,
+            group=c.base_id,
+            fields={
+                "name": c.name,
+                "product_group": c.product_group,
+                "area": AREAS[c.area],
+                "kravtext": c.kravtext,
+                "motiv": c.motiv,
+                "verifikat": c.verifikat,
+                "uppfoljning": c.uppfoljning,
+            },
+        )
+        for c in criteria
+    ]
+    documents += [
+        Document(
+            id=f"answer/{a.id}",
+            kind="answer",
+            area=a.area,
+            fields={"name": a.question, "kravtext": a.answer, "area": AREAS.get(a.area, "")},
+        )
+        for a in answers
+    ]
+    documents += [
+        Document(
+            id=f"guide/{g.id}",
+            kind="guide",
+            area="ovrigt",
+            fields={
+                "name": g.name,
+                "kravtext": g.text,
+                "uppfoljning": g.follow_up,
+                "keywords": g.keywords,
+            },
+        )
+        for g in guides
+    ]
+    return documents
+
+
+class CriteriaLibrary:
+    def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic) -> None:
+        self._store = store
+        self._clock = clock
+        self._revision = -1
+        self._checked_at = float("-inf")
+        self._criteria: dict[str, Criterion] = {}
+        self._answers: dict[str, PublishedAnswer] = {}
+        self._guides = {g.id: g for g in process_guides()}
+        self.is_sample = True
+        self.index = SearchIndex([])
+
+    # --- loading --------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        revision = await self._stored_revision()
+        stored = [Criterion.from_dict(r.data) for r in await self._store.query(CRITERIA)]
+        self.is_sample = not stored
+        criteria = stored or sample_criteria()
+        answers = [PublishedAnswer.from_dict(r.data) for r in await self._store.query(KNOWLEDGE)]
+        self._criteria = {c.key: c for c in criteria}
+        self._answers = {a.id: a for a in answers}
+        # Build first, then swap: searches in flight keep the old index until this line.
+        self.index = SearchIndex(build_documents(criteria, answers, list(self._guides.values())))
+        self._revision = revision
+        self._checked_at = self._clock()
+        log.info(
+            "criteria index built",
+            extra={"criteria": len(criteria), "answers": len(answers), "sample": self.is_sample},
+        )
+
+    async def refresh_if_changed(self) -> None:
+        """Reload when another instance (or the CLI) changed the library; cheap otherwise."""
+        if self._clock() - self._checked_at < REVISION_CHECK_S:
+            return
+        self._checked_at = self._clock()
+        if await self._stored_revision() != self._revision:
+            await self.load()
+
+    async def _stored_revision(self) -> int:
+        record = await self._store.get(META, "criteria", "revision")
+        return int(record.data["revision"]) if record else 0
+
+    async def _bump_revision(self) -> None:
+        current = await self._store.get(META, "criteria", "revision")
+        revision = (int(current.data["revision"]) if current else 0) + 1
+        await self._store.upsert(META, Record("criteria", "revision", {"revision": revision}))
+
+    # --- reading --------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 5) -> list[Hit]:
+        return self.index.search(text, limit)
+
+    def levels_of(self, krav_id: str) -> list[Criterion]:
+        """Every level of a criterion, lowest first; [] when unknown or malformed."""
+        try:
+            base, _ = split_krav_id(krav_id)
+        except ValueError:
+            return []
+        order = {"bas": 0, "avancerad": 1, "spjutspets": 2}
+        found = [c for c in self._criteria.values() if c.base_id == base]
+        return sorted(found, key=lambda c: order[c.level.value])
+
+    def criterion(self, key: str) -> Criterion | None:
+        return self._criteria.get(key)
+
+    def answer(self, answer_id: str) -> PublishedAnswer | None:
+        return self._answers.get(answer_id)
+
+    def guide(self, guide_id: str) -> Guide | None:
+        return self._guides.get(guide_id)
+
+    @property
+    def size(self) -> int:
+        return len(self._criteria)
+
+    # --- changing -------------------------------------------------------------------------
+
+    async def import_parsed(self, parsed: ParsedFile, skip_bad_rows: bool = False) -> ImportReport:
+        errors = [f"rad {e.row}: {e.reason}" for e in parsed.errors]
+        if errors and not skip_bad_rows:
+            return ImportReport(rejected=len(errors), errors=errors, imported=False)
+        outcomes = [await self._upsert(criterion) for criterion in parsed.criteria]
+        report = ImportReport(
+            added=outcomes.count("added"),
+            updated=outcomes.count("updated"),
+            unchanged=outcomes.count("unchanged"),
+            older_skipped=outcomes.count("older_skipped"),
+            rejected=len(errors),
+            errors=errors,
+        )
+        if report.added or report.updated:
+            await self._bump_revision()
+        await self.load()
+        return report
+
+    async def import_file(self, path: Path, skip_bad_rows: bool = False) -> ImportReport:
+        return await self.import_parsed(read_file(path), skip_bad_rows)
+
+    async def _upsert(self, criterion: Criterion) -> str:
+        level = criterion.level.value
+        stored = await self._store.get(CRITERIA, criterion.base_id, level)
+        record = Record(criterion.base_id, level, criterion.to_dict())
+        if stored is None:
+            await self._store.insert(CRITERIA, record)
+            return "added"
+        old = Criterion.from_dict(stored.data)
+        if criterion.version < old.version:
+            return "older_skipped"
+        if old == criterion:
+            return "unchanged"
+        history_key = f"{level}:{old.version}:{old.version_date or 'utan-datum'}"
+        await self._store.upsert(HISTORY, Record(old.base_id, history_key, old.to_dict()))
+        await self._store.replace(
+            CRITERIA, Record(record.partition, record.key, record.data, stored.etag)
+        )
+        return "updated"
+
+    async def history(self, krav_id: str) -> list[Criterion]:
+        base, _ = split_krav_id(krav_id)
+        return [Criterion.from_dict(r.data) for r in await self._store.query(HISTORY, base)]
+
+    async def record_feedback(self, question: str, helpful: bool, ids: list[str]) -> None:
+        """Whether an answer helped: kept without who asked, for improving the search."""
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        key = f"{time.time_ns()}"
+        data = {"question": question[:500], "helpful": helpful, "ids": ids[:10]}
+        await self._store.insert(FEEDBACK, Record(day, key, data))

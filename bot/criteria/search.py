@@ -1,0 +1,425 @@
+"""The search index: BM25 over weighted fields, with Swedish stemming, compound splitting,
+synonyms, typo tolerance and filters read from the question.
+
+Scores are precomputed per (term, document) at build time, so a query is a handful of dict
+look-ups and additions. An index is immutable; a library change builds a new one and swaps it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.criteria._text import (
+    LEVEL_WORDS,
+    STOPWORDS,
+    SYNONYMS,
+    TYPE_WORDS,
+    stem,
+    synonyms_of,
+    words,
+)
+from bot.criteria.model import AREAS
+
+# How much a match in each field counts.
+FIELD_WEIGHTS: dict[str, float] = {
+    "name": 3.0,
+    "keywords": 2.5,
+    "product_group": 2.5,
+    "area": 0.4,
+    "kravtext": 1.0,
+    "motiv": 0.5,
+    "verifikat": 0.6,
+    "uppfoljning": 0.6,
+}
+_K1, _B = 1.2, 0.5
+# How much each way of reaching a term counts against the word as typed.
+_EXACT, _PART, _SYNONYM, _FUZZY = 1.0, 0.7, 0.8, 0.6
+_FILTER_WORD = 0.5
+_AREA_BOOST = 1.6
+_GUIDE_PENALTY_WITH_AREA = 0.3
+_MIN_PART = 3
+_PREFIX_MIN = 7
+_MIN_TAIL = 4
+_MIN_HEAD = 4
+_GENERIC_TAILS = ("upphandlingen", "upphandling", "kraven", "krav", "kriterier", "kriterium")
+_PREFIX_MAX_TERMS = 5
+
+
+@dataclass(frozen=True)
+class Document:
+    """One searchable entry: a criterion at one level, a published answer or a guide."""
+
+    id: str  # unique in the index, e.g. "10699/avancerad"
+    kind: str  # criterion, answer or guide
+    area: str
+    fields: dict[str, str]
+    level: str = ""
+    type: str = ""
+    group: str = ""  # entries of one group (a criterion's levels) collapse into one hit
+
+
+@dataclass(frozen=True)
+class Hit:
+    document: Document
+    score: float
+    coverage: float  # share of the question's terms this document matched
+    other_levels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: dict[str, float]  # index term -> weight
+    term_origin: dict[str, str]  # index term -> the question word it came from
+    level: str = ""
+    type: str = ""
+    areas: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Postings:
+    by_term: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+
+
+class SearchIndex:
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self.documents = list(documents)
+        self._lexicon = self._build_lexicon(self.documents)
+        self._splits: dict[str, tuple[str, ...]] = {}
+        self._area_words = self._build_area_words(self.documents)
+        self._postings = self._build_postings(self.documents)
+        self._vocabulary = sorted(self._postings)
+        self._vocabulary_set = frozenset(self._vocabulary)
+
+    # --- building -------------------------------------------------------------------------
+
+    @staticmethod
+    def _build_lexicon(documents: Sequence[Document]) -> frozenset[str]:
+        """Known words (and their stems) for compound splitting."""
+        lexicon: set[str] = set()
+        for document in documents:
+            for text in document.fields.values():
+                for word in words(text):
+                    if len(word) >= _MIN_PART and word not in STOPWORDS:
+                        lexicon.add(word)
+                        lexicon.add(stem(word))
+        hints = [word for words_ in _AREA_HINTS.values() for word in words_]
+        for key, targets in [*SYNONYMS.items(), ("", tuple(hints))]:
+            for word in (key, *targets) if key else targets:
+                lexicon.add(word)
+                lexicon.add(stem(word))
+        return frozenset(lexicon)
+
+    def _build_area_words(self, documents: Sequence[Document]) -> dict[str, set[str]]:
+        """Stems that point at an area: its name, its product groups, and a few common words."""
+        area_words: dict[str, set[str]] = defaultdict(set)
+        for slug, name in AREAS.items():
+            if slug != "ovrigt":
+                area_words[slug].update(self._stems_of(name))
+        for document in documents:
+            if document.kind == "criterion" and document.area != "ovrigt":
+                area_words[document.area].update(self._stems_of(document.fields["product_group"]))
+        for slug, extra in _AREA_HINTS.items():
+            for word in extra:
+                area_words[slug].update(self._stems_of(word))
+        # A stem that points at several areas says nothing about which one.
+        counts: dict[str, int] = defaultdict(int)
+        for stems in area_words.values():
+            for s in stems:
+                counts[s] += 1
+        return {a: {s for s in stems if counts[s] == 1} for a, stems in area_words.items()}
+
+    def _stems_of(self, text: str) -> set[str]:
+        found: set[str] = set()
+        for word in words(text):
+            if word in STOPWORDS:
+                continue
+            found.add(stem(word))
+            parts = self.split_compound(word)
+            if parts:
+                # Only the last part: it carries the meaning ("skolmat" is mat, not skola).
+                found.add(stem(parts[-1]))
+        return found
+
+    def _build_postings(self, documents: Sequence[Document]) -> dict[str, dict[int, float]]:
+        term_freqs: list[dict[str, float]] = []
+        lengths: list[float] = []
+        for document in documents:
+            freqs: dict[str, float] = defaultdict(float)
+            length = 0.0
+            for name, text in document.fields.items():
+                weight = FIELD_WEIGHTS.get(name, 0.0)
+                if not weight:
+                    continue
+                for term, factor in self._document_terms(text):
+                    freqs[term] += weight * factor
+                    length += weight * factor
+            term_freqs.append(freqs)
+            lengths.append(length)
+        average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        document_freq: dict[str, int] = defaultdict(int)
+        for freqs in term_freqs:
+            for term in freqs:
+                document_freq[term] += 1
+        total = len(documents)
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for index, freqs in enumerate(term_freqs):
+            norm = _K1 * (1 - _B + _B * lengths[index] / average)
+            for term, tf in freqs.items():
+                df = document_freq[term]
+                idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+                postings[term][index] = idf * tf * (_K1 + 1) / (tf + norm)
+        return dict(postings)
+
+    def _document_terms(self, text: str) -> Iterable[tuple[str, float]]:
+        for word in words(text):
+            if word in STOPWORDS:
+                continue
+            yield stem(word), _EXACT
+            for part in self.split_compound(word):
+                yield stem(part), _PART
+
+    # --- compounds ------------------------------------------------------------------------
+
+    def split_compound(self, word: str) -> tuple[str, ...]:
+        parts = self._splits.get(word)
+        if parts is None:
+            parts = self._splits[word] = _split(word, self._lexicon)
+        return parts
+
+    # --- querying -------------------------------------------------------------------------
+
+    def parse(self, text: str) -> Query:
+        terms: dict[str, float] = {}
+        origin: dict[str, str] = {}
+        level = type_ = ""
+        areas: set[str] = set()
+
+        def add(term: str, weight: float, word: str) -> None:
+            if term in self._vocabulary_set and weight > terms.get(term, 0.0):
+                terms[term] = weight
+                origin[term] = word
+
+        for word in words(text):
+            if word in LEVEL_WORDS or word in TYPE_WORDS:
+                # A filter, and a faint search term too: "skillnaden mellan basnivå och
+                # spjutspetsnivå" is a question about levels, answered by the process guide.
+                level = LEVEL_WORDS.get(word, level)
+                type_ = TYPE_WORDS.get(word, type_)
+                add(stem(word), _FILTER_WORD, word)
+                continue
+            if word in STOPWORDS:
+                continue
+            variants: list[tuple[str, float]] = [(word, _EXACT)]
+            variants += [(part, _PART) for part in self.split_compound(word)]
+            for base, weight in list(variants):
+                variants += [(syn, weight * _SYNONYM) for syn in synonyms_of(base)]
+            matched = False
+            for variant, weight in variants:
+                term = stem(variant)
+                for area, stems in self._area_words.items():
+                    if term in stems:
+                        areas.add(area)
+                if term in self._vocabulary_set:
+                    add(term, weight, word)
+                    matched = True
+            if not matched and len(word) >= 5:
+                guesses = self._sharing_prefix(word) or self._closest(stem(word))
+                for guess in guesses:
+                    add(guess, _FUZZY, word)
+                    for area, stems in self._area_words.items():
+                        if guess in stems:
+                            areas.add(area)
+        return Query(text, terms, origin, level, type_, frozenset(areas))
+
+    def _closest(self, term: str) -> list[str]:
+        """The index term a mistyped word most likely meant ("energieffektva")."""
+        match = process.extractOne(term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        return [] if match is None else [str(match[0])]
+
+    def _sharing_prefix(self, word: str) -> list[str]:
+        """Index terms that share a long beginning with an unknown word: "inkontinensskydd"
+        finds "inkontinensprodukt". The longest shared prefix wins; at least 7 letters."""
+        for length in range(len(word) - 1, _PREFIX_MIN - 1, -1):
+            prefix = word[:length]
+            start = bisect.bisect_left(self._vocabulary, prefix)
+            found = []
+            for term in self._vocabulary[start : start + _PREFIX_MAX_TERMS + 1]:
+                if not term.startswith(prefix):
+                    break
+                found.append(term)
+            if found:
+                return found[:_PREFIX_MAX_TERMS]
+        return []
+
+    def search(
+        self,
+        text: str,
+        limit: int = 5,
+        kinds: frozenset[str] | None = None,
+        area: str | None = None,
+    ) -> list[Hit]:
+        query = self.parse(text)
+        return self.run(query, limit, kinds, area)
+
+    def run(
+        self,
+        query: Query,
+        limit: int = 5,
+        kinds: frozenset[str] | None = None,
+        area: str | None = None,
+    ) -> list[Hit]:
+        scores: dict[int, float] = defaultdict(float)
+        matched_words: dict[int, set[str]] = defaultdict(set)
+        for term, weight in query.terms.items():
+            word = query.term_origin[term]
+            for index, contribution in self._postings[term].items():
+                scores[index] += weight * contribution
+                matched_words[index].add(word)
+        question_words = set(query.term_origin.values())
+        candidates: list[tuple[float, int]] = []
+        for index, score in scores.items():
+            document = self.documents[index]
+            if kinds is not None and document.kind not in kinds:
+                continue
+            if area is not None and document.area != area:
+                continue
+            if document.area in query.areas:
+                score *= _AREA_BOOST
+            if document.kind == "guide" and query.areas:
+                score *= _GUIDE_PENALTY_WITH_AREA
+            candidates.append((score, index))
+        candidates = _filtered(candidates, self.documents, query)
+        candidates.sort(key=lambda pair: (-pair[0], self.documents[pair[1]].id))
+        return self._collapse(candidates, matched_words, question_words, limit, query)
+
+    def _collapse(
+        self,
+        candidates: list[tuple[float, int]],
+        matched_words: dict[int, set[str]],
+        question_words: set[str],
+        limit: int,
+        query: Query,
+    ) -> list[Hit]:
+        """One hit per group (a criterion's levels), the best level first."""
+        hits: list[Hit] = []
+        seen: dict[str, int] = {}
+        levels: dict[str, list[str]] = defaultdict(list)
+        for score, index in candidates:
+            document = self.documents[index]
+            group = document.group or document.id
+            levels[group].append(document.level)
+            if group in seen:
+                continue
+            if len(hits) >= limit:
+                continue
+            coverage = len(matched_words[index]) / len(question_words) if question_words else 0
+            seen[group] = len(hits)
+            hits.append(Hit(document, round(score, 4), round(coverage, 3)))
+        return [
+            Hit(
+                hit.document,
+                hit.score,
+                hit.coverage,
+                tuple(
+                    lv
+                    for lv in levels[hit.document.group or hit.document.id]
+                    if lv != hit.document.level
+                ),
+            )
+            for hit in hits
+        ]
+
+
+def _filtered(
+    candidates: list[tuple[float, int]], documents: Sequence[Document], query: Query
+) -> list[tuple[float, int]]:
+    """Apply level and type filters, each only when something is left after it."""
+    for attribute, wanted in (("level", query.level), ("type", query.type)):
+        if not wanted:
+            continue
+        kept = [c for c in candidates if getattr(documents[c[1]], attribute) == wanted]
+        if kept:
+            candidates = kept
+    return candidates
+
+
+def _split(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:
+    """Split a compound into known words: "livsmedelsupphandling" -> livsmedel, upphandling.
+
+    Every cut is tried, with a linking s or e allowed after a part, and the tail is split
+    again for three-part compounds. Of the splits found, the one with the fewest and longest
+    parts wins. Without a full split, the longest known tail stands for the word, since a
+    Swedish compound takes its meaning from its last part ("kopieringspapper" is papper);
+    without that, the longest known head ("kemikaliekrav" is about kemikalie).
+    """
+    for generic in _GENERIC_TAILS:
+        # "städupphandling", "kemikaliekrav": the head is the topic, the tail says nothing.
+        if word.endswith(generic) and len(word) > len(generic) + _MIN_PART:
+            head = word[: -len(generic)]
+            for candidate in (head, head[:-1]) if head[-1] in "se" else (head,):
+                if _known(candidate, lexicon):
+                    return (candidate,)
+    splits = _splits(word, lexicon, depth=0)
+    if splits:
+        return min(splits, key=lambda parts: (len(parts), -min(len(p) for p in parts)))
+    if _known(word, lexicon):
+        return ()  # a word of its own ("kontoret"), not a compound to guess at
+    for cut in range(_MIN_PART, len(word) - _MIN_TAIL + 1):
+        if _known(word[cut:], lexicon):
+            return (word[cut:],)
+    # Failing that, a known head names the topic: "avfallshantering" is about avfall.
+    for cut in range(len(word) - _MIN_PART, _MIN_HEAD - 1, -1):
+        head = word[:cut]
+        for candidate in (head, head[:-1]) if head[-1] in "se" else (head,):
+            if _known(candidate, lexicon):
+                return (candidate,)
+    return ()
+
+
+def _splits(word: str, lexicon: frozenset[str], depth: int) -> list[tuple[str, ...]]:
+    if len(word) < 2 * _MIN_PART or depth > 2:
+        return []
+    found: list[tuple[str, ...]] = []
+    for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
+        head, tail = word[:cut], word[cut:]
+        heads = [head, head[:-1]] if head[-1] in "se" and len(head) > _MIN_PART else [head]
+        known_head = next((h for h in heads if _known(h, lexicon)), None)
+        if known_head is None:
+            continue
+        if _known(tail, lexicon):
+            found.append((known_head, tail))
+        found += [(known_head, *rest) for rest in _splits(tail, lexicon, depth + 1)]
+    return found
+
+
+def _known(word: str, lexicon: frozenset[str]) -> bool:
+    return (
+        len(word) >= _MIN_PART
+        and word not in STOPWORDS
+        and (word in lexicon or stem(word) in lexicon)
+    )
+
+
+# Words that point at an area beyond its name and product groups (stems are taken of them).
+_AREA_HINTS: dict[str, tuple[str, ...]] = {
+    "stad-och-kemikalier": ("städ", "städning", "lokalvård", "rengöring", "kemikalie", "cleaning"),
+    "fordon-och-transport": (
+        "fordon", "bil", "transport", "drivmedel", "buss", "lastbil", "tankning", "vehicle", "fuel",
+    ),
+    "livsmedel": ("mat", "måltid", "kött", "fisk", "skolmat", "ekologisk", "food", "meal"),
+    "it": ("dator", "it", "skärm", "server", "mobiltelefon", "computer"),
+    "bygg-och-fastighet": (
+        "bygg", "byggnad", "entreprenad", "entreprenör", "anläggning", "betong", "construction",
+    ),
+    "kontor-och-textil": ("textil", "möbel", "kläder", "kontor", "furniture", "textile"),
+    "halso-och-sjukvard": ("vård", "sjukvård", "omsorg", "sjukhus", "patient", "healthcare"),
+    "energi": ("energi", "el", "belysning", "lampa", "värme", "electricity", "lighting"),
+    "avfall": ("avfall", "återvinning", "sopor", "sortering", "waste", "recycling"),
+}  # fmt: skip
