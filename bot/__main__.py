@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot import logs
 from bot.config import LOOPBACK_HOSTS, Settings
@@ -47,6 +50,72 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.criteria import CriteriaLibrary
+    from bot.storage import open_store
+
+    async def run() -> None:
+        store = open_store(settings)
+        try:
+            library = CriteriaLibrary(store)
+            await library.load()
+            questions = sys.stdin if args.stdin else [args.question or ""]
+            for question in questions:
+                hits = [library.describe(h) for h in library.search(question.strip(), args.limit)]
+                if args.json:
+                    print(json.dumps(hits, ensure_ascii=False), flush=True)
+                else:
+                    for hit in hits:
+                        print(
+                            f"{hit['score']:7.2f}  {hit['id']:<12} {hit['area']:<22} {hit['name']}"
+                        )
+                    print(flush=True)
+        finally:
+            await store.close()
+
+    if not args.stdin and not args.question:
+        print("Give a question, or --stdin to read one per line.", file=sys.stderr)
+        return 2
+    asyncio.run(run())
+    return 0
+
+
+def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.criteria import CriteriaLibrary, FileFormatError
+    from bot.storage import open_store
+
+    async def run() -> int:
+        store = open_store(settings)
+        try:
+            library = CriteriaLibrary(store)
+            report = await library.import_file(args.file, skip_bad_rows=args.skip_bad_rows)
+        finally:
+            await store.close()
+        for error in report.errors:
+            print(error, file=sys.stderr)
+        if not report.imported:
+            print(
+                f"Nothing imported: {report.rejected} bad row(s). Fix them, or give "
+                "--skip-bad-rows to import the good rows.",
+                file=sys.stderr,
+            )
+            return 1
+        print(
+            f"Imported: {report.added} new, {report.updated} updated, {report.unchanged} "
+            f"unchanged, {report.older_skipped} older than stored, {report.rejected} skipped."
+        )
+        return 0
+
+    if not args.file.is_file():
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(run())
+    except FileFormatError as error:
+        print(f"Cannot import {args.file}: {error}", file=sys.stderr)
+        return 1
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Miljökravsnoden")
     parser.add_argument("--log-level", default="INFO")
@@ -57,6 +126,22 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3978)
     serve.add_argument("--demo", action="store_true", help="load demo data at start")
     serve.set_defaults(run=_serve)
+
+    search = commands.add_parser("search", help="search the criteria library")
+    search.add_argument("question", nargs="?")
+    search.add_argument("--json", action="store_true", help="print hits as a JSON array")
+    search.add_argument("--limit", type=int, default=5)
+    search.add_argument("--stdin", action="store_true", help="one question per input line")
+    search.set_defaults(run=_search)
+
+    criteria = commands.add_parser("criteria", help="manage the criteria library")
+    criteria_commands = criteria.add_subparsers(dest="criteria_command", required=True)
+    importer = criteria_commands.add_parser("import", help="import a CSV or XLSX file")
+    importer.add_argument("file", type=Path)
+    importer.add_argument(
+        "--skip-bad-rows", action="store_true", help="import the good rows of a file with errors"
+    )
+    importer.set_defaults(run=_criteria_import)
     return parser
 
 

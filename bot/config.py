@@ -26,6 +26,7 @@ class Settings:
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
     storage_connection_string: str = field(default="", repr=False)
+    table_prefix: str = "mkn"
     data_dir: Path = Path("data")
     allowed_tenants: frozenset[str] = frozenset()
     admin_ids: frozenset[str] = frozenset()
@@ -57,6 +58,7 @@ class Settings:
             app_type=env.get("MicrosoftAppType", "MultiTenant").strip() or "MultiTenant",
             app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
             storage_connection_string=env.get("NODE_STORAGE_CONNECTION_STRING", "").strip(),
+            table_prefix=env.get("NODE_TABLE_PREFIX", "mkn").strip() or "mkn",
             data_dir=Path(env.get("NODE_DATA_DIR", "data")),
             allowed_tenants=_split(env.get("NODE_ALLOWED_TENANTS", "")),
             admin_ids=_split(env.get("NODE_ADMIN_IDS", "")),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -30,7 +31,8 @@ async def store(
     if request.param == "sqlite":
         backend = SqliteStore(tmp_path / "store.sqlite3")
     else:
-        backend = AzureTableStore(azurite.connection_string)
+        # A fresh table prefix per test: Azurite's tables live for the whole session.
+        backend = AzureTableStore(azurite.connection_string, prefix="t" + uuid.uuid4().hex[:10])
     yield backend
     await backend.close()
 

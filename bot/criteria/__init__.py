@@ -1,0 +1,26 @@
+"""The criteria library (Upphandlingsmyndighetens kriteriebibliotek, or the bundled sample)
+and the Swedish search that answers questions from it. No botbuilder here."""
+
+from bot.criteria.importer import FileFormatError, ParsedFile, RowError, read_file
+from bot.criteria.library import Answer, CriteriaLibrary, Guide, ImportReport, PublishedAnswer
+from bot.criteria.model import AREAS, Criterion, CriterionType, Level, split_krav_id
+from bot.criteria.search import Hit, SearchIndex
+
+__all__ = [
+    "AREAS",
+    "Answer",
+    "CriteriaLibrary",
+    "Criterion",
+    "CriterionType",
+    "FileFormatError",
+    "Guide",
+    "Hit",
+    "ImportReport",
+    "Level",
+    "ParsedFile",
+    "PublishedAnswer",
+    "RowError",
+    "SearchIndex",
+    "read_file",
+    "split_krav_id",
+]

@@ -30,6 +30,12 @@ HISTORY = "criteriahistory"
 KNOWLEDGE = "knowledge"
 META = "meta"
 FEEDBACK = "feedback"
+_LEVEL_ORDER = ["bas", "avancerad", "spjutspets"]
+# Below these scores the best hit is not an answer ("none") or an uncertain one ("weak"),
+# calibrated on the evaluation questions and on questions outside the library.
+NONE_BELOW = 3.0
+WEAK_BELOW = 6.0
+WEAK_COVERAGE = 0.5
 # How often an instance looks for an import made elsewhere.
 REVISION_CHECK_S = 10.0
 
@@ -58,6 +64,18 @@ class PublishedAnswer:
         return cls(
             **{k: data.get(k, "") for k in ("id", "question", "answer", "area", "published_at")}
         )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the library can say to a question: its hits and how sure it is."""
+
+    question: str
+    hits: list[Hit]
+    confidence: str  # good, weak or none
+    area: str  # the area the question is most likely about ("" when unknown)
+    level: str = ""
+    type: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,20 +204,59 @@ class CriteriaLibrary:
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         return self.index.search(text, limit)
 
+    def answer(self, question: str, limit: int = 3) -> Answer:
+        query = self.index.parse(question)
+        hits = self.index.run(query, limit)
+        top = hits[0] if hits else None
+        if top is None or top.score < NONE_BELOW:
+            confidence = "none"
+        elif top.score < WEAK_BELOW or top.coverage < WEAK_COVERAGE:
+            confidence = "weak"
+        else:
+            confidence = "good"
+        area = top.document.area if top and confidence != "none" else ""
+        if not area and len(query.areas) == 1:
+            (area,) = query.areas
+        return Answer(question, hits, confidence, area, query.level, query.type)
+
+    def describe(self, hit: Hit) -> dict[str, Any]:
+        """A hit as plain data (the CLI's JSON and the cards use it)."""
+        document = hit.document
+        base: dict[str, Any] = {
+            "kind": document.kind,
+            "area": document.area,
+            "score": hit.score,
+            "coverage": hit.coverage,
+            "name": document.fields.get("name", ""),
+            "level": document.level,
+            "type": document.type,
+        }
+        if document.kind == "criterion":
+            criterion = self._criteria[document.id]
+            base |= {
+                "id": criterion.krav_id,
+                "key": criterion.key,
+                "product_group": criterion.product_group,
+                "levels": sorted({document.level, *hit.other_levels}, key=_LEVEL_ORDER.index),
+                "sample": criterion.is_sample,
+            }
+        else:
+            base["id"] = document.id.split("/", 1)[1]
+        return base
+
     def levels_of(self, krav_id: str) -> list[Criterion]:
         """Every level of a criterion, lowest first; [] when unknown or malformed."""
         try:
             base, _ = split_krav_id(krav_id)
         except ValueError:
             return []
-        order = {"bas": 0, "avancerad": 1, "spjutspets": 2}
         found = [c for c in self._criteria.values() if c.base_id == base]
-        return sorted(found, key=lambda c: order[c.level.value])
+        return sorted(found, key=lambda c: _LEVEL_ORDER.index(c.level.value))
 
     def criterion(self, key: str) -> Criterion | None:
         return self._criteria.get(key)
 
-    def answer(self, answer_id: str) -> PublishedAnswer | None:
+    def published_answer(self, answer_id: str) -> PublishedAnswer | None:
         return self._answers.get(answer_id)
 
     def guide(self, guide_id: str) -> Guide | None:

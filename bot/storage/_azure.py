@@ -33,20 +33,21 @@ def _key(value: str) -> str:
     return quote(value, safe=" !$&'()*+,-.:;=@[]^_`{|}~")
 
 
-def _table_name(table: str) -> str:
-    # Table names are alphanumeric; a prefix keeps the node's tables together in the account.
-    return "mkn" + _TABLE_NAME.sub("", table)
-
-
 class AzureTableStore:
-    def __init__(self, connection_string: str) -> None:
+    def __init__(self, connection_string: str, prefix: str = "mkn") -> None:
+        """`prefix` starts every table name: it keeps the node's tables together in the
+        account, and lets several nodes (or test runs) share one account."""
+        if not prefix.isalnum() or not prefix[0].isalpha():
+            raise ValueError("table prefix must be letters and digits, starting with a letter")
         self._service = TableServiceClient.from_connection_string(connection_string)
         self._tables: dict[str, TableClient] = {}
+        self._prefix = prefix
 
     async def _table(self, table: str) -> TableClient:
         client = self._tables.get(table)
         if client is None:
-            name = _table_name(table)
+            # Table names are alphanumeric.
+            name = self._prefix + _TABLE_NAME.sub("", table)
             with contextlib.suppress(ResourceExistsError):
                 await self._service.create_table(name)
             client = self._service.get_table_client(name)

@@ -9,7 +9,7 @@ def open_store(settings: Settings) -> Store:
     if settings.uses_azure_tables:
         from bot.storage._azure import AzureTableStore
 
-        return AzureTableStore(settings.storage_connection_string)
+        return AzureTableStore(settings.storage_connection_string, settings.table_prefix)
     from bot.storage._sqlite import SqliteStore
 
     return SqliteStore(settings.data_dir / "miljokravsnoden.sqlite3")

@@ -58,7 +58,10 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         turn = self._turn(turn_context)
-        await _send_cards(turn_context, await self._resolver.on_text(turn))
+        if turn.value is not None and not turn.text:  # Action.Submit from a card
+            await _send_cards(turn_context, await self._resolver.on_action(turn))
+        else:
+            await _send_cards(turn_context, await self._resolver.on_text(turn))
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext

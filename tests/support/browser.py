@@ -1,0 +1,85 @@
+"""Rendering Adaptive Cards in the official `adaptivecards` renderer inside headless Chromium."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.support.processes import ROOT
+
+RENDERER = ROOT / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.min.js"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--virtual-time-budget=10000",
+    "--dump-dom",
+]
+_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<script src="{renderer}"></script></head><body>
+<script type="application/json" id="cards">{cards}</script>
+<pre id="result"></pre>
+<script>
+const cards = JSON.parse(document.getElementById("cards").textContent);
+const results = [];
+for (const [name, json] of cards) {{
+  const problems = [];
+  try {{
+    const card = new AdaptiveCards.AdaptiveCard();
+    const context = new AdaptiveCards.SerializationContext();
+    card.parse(json, context);
+    for (let i = 0; i < context.eventCount; i++) {{
+      const e = context.getEventAt(i);
+      problems.push("parse: " + e.message);
+    }}
+    for (const e of card.validateProperties().validationEvents) {{
+      problems.push("validation: " + e.message);
+    }}
+    const element = card.render();
+    if (!element) {{ problems.push("render: nothing rendered"); }}
+    else {{ document.body.appendChild(element); }}
+  }} catch (error) {{ problems.push("exception: " + error); }}
+  results.push({{name: name, problems: problems}});
+}}
+document.getElementById("result").textContent = JSON.stringify(results);
+</script></body></html>"""
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RuntimeError("Chromium is not installed (apt-get install chromium; .ci/run does it)")
+
+
+def render_cards(cards: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each card's parse/validation/render problems, as the official renderer reports them."""
+    payload = json.dumps(cards, ensure_ascii=False).replace("</", "<\\/")
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "cards.html"
+        page.write_text(_PAGE.format(renderer=RENDERER.as_uri(), cards=payload), "utf-8")
+        profile = Path(folder) / "profile"
+        result = subprocess.run(
+            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", page.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    match = re.search(r'<pre id="result">(.*?)</pre>', result.stdout, re.S)
+    if not match or not match.group(1):
+        raise RuntimeError(f"the page produced no result: {result.stderr[-2000:]}")
+    results: list[dict[str, Any]] = json.loads(html.unescape(match.group(1)))
+    return results
