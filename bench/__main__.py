@@ -22,6 +22,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bench import search as search_bench
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn
 from tests.support.processes import free_port, wait_for_port
@@ -36,6 +37,7 @@ class Result:
     turns: int
     seconds: float
     latencies_ms: list[float]
+    cpu_ms_per_turn: float
 
     @property
     def rate(self) -> float:
@@ -48,7 +50,7 @@ class Result:
     def line(self) -> str:
         return (
             f"{self.name:<28} {self.rate:9.1f} turns/s   p50 {self.percentile(0.5):7.2f} ms"
-            f"   p99 {self.percentile(0.99):7.2f} ms   ({self.turns} turns)"
+            f"   p99 {self.percentile(0.99):7.2f} ms   CPU {self.cpu_ms_per_turn:5.2f} ms/turn"
         )
 
 
@@ -60,8 +62,20 @@ def _start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pop
     return process
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _load(
-    name: str, port: int, connector: ConnectorStandIn, text: str, turns_each: int
+    name: str,
+    process: subprocess.Popen[bytes],
+    port: int,
+    connector: ConnectorStandIn,
+    text: str,
+    turns_each: int,
 ) -> Result:
     url = f"http://127.0.0.1:{port}/api/messages"
     latencies: list[float] = []
@@ -86,13 +100,15 @@ async def _load(
         # Warm-up: connections, caches and the first-turn imports are not what we measure.
         await asyncio.gather(*(conversation(n, 10, False) for n in range(CONVERSATIONS)))
         connector.clear()
+        cpu_before = _cpu_seconds(process.pid)
         started = time.perf_counter()
         await asyncio.gather(*(conversation(n, turns_each, True) for n in range(CONVERSATIONS)))
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds(process.pid) - cpu_before
     expected = CONVERSATIONS * turns_each
     if len(connector.sent) != expected:
         raise RuntimeError(f"{name}: {len(connector.sent)} replies for {expected} turns")
-    return Result(name, expected, seconds, latencies)
+    return Result(name, expected, seconds, latencies, cpu * 1000 / expected)
 
 
 async def run(turns_each: int, scenarios: dict[str, str]) -> list[Result]:
@@ -104,7 +120,7 @@ async def run(turns_each: int, scenarios: dict[str, str]) -> list[Result]:
         port = free_port()
         echo = _start([sys.executable, "-m", "bench.echo_bot", str(port)], port, env)
         try:
-            results.append(await _load("bare echo bot", port, connector, "hej", turns_each))
+            results.append(await _load("bare echo bot", echo, port, connector, "hej", turns_each))
         finally:
             echo.terminate()
             echo.wait()
@@ -115,7 +131,7 @@ async def run(turns_each: int, scenarios: dict[str, str]) -> list[Result]:
             node = _start([*command, "--port", str(port), "--demo"], port, node_env)
             try:
                 for name, text in scenarios.items():
-                    results.append(await _load(name, port, connector, text, turns_each))
+                    results.append(await _load(name, node, port, connector, text, turns_each))
             finally:
                 node.terminate()
                 node.wait()
@@ -129,23 +145,36 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=60, help="turns per conversation")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    scenarios = {"node: hjälp": "hjälp"}
+    scenarios = {
+        "node: hjälp": "hjälp",
+        "node: criteria question": "Vilka miljökrav kan jag ställa på städtjänster?",
+    }
     results = asyncio.run(run(args.turns, scenarios))
     baseline = results[0]
-    print(f"{CONVERSATIONS} concurrent conversations, {args.turns} turns each\n")
+    print(f"Turns: {CONVERSATIONS} concurrent conversations, {args.turns} turns each\n")
     for result in results:
         ratio = "" if result is baseline else f"   {result.rate / baseline.rate:5.1f}x echo"
+        if result is not baseline:
+            ratio += f", {baseline.cpu_ms_per_turn / result.cpu_ms_per_turn:4.1f}x less CPU"
         print(result.line() + ratio)
-    if args.json:
-        figures = {
-            r.name: {
-                "turns_per_s": round(r.rate, 1),
-                "p50_ms": round(r.percentile(0.5), 2),
-                "p99_ms": round(r.percentile(0.99), 2),
-                "median_ms": round(statistics.median(r.latencies_ms), 2),
-            }
-            for r in results
+    figures: dict[str, object] = {
+        r.name: {
+            "turns_per_s": round(r.rate, 1),
+            "p50_ms": round(r.percentile(0.5), 2),
+            "p99_ms": round(r.percentile(0.99), 2),
+            "median_ms": round(statistics.median(r.latencies_ms), 2),
+            "cpu_ms_per_turn": round(r.cpu_ms_per_turn, 3),
         }
+        for r in results
+    }
+    searched = search_bench.run()
+    figures["search over 10,000 entries"] = searched
+    print(
+        f"\nSearch: {searched['entries']} entries, index built in {searched['build_s']} s "
+        f"({searched['index_rss_mb']} MB), query p50 {searched['p50_ms']} ms, "
+        f"p99 {searched['p99_ms']} ms over {searched['queries']} queries"
+    )
+    if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 
 

@@ -9,13 +9,16 @@ also open in the official designer:
 Data is never trusted as markdown: values interpolated into a `text` (and into a fact's title
 or value) are escaped, so a user's "**" or "[x](y)" shows as typed. Only the node's own
 strings, wrapped in `Markdown`, keep their formatting.
+
+Each template is compiled once into a tree of small functions, so rendering does no parsing;
+a rendered card is a `Card`, which callers treat as immutable.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -27,9 +30,23 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]#|>~<])")
 _LINE_MARKER = re.compile(r"^(\s*)([-+]|\d+(?=\.))(?=[\s.])", re.MULTILINE)
 _ESCAPED_KEYS = frozenset({"text"})
 
+# A compiled node: (context, root data) -> rendered value. A compiled list entry returns a
+# list, since $data and $when turn one template entry into zero or more card entries.
+_Node = Callable[[Any, dict[str, Any]], Any]
+
 
 class Markdown(str):
     """Text the node wrote itself (its own strings): rendered as markdown, not escaped."""
+
+    __slots__ = ()
+
+
+class Card(dict[str, Any]):
+    """A rendered card. botbuilder deep-copies every activity it sends; a card is never
+    changed after rendering, so the copy can share it."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Card:
+        return self
 
 
 def escape_markdown(text: str) -> str:
@@ -45,77 +62,97 @@ def _escape_marker(match: re.Match[str]) -> str:
 
 
 @cache
-def _template(name: str) -> Any:
+def _compiled(name: str) -> _Node:
     text = resources.files("cards").joinpath(f"templates/{name}.json").read_text("utf-8")
-    return json.loads(text)
+    return _compile(json.loads(text), escape=False)
 
 
-def render(name: str, data: dict[str, Any]) -> dict[str, Any]:
+def render(name: str, data: dict[str, Any]) -> Card:
     """A ready Adaptive Card: template `name` filled with `data`."""
-    card = _expand(copy.deepcopy(_template(name)), data, data, escape=False)
+    card = _compiled(name)(data, data)
     assert isinstance(card, dict)
-    return card
+    return Card(card)
 
 
-def _lookup(path: str, context: Any, root: dict[str, Any]) -> Any:
+def _path(path: str) -> Callable[[Any, dict[str, Any]], Any]:
     parts = path.split(".")
-    value: Any = context
-    if parts[0] == "$root":
-        value, parts = root, parts[1:]
-    elif parts[0] == "$data":
+    from_root = parts[0] == "$root"
+    if parts[0] in ("$root", "$data"):
         parts = parts[1:]
-    for part in parts:
-        value = value.get(part) if isinstance(value, dict) else None
+
+    def lookup(context: Any, root: dict[str, Any]) -> Any:
+        value: Any = root if from_root else context
+        for part in parts:
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    return lookup
+
+
+def _escaped(value: Any, escape: bool) -> Any:
+    if escape and isinstance(value, str) and not isinstance(value, Markdown):
+        return escape_markdown(value)
     return value
 
 
-def _expand(node: Any, context: Any, root: dict[str, Any], escape: bool) -> Any:
+def _compile(node: Any, escape: bool) -> _Node:
     if isinstance(node, str):
-        return _string(node, context, root, escape)
+        return _compile_string(node, escape)
     if isinstance(node, list):
-        out: list[Any] = []
-        for item in node:
-            out.extend(_element(item, context, root))
-        return out
+        entries = [_compile_entry(item) for item in node]
+        return lambda context, root: [out for entry in entries for out in entry(context, root)]
     if isinstance(node, dict):
         is_fact = "title" in node and "value" in node and "type" not in node
-        return {
-            key: _expand(value, context, root, key in _ESCAPED_KEYS or is_fact)
-            for key, value in node.items()
-        }
-    return node
+        fields = [
+            (key, _compile(value, key in _ESCAPED_KEYS or is_fact)) for key, value in node.items()
+        ]
+        return lambda context, root: {key: field(context, root) for key, field in fields}
+    return lambda context, root: node
 
 
-def _element(item: Any, context: Any, root: dict[str, Any]) -> list[Any]:
-    """One list entry becomes zero (when false), one, or many ($data over a list) entries."""
-    if not isinstance(item, dict):
-        return [_expand(item, context, root, escape=False)]
-    contexts: list[Any] = [context]
-    if "$data" in item:
-        bound = _string(item["$data"], context, root, escape=False)
-        contexts = bound if isinstance(bound, list) else [bound]
-    rendered: list[Any] = []
-    for each in contexts:
-        if "$when" in item and not _string(item["$when"], each, root, escape=False):
-            continue
-        body = {k: v for k, v in item.items() if k not in ("$data", "$when")}
-        rendered.append(_expand(body, each, root, escape=False))
-    return rendered
-
-
-def _string(text: str, context: Any, root: dict[str, Any], escape: bool) -> Any:
+def _compile_string(text: str, escape: bool) -> _Node:
     whole = _WHOLE.match(text)
     if whole:
-        value = _lookup(whole.group(2), context, root)
+        lookup = _path(whole.group(2))
         if whole.group(1):
-            return not value
-        if isinstance(value, str) and escape and not isinstance(value, Markdown):
-            return escape_markdown(value)
-        return value
+            return lambda context, root: not lookup(context, root)
+        return lambda context, root: _escaped(lookup(context, root), escape)
+    if "${" not in text:
+        return lambda context, root: text
+    pieces: list[str | Callable[[Any, dict[str, Any]], Any]] = []
+    last = 0
+    for match in _PART.finditer(text):
+        pieces += [text[last : match.start()], _path(match.group(1))]
+        last = match.end()
+    pieces.append(text[last:])
 
-    def interpolate(match: re.Match[str]) -> str:
-        value = _lookup(match.group(1), context, root)
-        text = "" if value is None else str(value)
-        return escape_markdown(text) if escape and not isinstance(value, Markdown) else text
+    def interpolate(context: Any, root: dict[str, Any]) -> str:
+        out = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+            else:
+                value = piece(context, root)
+                out.append(_escaped("" if value is None else str(value), escape))
+        return "".join(out)
 
-    return _PART.sub(interpolate, text)
+    return interpolate
+
+
+def _compile_entry(item: Any) -> _Node:
+    """One list entry becomes zero (when false), one, or many ($data over a list) entries."""
+    if not isinstance(item, dict) or ("$data" not in item and "$when" not in item):
+        body = _compile(item, escape=False)
+        return lambda context, root: [body(context, root)]
+    data = _compile_string(item["$data"], False) if "$data" in item else None
+    when = _compile_string(item["$when"], False) if "$when" in item else None
+    body = _compile({k: v for k, v in item.items() if k not in ("$data", "$when")}, False)
+
+    def entries(context: Any, root: dict[str, Any]) -> list[Any]:
+        contexts = [context]
+        if data is not None:
+            bound = data(context, root)
+            contexts = bound if isinstance(bound, list) else [bound]
+        return [body(each, root) for each in contexts if when is None or when(each, root)]
+
+    return entries

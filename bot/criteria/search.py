@@ -10,9 +10,11 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.criteria._text import (
@@ -82,9 +84,8 @@ class Query:
     areas: frozenset[str] = frozenset()
 
 
-@dataclass
-class _Postings:
-    by_term: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+# A term's postings: the documents that have it, and its score in each.
+_Posting = tuple[Any, Any]
 
 
 class SearchIndex:
@@ -92,10 +93,12 @@ class SearchIndex:
         self.documents = list(documents)
         self._lexicon = self._build_lexicon(self.documents)
         self._splits: dict[str, tuple[str, ...]] = {}
+        self._word_terms: dict[str, tuple[tuple[str, float], ...]] = {}
         self._area_words = self._build_area_words(self.documents)
         self._postings = self._build_postings(self.documents)
         self._vocabulary = sorted(self._postings)
         self._vocabulary_set = frozenset(self._vocabulary)
+        self._build_document_arrays(self.documents)
 
     # --- building -------------------------------------------------------------------------
 
@@ -147,7 +150,9 @@ class SearchIndex:
                 found.add(stem(parts[-1]))
         return found
 
-    def _build_postings(self, documents: Sequence[Document]) -> dict[str, dict[int, float]]:
+    def _build_postings(self, documents: Sequence[Document]) -> dict[str, _Posting]:
+        """Per term: the documents that have it and its BM25 score in each, precomputed."""
+        text_terms: dict[str, dict[str, float]] = {}  # levels share most texts: analyse once
         term_freqs: list[dict[str, float]] = []
         lengths: list[float] = []
         for document in documents:
@@ -155,35 +160,64 @@ class SearchIndex:
             length = 0.0
             for name, text in document.fields.items():
                 weight = FIELD_WEIGHTS.get(name, 0.0)
-                if not weight:
+                if not weight or not text:
                     continue
-                for term, factor in self._document_terms(text):
-                    freqs[term] += weight * factor
-                    length += weight * factor
+                analysed = text_terms.get(text)
+                if analysed is None:
+                    analysed = text_terms[text] = self._analyse(text)
+                for term, count in analysed.items():
+                    freqs[term] += weight * count
+                    length += weight * count
             term_freqs.append(freqs)
             lengths.append(length)
         average = (sum(lengths) / len(lengths)) if lengths else 1.0
-        document_freq: dict[str, int] = defaultdict(int)
-        for freqs in term_freqs:
-            for term in freqs:
-                document_freq[term] += 1
-        total = len(documents)
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        by_term: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
         for index, freqs in enumerate(term_freqs):
             norm = _K1 * (1 - _B + _B * lengths[index] / average)
             for term, tf in freqs.items():
-                df = document_freq[term]
-                idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-                postings[term][index] = idf * tf * (_K1 + 1) / (tf + norm)
-        return dict(postings)
+                docs, saturations = by_term[term]
+                docs.append(index)
+                saturations.append(tf * (_K1 + 1) / (tf + norm))
+        total = len(documents)
+        postings: dict[str, _Posting] = {}
+        for term, (docs, saturations) in by_term.items():
+            idf = math.log(1 + (total - len(docs) + 0.5) / (len(docs) + 0.5))
+            postings[term] = (
+                np.asarray(docs, dtype=np.int32),
+                np.asarray(saturations, dtype=np.float64) * idf,
+            )
+        return postings
 
-    def _document_terms(self, text: str) -> Iterable[tuple[str, float]]:
+    def _build_document_arrays(self, documents: Sequence[Document]) -> None:
+        """Per-document attributes as arrays, so filters and boosts are vector operations."""
+        self._areas = np.asarray([d.area for d in documents], dtype=object)
+        self._is_guide = np.asarray([d.kind == "guide" for d in documents], dtype=bool)
+        self._kinds = np.asarray([d.kind for d in documents], dtype=object)
+        self._levels = np.asarray([d.level for d in documents], dtype=object)
+        self._types = np.asarray([d.type for d in documents], dtype=object)
+        self._area_masks = {area: self._areas == area for area in {d.area for d in documents}}
+        group_levels: dict[str, list[str]] = defaultdict(list)
+        for document in documents:
+            group_levels[document.group or document.id].append(document.level)
+        self._group_levels = dict(group_levels)
+
+    def _analyse(self, text: str) -> dict[str, float]:
+        counts: dict[str, float] = defaultdict(float)
         for word in words(text):
+            for term, factor in self._terms_of_word(word):
+                counts[term] += factor
+        return counts
+
+    def _terms_of_word(self, word: str) -> tuple[tuple[str, float], ...]:
+        terms = self._word_terms.get(word)
+        if terms is None:
             if word in STOPWORDS:
-                continue
-            yield stem(word), _EXACT
-            for part in self.split_compound(word):
-                yield stem(part), _PART
+                terms = ()
+            else:
+                parts = self.split_compound(word)
+                terms = ((stem(word), _EXACT), *((stem(part), _PART) for part in parts))
+            self._word_terms[word] = terms
+        return terms
 
     # --- compounds ------------------------------------------------------------------------
 
@@ -275,79 +309,61 @@ class SearchIndex:
         kinds: frozenset[str] | None = None,
         area: str | None = None,
     ) -> list[Hit]:
-        scores: dict[int, float] = defaultdict(float)
-        matched_words: dict[int, set[str]] = defaultdict(set)
+        count = len(self.documents)
+        if not count or not query.terms:
+            return []
+        scores = np.zeros(count)
+        question_words = sorted(set(query.term_origin.values()))
+        bit_of = {word: 1 << n for n, word in enumerate(question_words)}
+        matched = np.zeros(count, dtype=np.int64)
         for term, weight in query.terms.items():
-            word = query.term_origin[term]
-            for index, contribution in self._postings[term].items():
-                scores[index] += weight * contribution
-                matched_words[index].add(word)
-        question_words = set(query.term_origin.values())
-        candidates: list[tuple[float, int]] = []
-        for index, score in scores.items():
-            document = self.documents[index]
-            if kinds is not None and document.kind not in kinds:
-                continue
-            if area is not None and document.area != area:
-                continue
-            if document.area in query.areas:
-                score *= _AREA_BOOST
-            if document.kind == "guide" and query.areas:
-                score *= _GUIDE_PENALTY_WITH_AREA
-            candidates.append((score, index))
-        candidates = _filtered(candidates, self.documents, query)
-        candidates.sort(key=lambda pair: (-pair[0], self.documents[pair[1]].id))
-        return self._collapse(candidates, matched_words, question_words, limit, query)
+            docs, contributions = self._postings[term]
+            scores[docs] += weight * contributions  # a term's documents are distinct
+            matched[docs] |= bit_of[query.term_origin[term]]
+        for boosted in query.areas:
+            mask = self._area_masks.get(boosted)
+            if mask is not None:
+                scores[mask] *= _AREA_BOOST
+        if query.areas:
+            scores[self._is_guide] *= _GUIDE_PENALTY_WITH_AREA
+        if kinds is not None:
+            scores[~np.isin(self._kinds, list(kinds))] = 0.0
+        if area is not None:
+            scores[self._areas != area] = 0.0
+        for values, wanted in ((self._levels, query.level), (self._types, query.type)):
+            # A filter applies only when something is left after it.
+            if wanted and np.any((values == wanted) & (scores > 0)):
+                scores[values != wanted] = 0.0
+        return self._top(scores, matched, len(question_words), limit)
 
-    def _collapse(
-        self,
-        candidates: list[tuple[float, int]],
-        matched_words: dict[int, set[str]],
-        question_words: set[str],
-        limit: int,
-        query: Query,
-    ) -> list[Hit]:
-        """One hit per group (a criterion's levels), the best level first."""
-        hits: list[Hit] = []
-        seen: dict[str, int] = {}
-        levels: dict[str, list[str]] = defaultdict(list)
-        for score, index in candidates:
-            document = self.documents[index]
-            group = document.group or document.id
-            levels[group].append(document.level)
-            if group in seen:
-                continue
-            if len(hits) >= limit:
-                continue
-            coverage = len(matched_words[index]) / len(question_words) if question_words else 0
-            seen[group] = len(hits)
-            hits.append(Hit(document, round(score, 4), round(coverage, 3)))
-        return [
-            Hit(
-                hit.document,
-                hit.score,
-                hit.coverage,
-                tuple(
-                    lv
-                    for lv in levels[hit.document.group or hit.document.id]
-                    if lv != hit.document.level
-                ),
-            )
-            for hit in hits
-        ]
-
-
-def _filtered(
-    candidates: list[tuple[float, int]], documents: Sequence[Document], query: Query
-) -> list[tuple[float, int]]:
-    """Apply level and type filters, each only when something is left after it."""
-    for attribute, wanted in (("level", query.level), ("type", query.type)):
-        if not wanted:
-            continue
-        kept = [c for c in candidates if getattr(documents[c[1]], attribute) == wanted]
-        if kept:
-            candidates = kept
-    return candidates
+    def _top(self, scores: Any, matched: Any, word_count: int, limit: int) -> list[Hit]:
+        """The best `limit` hits, one per group (a criterion's levels), best level first."""
+        candidates = np.flatnonzero(scores > 0)
+        wanted = limit * 4
+        while True:
+            if len(candidates) > wanted:
+                best = candidates[np.argpartition(-scores[candidates], wanted - 1)[:wanted]]
+            else:
+                best = candidates
+            ordered = sorted(best.tolist(), key=lambda i: (-scores[i], self.documents[i].id))
+            hits: list[Hit] = []
+            seen: set[str] = set()
+            for index in ordered:
+                document = self.documents[index]
+                group = document.group or document.id
+                if group in seen:
+                    continue
+                seen.add(group)
+                coverage = int(matched[index]).bit_count() / word_count
+                others = tuple(lv for lv in self._group_levels[group] if lv != document.level)
+                hits.append(
+                    Hit(document, round(float(scores[index]), 4), round(coverage, 3), others)
+                )
+                if len(hits) == limit:
+                    return hits
+            if len(best) == len(candidates):
+                return hits
+            wanted *= 4  # many levels of few criteria: look further down
 
 
 def _split(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:

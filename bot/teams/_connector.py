@@ -158,6 +158,9 @@ class SharedConnectorFactory(_Factory):  # type: ignore[misc]
             # into it (towards `requests`); building ours last links it to the shared session.
             client._client.config.pipeline = AsyncBfPipeline(configuration)
             serializer = _CardPassThroughSerializer(client._serialize.dependencies)  # type: ignore[no-untyped-call]
+            # msrest re-validates every model it serializes; the node's activities are built
+            # by botbuilder and our own code, so the walk is pure cost on every reply.
+            serializer.client_side_validation = False
             client.conversations._serialize = serializer
             self._clients[service_url] = client
         return client
