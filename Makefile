@@ -25,6 +25,7 @@ run: setup
 
 ## ruff, mypy and the whole test suite (Azurite is started by the tests).
 test: setup lint
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q
 
 lint: $(PY_STAMP)
