@@ -22,7 +22,7 @@ from bot.criteria.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION_FILES = [
-    ROOT.parent / "shared" / "domain" / "search-eval.jsonl",
+    ROOT / "tests" / "criteria" / "search-eval-shared.jsonl",
     ROOT / "tests" / "criteria" / "search-eval-own.jsonl",
 ]
 
