@@ -116,6 +116,62 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
         return 1
 
 
+def _network_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.routing import NetworkFileError, NetworkRepository, read_network_file
+    from bot.storage import open_store
+
+    if not args.file.is_file():
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        network = read_network_file(args.file, settings.zone)
+    except NetworkFileError as error:
+        print(f"Cannot import {args.file}: {error}", file=sys.stderr)
+        return 1
+
+    async def run() -> None:
+        store = open_store(settings)
+        try:
+            await NetworkRepository(store).save(network)
+        finally:
+            await store.close()
+
+    asyncio.run(run())
+    print(
+        f"Imported {len(network.experts)} experts, {len(network.rotations)} rotations, "
+        f"{len(network.overrides)} overrides."
+    )
+    return 0
+
+
+def _network_show(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from bot.criteria import AREAS
+    from bot.routing import NetworkRepository
+    from bot.storage import open_store
+
+    async def run() -> int:
+        store = open_store(settings)
+        try:
+            network = await NetworkRepository(store).load()
+        finally:
+            await store.close()
+        if not network.experts:
+            print("No expert network stored. Import one with: python -m bot network import FILE")
+            return 1
+        now = datetime.now(settings.zone)
+        print(f"On call {now:%Y-%m-%d %H:%M} ({settings.time_zone}):")
+        for slug, name in AREAS.items():
+            experts = network.on_call(slug, now, settings.zone)
+            first = f"{experts[0].name} ({experts[0].municipality})" if experts else "nobody"
+            then = ", ".join(e.name for e in experts[1:4])
+            print(f"  {name:<32} {first}" + (f"   then {then}" if then else ""))
+        return 0
+
+    return asyncio.run(run())
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Miljökravsnoden")
     parser.add_argument("--log-level", default="INFO")
@@ -142,6 +198,14 @@ def _parser() -> argparse.ArgumentParser:
         "--skip-bad-rows", action="store_true", help="import the good rows of a file with errors"
     )
     importer.set_defaults(run=_criteria_import)
+
+    network = commands.add_parser("network", help="the experts' network and on-call rota")
+    network_commands = network.add_subparsers(dest="network_command", required=True)
+    network_import = network_commands.add_parser("import", help="import a YAML or CSV file")
+    network_import.add_argument("file", type=Path)
+    network_import.set_defaults(run=_network_import)
+    network_show = network_commands.add_parser("show", help="who is on call now")
+    network_show.set_defaults(run=_network_show)
     return parser
 
 

@@ -32,6 +32,10 @@ class Settings:
     admin_ids: frozenset[str] = frozenset()
     time_zone: str = "Europe/Stockholm"
     max_body_bytes: int = 256 * 1024
+    # Working hours a routed question may stay unclaimed before it escalates.
+    escalation_hours: float = 4.0
+    # How often the background round (pending deliveries, escalations) runs.
+    routing_interval_s: float = 60.0
     # Where inbound channel tokens' signing keys are published; tests point it at a local server.
     openid_metadata_url: str = ""
     # Where the bot gets its own outbound token (an Entra authority URL); empty: Entra's own.
@@ -64,6 +68,8 @@ class Settings:
             admin_ids=_split(env.get("NODE_ADMIN_IDS", "")),
             time_zone=env.get("NODE_TIME_ZONE", "Europe/Stockholm").strip() or "Europe/Stockholm",
             max_body_bytes=int(env.get("NODE_MAX_BODY_BYTES", str(256 * 1024))),
+            escalation_hours=float(env.get("NODE_ESCALATION_HOURS", "4")),
+            routing_interval_s=float(env.get("NODE_ROUTING_INTERVAL_S", "60")),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
         )

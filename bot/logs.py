@@ -61,3 +61,5 @@ def configure(level: str = "INFO", json_lines: bool | None = None) -> None:
     root.setLevel(level)
     for name in _QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # msrest warns on every Teams invoke that "trigger" is not a known attribute.
+    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)

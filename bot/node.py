@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.config import Settings
 from bot.criteria import CriteriaLibrary
+from bot.routing import NetworkRepository, read_network_file
 from bot.storage import Store, open_store
+
+log = logging.getLogger(__name__)
+DEMO_NETWORK = Path(__file__).resolve().parents[1] / "deployment" / "network.demo.yaml"
 
 
 @dataclass
@@ -14,6 +20,7 @@ class Node:
     settings: Settings
     store: Store
     criteria: CriteriaLibrary
+    demo: bool = False
 
     @classmethod
     async def open(cls, settings: Settings, demo: bool = False) -> Node:
@@ -21,7 +28,18 @@ class Node:
         await store.ping()
         criteria = CriteriaLibrary(store)
         await criteria.load()
-        return cls(settings=settings, store=store, criteria=criteria)
+        if demo:
+            await _load_demo_network(store, settings)
+        return cls(settings=settings, store=store, criteria=criteria, demo=demo)
 
     async def close(self) -> None:
         await self.store.close()
+
+
+async def _load_demo_network(store: Store, settings: Settings) -> None:
+    """The demo experts (the Playground's users), unless a network is already stored."""
+    repository = NetworkRepository(store)
+    if (await repository.load()).experts or not DEMO_NETWORK.exists():
+        return
+    await repository.save(read_network_file(DEMO_NETWORK, settings.zone))
+    log.info("demo expert network loaded")

@@ -25,9 +25,10 @@ from typing import Any
 
 _WHOLE = re.compile(r"^\$\{(!?)([$\w.]+)\}$")
 _PART = re.compile(r"\$\{([$\w.]+)\}")
-_MARKDOWN = re.compile(r"([\\`*_\[\]#|>~<])")
-# A list marker only means something at the start of a line ("- x", "+ x", "1. x").
-_LINE_MARKER = re.compile(r"^(\s*)([-+]|\d+(?=\.))(?=[\s.])", re.MULTILINE)
+# Inline markdown, and "<" so a user cannot write an <at> mention or a tag.
+_MARKDOWN = re.compile(r"([\\`*_\[\]~<])")
+# Markers that only mean something at the start of a line: headings, quotes, lists.
+_LINE_MARKER = re.compile(r"^(\s*)(#|>|[-+](?=\s)|\d+(?=\.\s))", re.MULTILINE)
 _ESCAPED_KEYS = frozenset({"text"})
 
 # A compiled node: (context, root data) -> rendered value. A compiled list entry returns a
@@ -58,7 +59,7 @@ def escape_markdown(text: str) -> str:
 def _escape_marker(match: re.Match[str]) -> str:
     indent, marker = match.group(1), match.group(2)
     # "- x" becomes "\- x"; "1. x" becomes "1\. x" (digits are not escapable, the dot is).
-    return indent + ("\\" + marker if marker in "-+" else marker + "\\")
+    return indent + (marker + "\\" if marker[0].isdigit() else "\\" + marker)
 
 
 @cache
@@ -106,7 +107,13 @@ def _compile(node: Any, escape: bool) -> _Node:
         fields = [
             (key, _compile(value, key in _ESCAPED_KEYS or is_fact)) for key, value in node.items()
         ]
-        return lambda context, root: {key: field(context, root) for key, field in fields}
+
+        # A property whose value is undefined is left out, as the templating language does.
+        def properties(context: Any, root: dict[str, Any]) -> dict[str, Any]:
+            rendered = ((key, field(context, root)) for key, field in fields)
+            return {key: value for key, value in rendered if value is not None}
+
+        return properties
     return lambda context, root: node
 
 

@@ -52,18 +52,112 @@ class AskExpert:
     area: str
 
 
-Action = ShowCriterion | ShowLevels | Compare | Feedback | AskExpert
+@dataclass(frozen=True)
+class CreateTicket:
+    """The ask form's submit; its inputs carry these field names as ids."""
+
+    VERB: ClassVar[str] = "ticket.create"
+    question: str
+    area: str
+    municipality: str
+    consent: bool
+
+
+@dataclass(frozen=True)
+class ClaimTicket:
+    VERB: ClassVar[str] = "ticket.claim"
+    number: int
+
+
+@dataclass(frozen=True)
+class ReleaseTicket:
+    VERB: ClassVar[str] = "ticket.release"
+    number: int
+
+
+@dataclass(frozen=True)
+class AnswerTicket:
+    VERB: ClassVar[str] = "ticket.answer"
+    number: int
+    answer: str
+    publish: bool
+
+
+@dataclass(frozen=True)
+class ReassignTicket:
+    VERB: ClassVar[str] = "ticket.reassign"
+    number: int
+    expert: str
+
+
+@dataclass(frozen=True)
+class RefreshTicket:
+    VERB: ClassVar[str] = "ticket.refresh"
+    number: int
+
+
+@dataclass(frozen=True)
+class ShowTicket:
+    VERB: ClassVar[str] = "ticket.show"
+    number: int
+
+
+Action = (
+    ShowCriterion
+    | ShowLevels
+    | Compare
+    | Feedback
+    | AskExpert
+    | CreateTicket
+    | ClaimTicket
+    | ReleaseTicket
+    | AnswerTicket
+    | ReassignTicket
+    | RefreshTicket
+    | ShowTicket
+)
 _BY_VERB: dict[str, type[Action]] = {
-    cls.VERB: cls for cls in (ShowCriterion, ShowLevels, Compare, Feedback, AskExpert)
+    cls.VERB: cls
+    for cls in (
+        ShowCriterion,
+        ShowLevels,
+        Compare,
+        Feedback,
+        AskExpert,
+        CreateTicket,
+        ClaimTicket,
+        ReleaseTicket,
+        AnswerTicket,
+        ReassignTicket,
+        RefreshTicket,
+        ShowTicket,
+    )
+}
+# Form inputs are validated by the use case, which re-shows the form with the error; these
+# limits only keep absurd payloads out.
+MAX_ANSWER = 8000
+
+
+# Fields filled in by a card's inputs (of the same id), not carried in the button's data.
+_INPUT_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    Compare: (Compare.INPUT,),
+    CreateTicket: ("question", "area", "municipality", "consent"),
+    AnswerTicket: ("answer", "publish"),
+    ReassignTicket: ("expert",),
 }
 
 
 def payload(action: Action) -> dict[str, Any]:
     """The `data` of the card button that sends `action`."""
     data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(action).items()}
-    if isinstance(action, Compare):
-        del data[Compare.INPUT]  # filled in by the card's input of that id
+    for name in _INPUT_FIELDS.get(type(action), ()):
+        del data[name]
     return {"verb": action.VERB, **data}
+
+
+def button(cls: type[Action], **data: Any) -> dict[str, Any]:
+    """The `data` of a button whose remaining fields come from the card's inputs."""
+    return {"verb": cls.VERB, **data}
 
 
 def parse_action(value: dict[str, Any]) -> Action:
@@ -89,7 +183,26 @@ def parse_action(value: dict[str, Any]) -> Action:
                 _bool(raw["helpful"]),
                 tuple(_text(i, 40) for i in (raw["ids"] or [])[:10]),
             )
-        return AskExpert(_text(raw["question"]), _text(raw["area"] or "", 40))
+        if cls is AskExpert:
+            return AskExpert(_text(raw["question"]), _text(raw["area"] or "", 40))
+        if cls is CreateTicket:
+            return CreateTicket(
+                _text(raw["question"] or ""),
+                _text(raw["area"] or "", 40),
+                _text(raw["municipality"] or "", 60),
+                _bool(raw["consent"] if raw["consent"] is not None else "false"),
+            )
+        number = _number(raw["number"])
+        if cls is AnswerTicket:
+            return AnswerTicket(
+                number,
+                _text(raw["answer"] or "", MAX_ANSWER),
+                _bool(raw["publish"] if raw["publish"] is not None else "false"),
+            )
+        if cls is ReassignTicket:
+            return ReassignTicket(number, _text(raw["expert"] or "", 200))
+        simple: type[ClaimTicket | ReleaseTicket | RefreshTicket | ShowTicket] = cls  # type: ignore[assignment]
+        return simple(number)
     except (ValueError, TypeError, AttributeError):
         raise UserError("error.bad_action") from None
 
@@ -112,3 +225,10 @@ def _bool(value: Any) -> bool:
     if value in ("true", "false"):
         return bool(value == "true")
     raise ValueError("bool")
+
+
+def _number(value: Any) -> int:
+    number = int(value)
+    if not 0 < number < 10**7:
+        raise ValueError("number")
+    return number

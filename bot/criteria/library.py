@@ -308,6 +308,20 @@ class CriteriaLibrary:
         )
         return "updated"
 
+    async def publish_answer(self, answer: PublishedAnswer) -> None:
+        """Add an expert's answer to the shared knowledge base; every instance's search
+        finds it after its next revision check."""
+        data = {
+            "id": answer.id,
+            "question": answer.question,
+            "answer": answer.answer,
+            "area": answer.area,
+            "published_at": answer.published_at,
+        }
+        await self._store.upsert(KNOWLEDGE, Record("published", answer.id, data))
+        await self._bump_revision()
+        await self.load()
+
     async def history(self, krav_id: str) -> list[Criterion]:
         base, _ = split_krav_id(krav_id)
         return [Criterion.from_dict(r.data) for r in await self._store.query(HISTORY, base)]

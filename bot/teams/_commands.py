@@ -8,8 +8,25 @@ from dataclasses import dataclass
 
 from rapidfuzz import process
 
+# Commands of two words, matched before single words.
+PHRASES: dict[str, str] = {
+    "mina frågor": "my_questions",
+    "my questions": "my_questions",
+    "öppna frågor": "open_tickets",
+    "open questions": "open_tickets",
+    "mina ärenden": "my_tickets",
+    "my tickets": "my_tickets",
+    "fråga expert": "ask_expert",
+    "fråga expertis": "ask_expert",
+    "ask expert": "ask_expert",
+    "ask an": "ask_expert",
+}
 # Every spelling a user may type, mapped to one command name. Swedish first; English works too.
 COMMANDS: dict[str, str] = {
+    "jour": "on_call",
+    "nätverk": "on_call",
+    "on-call": "on_call",
+    "expertkanal": "experts_channel",
     "hjälp": "help",
     "hjalp": "help",
     "help": "help",
@@ -17,7 +34,6 @@ COMMANDS: dict[str, str] = {
     "?": "help",
     "kriterium": "criterion",
     "criterion": "criterion",
-    "krav": "criterion",
     "nivåer": "levels",
     "levels": "levels",
     "jämför": "compare",
@@ -25,6 +41,10 @@ COMMANDS: dict[str, str] = {
     "compare": "compare",
 }
 _SPACES = re.compile(r"\s+")
+_TAKES_KRAV_IDS = frozenset({"criterion", "levels", "compare"})
+# Anything that starts like a Krav ID: "kriterium 99999" still reaches the command, which
+# answers that no such criterion exists.
+_KRAV_ID = re.compile(r"^(?:\d\S*|LOK-\S*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,8 +56,20 @@ class Command:
 
 def parse(text: str) -> Command:
     cleaned = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    lowered = cleaned.lower()
+    for phrase, phrase_name in PHRASES.items():
+        if lowered == phrase or lowered.startswith(phrase + " "):
+            rest = cleaned[len(phrase) :].strip()
+            if phrase == "ask an":  # "ask an expert ..."
+                rest = rest.removeprefix("expert").strip()
+            return Command(phrase_name, rest, cleaned)
     head, _, rest = cleaned.partition(" ")
     name = COMMANDS.get(head.lower().rstrip(":!."))
+    if name in _TAKES_KRAV_IDS and not all(
+        _KRAV_ID.match(t) for t in rest.replace(",", " ").split()
+    ):
+        # "jämför basnivå och avancerad för bilar" is a question, not a command.
+        name = None
     if name is not None:
         return Command(name, rest.strip(), cleaned)
     return Command("question", cleaned, cleaned)
@@ -47,5 +79,5 @@ def closest_command(word: str) -> str | None:
     """The command a mistyped word most likely meant ("hjälpp" -> "hjälp"), if any."""
     if not word or len(word) < 3:
         return None
-    match = process.extractOne(word.lower(), COMMANDS.keys(), score_cutoff=80)
+    match = process.extractOne(word.lower(), [*COMMANDS, *PHRASES], score_cutoff=80)
     return None if match is None else str(match[0])

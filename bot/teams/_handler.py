@@ -13,7 +13,12 @@ from botbuilder.core import (
     UserState,
 )
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import ActivityTypes, ChannelAccount
+from botbuilder.schema import (
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    ChannelAccount,
+)
 
 from bot.i18n import texts_for
 from bot.teams._references import ConversationBook, InboundLedger
@@ -68,7 +73,20 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
     ) -> None:
         bot_id = turn_context.activity.recipient.id
         if any(member.id == bot_id for member in members_added):
-            await _send_cards(turn_context, self._resolver.welcome(self._turn(turn_context)))
+            await _send_cards(turn_context, await self._resolver.welcome(self._turn(turn_context)))
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        """Universal Actions (Action.Execute), refreshes included: the answer is the card
+        as this user should now see it."""
+        action = invoke_value.action or {}
+        data = action.get("data")
+        value = {**(data if isinstance(data, dict) else {}), "verb": action.get("verb", "")}
+        card = await self._resolver.on_execute(self._turn(turn_context), value)
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
+        )
 
     def _turn(self, turn_context: TurnContext) -> Turn:
         activity = turn_context.activity
@@ -77,12 +95,14 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
         value = activity.value if isinstance(activity.value, dict) else None
         return Turn(
             texts=texts_for(activity.locale),
-            user_id=sender.aad_object_id or sender.id or "",
+            user_id=sender.id or "",
             user_name=sender.name or "",
             conversation_id=activity.conversation.id,
             conversation_type=activity.conversation.conversation_type or "personal",
             text=(text or "").strip(),
             value=value,
+            aad_id=sender.aad_object_id or "",
+            locale=activity.locale or "sv-SE",
         )
 
 

@@ -46,6 +46,9 @@ class ConversationBook:
             return
         reference = TurnContext.get_conversation_reference(activity).serialize()
         await self._write(CONVERSATIONS, conversation.id, {"reference": reference})
+        root = conversation.id.split(";")[0]
+        if root != conversation.id:  # a thread: the channel itself is reachable the same way
+            await self._write(CONVERSATIONS, root, {"reference": reference})
         if user is not None and user.id and conversation.conversation_type == "personal":
             person = {
                 "name": user.name or "",
@@ -62,7 +65,17 @@ class ConversationBook:
         self._written[(table, key)] = data
 
     async def reference(self, conversation_id: str) -> dict[str, Any] | None:
-        record = await self._store.get(CONVERSATIONS, "ref", conversation_id)
+        """The stored reference of a conversation; a channel thread falls back to the channel
+        (Teams writes "19:...@thread.tacv2;messageid=..." for replies in a thread)."""
+        for key in dict.fromkeys((conversation_id, conversation_id.split(";")[0])):
+            record = await self._store.get(CONVERSATIONS, "ref", key)
+            if record is not None:
+                return dict(record.data["reference"])
+        return None
+
+    async def person_reference(self, user_id: str) -> dict[str, Any] | None:
+        """The reference of a person's 1:1 chat with the bot, when they have one."""
+        record = await self._store.get(PEOPLE, "ref", user_id)
         return None if record is None else dict(record.data["reference"])
 
 

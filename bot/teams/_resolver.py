@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from bot.criteria import Answer, Criterion
+from bot.criteria import AREAS, Answer, Criterion
 from bot.i18n import Texts, UserError
 from bot.node import Node
+from bot.routing import Outcome, Person, RoutingService
 from bot.teams._commands import Command, closest_command, parse
 from cards import (
     AnswerHit,
@@ -24,41 +26,69 @@ from cards import (
     levels_card,
     message_card,
     no_answer_card,
+    render,
     welcome_card,
 )
+from cards._tickets import ask_form_card, receipt_card, ticket_list_card
 from cards.actions import (
     Action,
+    AnswerTicket,
     AskExpert,
+    ClaimTicket,
     Compare,
+    CreateTicket,
     Feedback,
+    ReassignTicket,
+    RefreshTicket,
+    ReleaseTicket,
     ShowCriterion,
     ShowLevels,
+    ShowTicket,
     parse_action,
 )
+from cards.actions import payload as payload_of
 
 log = logging.getLogger(__name__)
 
 Card = dict[str, Any]
 MAX_COMPARE = 3
+ROUTING_COMMANDS = frozenset(
+    {"ask_expert", "on_call", "experts_channel", "my_questions", "open_tickets", "my_tickets"}
+)
 
 
 @dataclass(frozen=True)
 class Turn:
     texts: Texts
-    user_id: str
+    user_id: str  # the Teams user id
     user_name: str
     conversation_id: str
     conversation_type: str  # personal, channel or groupChat
     text: str = ""
     value: dict[str, Any] | None = None
+    aad_id: str = ""
+    locale: str = "sv-SE"
+
+    @property
+    def person(self) -> Person:
+        return Person(self.user_id, self.aad_id, self.user_name, self.locale)
 
 
 class Resolver:
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, routing: RoutingService) -> None:
         self._node = node
         self._criteria = node.criteria
+        self._routing = routing
 
-    def welcome(self, turn: Turn) -> list[Card]:
+    async def welcome(self, turn: Turn) -> list[Card]:
+        # Demo (make run): the first channel the bot joins becomes the experts' channel, so
+        # the whole expert flow can be tried alone in the Playground.
+        if (
+            self._node.demo
+            and turn.conversation_type == "channel"
+            and not await self._routing.experts_channel()
+        ):
+            await self._routing.set_experts_channel(turn.conversation_id)
         return [welcome_card(turn.texts)]
 
     async def on_text(self, turn: Turn) -> list[Card]:
@@ -94,6 +124,8 @@ class Resolver:
             return [levels_card(self._levels(command.argument), turn.texts)]
         if command.name == "compare":
             return self._compare_ids(command.argument.replace(",", " ").split(), turn.texts)
+        if command.name in ROUTING_COMMANDS:
+            return await self._routing_command(command, turn)
         if not command.text:
             return [help_card(turn.texts)]
         return self._question(command, turn)
@@ -182,5 +214,107 @@ class Resolver:
         if isinstance(action, Feedback):
             await self._criteria.record_feedback(action.question, action.helpful, list(action.ids))
             return [message_card(texts("feedback.thanks"))]
-        assert isinstance(action, AskExpert)
-        return [message_card(texts("expert.unavailable"))]
+        if isinstance(action, AskExpert):
+            return [await self._ask_form(turn, action.question, action.area)]
+        if isinstance(action, CreateTicket):
+            return await self._create_ticket(action, turn)
+        if isinstance(action, ShowTicket):
+            ticket = await self._routing.get(action.number)
+            return [await self._routing.view(ticket, turn.person)]
+        # Universal Actions sent as a plain submit (an old client): answer with the card.
+        return [await self.on_execute(turn, payload_of(action))]
+
+    # --- expert routing -------------------------------------------------------------------
+
+    async def _ask_form(self, turn: Turn, question: str = "", area: str = "") -> Card:
+        municipality = await self._routing.last_municipality(turn.person)
+        return ask_form_card(turn.texts, question=question, area=area, municipality=municipality)
+
+    async def _create_ticket(self, action: CreateTicket, turn: Turn) -> list[Card]:
+        try:
+            ticket, experts = await self._routing.ask(
+                turn.person, action.question, action.area, action.municipality, action.consent
+            )
+        except UserError as error:  # re-show the form, with what the user wrote
+            return [
+                ask_form_card(
+                    turn.texts,
+                    question=action.question,
+                    area=action.area,
+                    municipality=action.municipality,
+                    consent=action.consent,
+                    error=error.message(turn.texts),
+                )
+            ]
+        return [receipt_card(ticket, experts, turn.texts, self._node.settings.zone)]
+
+    async def on_execute(self, turn: Turn, value: dict[str, Any]) -> Card:
+        """Action.Execute from a ticket card: the answer is that viewer's updated card."""
+        try:
+            action = parse_action(value)
+            person = turn.person
+            if isinstance(action, ClaimTicket):
+                outcome = await self._routing.claim(action.number, person)
+            elif isinstance(action, ReleaseTicket):
+                outcome = await self._routing.release(action.number, person)
+            elif isinstance(action, ReassignTicket):
+                outcome = await self._routing.reassign(action.number, person, action.expert)
+            elif isinstance(action, AnswerTicket):
+                outcome = await self._routing.answer(
+                    action.number, person, action.answer, action.publish
+                )
+            elif isinstance(action, RefreshTicket):
+                outcome = Outcome(await self._routing.get(action.number))
+            else:
+                raise UserError("error.bad_action")
+        except UserError as error:
+            log.info("user error %s", error.key, extra={"command": str(value.get("verb"))[:40]})
+            return message_card(Markdown(error.message(turn.texts)))
+        return await self._routing.view(outcome.ticket, turn.person, outcome)
+
+    async def _routing_command(self, command: Command, turn: Turn) -> list[Card]:
+        texts, person = turn.texts, turn.person
+        zone = self._node.settings.zone
+        if command.name == "ask_expert":
+            return [await self._ask_form(turn, command.argument)]
+        if command.name == "on_call":
+            return [await self._on_call_card(texts)]
+        if command.name == "experts_channel":
+            if not self._is_admin(turn):
+                raise UserError("admin.only")
+            if turn.conversation_type != "channel":
+                raise UserError("admin.channel_only")
+            await self._routing.set_experts_channel(turn.conversation_id)
+            return [message_card(texts("admin.experts_channel_set"))]
+        network = await self._routing.network()
+        if command.name == "my_questions":
+            tickets = await self._routing.asked_by(person)
+            title = texts("list.mine")
+        elif command.name == "open_tickets":
+            tickets = await self._routing.open_for(person)
+            title = texts("list.open")
+        else:
+            tickets = await self._routing.assigned_to(person)
+            title = texts("list.assigned")
+        return [ticket_list_card(title, tickets[:20], texts, zone, network.experts.get)]
+
+    async def _on_call_card(self, texts: Texts) -> Card:
+        network = await self._routing.network()
+        if not network.experts:
+            return message_card(texts("network.empty"))
+        zone = self._node.settings.zone
+        now = datetime.now(zone)
+        lines = []
+        for slug, name in AREAS.items():
+            experts = network.on_call(slug, now, zone)
+            who = (
+                f"{experts[0].name} ({experts[0].municipality})"
+                if experts
+                else texts("network.none")
+            )
+            lines.append({"title": name, "text": who})
+        return render("criterion", {"name": texts("network.title"), "facts": [], "sections": lines})
+
+    def _is_admin(self, turn: Turn) -> bool:
+        admins = self._node.settings.admin_ids
+        return bool(admins) and (turn.aad_id in admins or turn.user_id in admins)

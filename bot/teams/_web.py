@@ -11,7 +11,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
@@ -32,11 +35,14 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants
+from msrest.serialization import Model
 
 from bot.config import Settings
 from bot.i18n import texts_for
 from bot.logs import activity_id
 from bot.node import Node
+from bot.routing import RoutingService
+from bot.routing.leases import Lease
 from bot.teams._connector import (
     DEFAULT_LOGIN,
     AppTokenProvider,
@@ -44,6 +50,7 @@ from bot.teams._connector import (
     SharedConnectorFactory,
 )
 from bot.teams._handler import NodeBot
+from bot.teams._messenger import TeamsMessenger
 from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._resolver import Resolver
 from bot.teams._state import StoreStorage
@@ -54,6 +61,7 @@ log = logging.getLogger(__name__)
 NODE = web.AppKey("node", Node)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", NodeBot)
+ROUTING = web.AppKey("routing", RoutingService)
 AUTH = web.AppKey("auth", ReusingAuthentication)
 _PRUNE_INTERVAL_S = 3600
 
@@ -113,16 +121,25 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error
     storage = StoreStorage(node.store)
+    book = ConversationBook(node.store)
+    routing = RoutingService(
+        node.store,
+        TeamsMessenger(adapter, book, settings.app_id),
+        node.criteria,
+        settings.zone,
+        settings.escalation_hours,
+    )
     app[AUTH] = auth
     app[ADAPTER] = adapter
+    app[ROUTING] = routing
     app[BOT] = NodeBot(
-        Resolver(node),
-        ConversationBook(node.store),
+        Resolver(node, routing),
+        book,
         InboundLedger(node.store),
         ConversationState(storage),
         UserState(storage),
     )
-    background = _Background(node)
+    background = _Background(node, routing)
     background.start()
     yield
     await background.stop()
@@ -131,24 +148,42 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
 
 
 class _Background:
-    """Periodic housekeeping owned by the app (started and stopped with it)."""
+    """Background rounds owned by the app (started and stopped with it): deliver tickets the
+    process stopped before posting, escalate unclaimed ones, prune old inbound marks. One
+    instance at a time does this, by a lease in storage."""
 
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, routing: RoutingService) -> None:
         self._ledger = InboundLedger(node.store)
+        self._routing = routing
+        self._interval = node.settings.routing_interval_s
+        holder = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self._lease = Lease(node.store, "routing", holder, seconds=self._interval * 3)
         self._task: asyncio.Task[None] | None = None
+        self._pruned_at = float("-inf")
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="housekeeping")
+        self._task = asyncio.create_task(self._run(), name="background")
 
     async def _run(self) -> None:
         while True:
             try:
-                removed = await self._ledger.prune()
-                if removed:
-                    log.info("pruned inbound marks", extra={"removed": removed})
+                await self.round()
             except Exception:
-                log.exception("housekeeping failed; trying again later")
-            await asyncio.sleep(_PRUNE_INTERVAL_S)
+                log.exception("background round failed; trying again later")
+            await asyncio.sleep(self._interval)
+
+    async def round(self) -> None:
+        if not await self._lease.acquire():
+            return
+        delivered = await self._routing.deliver_pending()
+        escalated = await self._routing.escalate_due()
+        if delivered or escalated:
+            log.info("routing round", extra={"delivered": delivered, "escalated": escalated})
+        if time.monotonic() - self._pruned_at > _PRUNE_INTERVAL_S:
+            self._pruned_at = time.monotonic()
+            removed = await self._ledger.prune()
+            if removed:
+                log.info("pruned inbound marks", extra={"removed": removed})
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -225,9 +260,10 @@ async def messages(request: web.Request) -> web.Response:
     invoke_response = await app[ADAPTER].process_activity(authenticated, activity, app[BOT].on_turn)
     log.debug("turn done", extra={"ms": round((time.perf_counter() - started) * 1000, 2)})
     if invoke_response:
-        return web.json_response(
-            data=serializer_helper(invoke_response.body), status=invoke_response.status
-        )
+        body = invoke_response.body
+        # ActivityHandler hands back a serialized dict; an adapter-made response a model.
+        data = serializer_helper(body) if isinstance(body, Model) else body
+        return web.json_response(data=data, status=invoke_response.status)
     return web.Response(status=200)
 
 

@@ -18,6 +18,8 @@ def _base(
     locale: str = "sv-SE",
     user_id: str = "29:user-alex",
     tenant: str = TENANT,
+    aad_id: str = "aad-alex",
+    name: str = "Alex Wilber",
 ) -> dict[str, Any]:
     conversation_id = conversation_id or (
         "a:personal-alex" if conversation_type == "personal" else "19:general@thread.tacv2"
@@ -39,7 +41,7 @@ def _base(
         "timestamp": "2026-11-25T09:00:00.000Z",
         "serviceUrl": service_url,
         "channelId": "msteams",
-        "from": {"id": user_id, "name": "Alex Wilber", "aadObjectId": "aad-alex"},
+        "from": {"id": user_id, "name": name, "aadObjectId": aad_id},
         "recipient": {"id": BOT_ID, "name": "Miljökravsnoden"},
         "conversation": conversation,
         "channelData": channel_data,
@@ -79,8 +81,18 @@ def bot_added(service_url: str, **kwargs: Any) -> dict[str, Any]:
     return activity
 
 
-def invoke(service_url: str, name: str, value: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+def invoke(
+    service_url: str, invoke_name: str, value: dict[str, Any], **kwargs: Any
+) -> dict[str, Any]:
     activity = _base(service_url, "invoke", **kwargs)
-    activity["name"] = name
+    activity["name"] = invoke_name
     activity["value"] = value
     return activity
+
+
+def execute(service_url: str, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Action.Execute on a card (Universal Actions): an adaptiveCard/action invoke."""
+    action = {"type": "Action.Execute", "verb": data["verb"], "data": data}
+    return invoke(
+        service_url, "adaptiveCard/action", {"action": action, "trigger": "manual"}, **kwargs
+    )

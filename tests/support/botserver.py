@@ -59,6 +59,11 @@ class BotServer:
                 payload = text
             return response.status, payload
 
+    @property
+    def app(self) -> web.Application:
+        assert self._runner is not None
+        return self._runner.app
+
     async def get(self, path: str) -> tuple[int, Any]:
         assert self._session is not None
         async with self._session.get(f"{self.url}{path}") as response:

@@ -63,6 +63,8 @@ class ConnectorStandIn:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
+    # Conversations whose new messages fail with HTTP 500 (Teams having a bad moment).
+    failing: set[str] = field(default_factory=set)
 
     @property
     def url(self) -> str:
@@ -114,10 +116,17 @@ class ConnectorStandIn:
         self._changed.set()
         return new_id or ""
 
+    def _refused(self, request: web.Request) -> bool:
+        return request.match_info.get("cid", "") in self.failing
+
     async def _send(self, request: web.Request) -> web.Response:
+        if self._refused(request):
+            return web.json_response({"error": {"code": "ServiceError"}}, status=500)
         return web.json_response({"id": self._record("send", request, await request.json())})
 
     async def _reply(self, request: web.Request) -> web.Response:
+        if self._refused(request):
+            return web.json_response({"error": {"code": "ServiceError"}}, status=500)
         return web.json_response({"id": self._record("reply", request, await request.json())})
 
     async def _update(self, request: web.Request) -> web.Response:

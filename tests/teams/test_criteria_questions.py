@@ -153,7 +153,9 @@ async def test_nothing_matching_says_so_and_offers_an_expert(
         ("jämför 11567 LOK-101", "Jämförelse"),
         ("jämför 11430", "Jämförelse"),
         ("kriterium 99999", "hittar inget kriterium med Krav ID 99999"),
-        ("kriterium **x**", "hittar inget kriterium"),
+        ("kriterium 1**x**", "hittar inget kriterium med Krav ID 1\\*\\*x\\*\\*"),
+        ("krav på laddinfrastruktur för elbilar", "Elfordon"),  # a question, not a command
+        ("jämför basnivå och spjutspets för bilar", "Miljöbilar"),
     ],
 )
 async def test_commands_for_one_criterion(

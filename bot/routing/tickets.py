@@ -1,0 +1,113 @@
+"""Tickets: questions routed to experts. Stored first, then delivered; every state change is a
+conditional write, so a claim race has exactly one winner."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
+
+TICKETS = "tickets"
+COUNTERS = "counters"
+_PARTITION = "t"
+
+OPEN, CLAIMED, ANSWERED = "open", "claimed", "answered"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    number: int
+    question: str
+    area: str
+    municipality: str
+    asker_id: str  # Teams user id of the asker, for the 1:1 answer
+    asker_name: str
+    asker_locale: str
+    consent_publish: bool
+    created_at: float
+    deadline: float  # when it escalates if still unclaimed
+    state: str = OPEN
+    assignee: str = ""  # expert id
+    claimed_at: float | None = None
+    answered_at: float | None = None
+    answer: str = ""
+    published: bool = False
+    escalation: int = 0  # 0 on-call expert, 1 next in rotation, 2 every expert of the area
+    notified: tuple[str, ...] = ()  # expert ids told about it
+    posted: bool = False  # in the experts' channel
+    channel_id: str = ""
+    channel_activity_id: str = ""
+    events: tuple[dict[str, Any], ...] = field(default=())
+    etag: str | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.number:07d}"
+
+    @property
+    def seconds_to_claim(self) -> float | None:
+        return None if self.claimed_at is None else self.claimed_at - self.created_at
+
+    @property
+    def seconds_to_answer(self) -> float | None:
+        return None if self.answered_at is None else self.answered_at - self.created_at
+
+    def to_data(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["etag"]
+        data["notified"] = list(self.notified)
+        data["events"] = list(self.events)
+        return data
+
+    @classmethod
+    def from_record(cls, record: Record) -> Ticket:
+        data = dict(record.data)
+        data["notified"] = tuple(data.get("notified", ()))
+        data["events"] = tuple(data.get("events", ()))
+        return cls(**data, etag=record.etag)
+
+    def with_event(self, kind: str, at: float, **details: Any) -> Ticket:
+        return replace(self, events=(*self.events, {"kind": kind, "at": at, **details}))
+
+
+class TicketRepository:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def next_number(self) -> int:
+        """A new ticket number; a conditional increment, so two askers never share one."""
+        while True:
+            record = await self._store.get(COUNTERS, "tickets", "last")
+            if record is None:
+                try:
+                    await self._store.insert(COUNTERS, Record("tickets", "last", {"n": 1}))
+                    return 1
+                except AlreadyExistsError:
+                    continue
+            number = int(record.data["n"]) + 1
+            try:
+                await self._store.replace(
+                    COUNTERS, Record("tickets", "last", {"n": number}, record.etag)
+                )
+                return number
+            except ConcurrencyError:
+                continue
+
+    async def add(self, ticket: Ticket) -> Ticket:
+        stored = await self._store.insert(TICKETS, Record(_PARTITION, ticket.key, ticket.to_data()))
+        return replace(ticket, etag=stored.etag)
+
+    async def get(self, number: int) -> Ticket | None:
+        record = await self._store.get(TICKETS, _PARTITION, f"{number:07d}")
+        return None if record is None else Ticket.from_record(record)
+
+    async def save(self, ticket: Ticket) -> Ticket:
+        """Store a change; ConcurrencyError when the ticket changed since it was read."""
+        stored = await self._store.replace(
+            TICKETS, Record(_PARTITION, ticket.key, ticket.to_data(), ticket.etag)
+        )
+        return replace(ticket, etag=stored.etag)
+
+    async def all(self) -> list[Ticket]:
+        return [Ticket.from_record(r) for r in await self._store.query(TICKETS, _PARTITION)]

@@ -1,0 +1,299 @@
+"""Cards for expert routing: the ask form, the ticket as each viewer sees it, lists, notices.
+
+The ticket card uses Universal Actions: buttons are Action.Execute, and `refresh` names the
+people whose client fetches their own view (asker, assignee, experts), so one channel message
+shows each of them the buttons that fit them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.criteria import AREAS
+from bot.i18n import Texts
+from bot.routing.network import Expert
+from bot.routing.places import MUNICIPALITIES
+from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
+from cards._render import Card, Markdown, escape_markdown, render
+from cards.actions import (
+    AnswerTicket,
+    AskExpert,
+    ClaimTicket,
+    CreateTicket,
+    Feedback,
+    ReassignTicket,
+    RefreshTicket,
+    ReleaseTicket,
+    ShowTicket,
+    button,
+    payload,
+)
+
+# Teams refreshes a card automatically for at most 60 listed users.
+MAX_REFRESH_USERS = 60
+_WEEKDAYS = {
+    "sv": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+_MONTHS = {
+    "sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER = "asker", "assignee", "expert", "other"
+
+
+def format_moment(epoch: float, zone: ZoneInfo, language: str) -> str:
+    moment = datetime.fromtimestamp(epoch, zone)
+    days, months = _WEEKDAYS[language], _MONTHS[language]
+    return f"{days[moment.weekday()]} {moment.day} {months[moment.month - 1]} {moment:%H:%M}"
+
+
+def ask_form_card(
+    texts: Texts,
+    *,
+    question: str = "",
+    area: str = "",
+    municipality: str = "",
+    consent: bool = True,
+    error: str | None = None,
+) -> Card:
+    return render(
+        "ask_form",
+        {
+            "title": texts("ask.title"),
+            "intro": texts("ask.intro"),
+            "error": error,
+            "question_label": texts("ask.question"),
+            "question_error": texts("ask.question_error"),
+            "question": question,
+            "area_label": texts("ask.area"),
+            "area": area or None,
+            "areas": [{"title": name, "value": slug} for slug, name in AREAS.items()],
+            "municipality_label": texts("ask.municipality"),
+            "municipality": municipality or None,
+            "municipalities": [{"title": m, "value": m} for m in MUNICIPALITIES],
+            "consent_label": texts("ask.consent"),
+            "consent": "true" if consent else "false",
+            "send_title": texts("ask.send"),
+            "send_data": button(CreateTicket),
+        },
+    )
+
+
+def receipt_card(ticket: Ticket, experts: Sequence[Expert], texts: Texts, zone: ZoneInfo) -> Card:
+    if not ticket.posted:
+        text = texts("ask.receipt_pending", number=ticket.number)
+    elif not experts:
+        text = texts("ask.receipt_nobody", number=ticket.number)
+    else:
+        names = ", ".join(
+            f"{escape_markdown(e.name)} ({escape_markdown(e.municipality)})" for e in experts
+        )
+        deadline = format_moment(ticket.deadline, zone, texts.language)
+        text = texts("ask.receipt", number=ticket.number, experts=names, deadline=deadline)
+    return render("message", {"title": None, "text": Markdown(text)})
+
+
+def ticket_card(
+    ticket: Ticket,
+    role: str,
+    texts: Texts,
+    zone: ZoneInfo,
+    *,
+    expert_of: Callable[[str], Expert | None],
+    area_experts: Sequence[Expert] = (),
+    on_call: Expert | None = None,
+    notice: str | None = None,
+    notice_color: str = "Good",
+    draft: str = "",
+) -> Card:
+    language = texts.language
+    assignee = expert_of(ticket.assignee) if ticket.assignee else None
+    facts = [
+        {"title": texts("ticket.area"), "value": AREAS.get(ticket.area, ticket.area)},
+        {"title": texts("ticket.municipality"), "value": ticket.municipality},
+        {"title": texts("ticket.asked"), "value": format_moment(ticket.created_at, zone, language)},
+    ]
+    if ticket.state != ANSWERED:
+        facts.append(
+            {
+                "title": texts("ticket.deadline"),
+                "value": format_moment(ticket.deadline, zone, language),
+            }
+        )
+    status, color = texts("ticket.status.open"), "Warning"
+    if ticket.state == CLAIMED and assignee is not None and ticket.claimed_at:
+        since = format_moment(ticket.claimed_at, zone, language)
+        status = texts(
+            "ticket.status.claimed",
+            name=assignee.name,
+            municipality=assignee.municipality,
+            since=since,
+        )
+        color = "Accent"
+    elif ticket.state == ANSWERED and assignee is not None and ticket.answered_at:
+        at = format_moment(ticket.answered_at, zone, language)
+        status = texts(
+            "ticket.status.answered", name=assignee.name, municipality=assignee.municipality, at=at
+        )
+        color = "Good"
+    if ticket.state != ANSWERED and ticket.escalation:
+        status += " · " + texts(f"ticket.escalated.{min(ticket.escalation, 2)}")
+    actions: list[dict[str, Any]] = []
+    answer_form = publish_form = False
+    reassign_choices: list[dict[str, str]] | None = None
+    if role in (ROLE_EXPERT, ROLE_ASSIGNEE) and ticket.state != ANSWERED:
+        if ticket.state != CLAIMED:
+            actions.append(
+                _execute(texts("ticket.claim"), payload(ClaimTicket(ticket.number)), "positive")
+            )
+        elif role == ROLE_ASSIGNEE:
+            answer_form = True
+            publish_form = ticket.consent_publish
+            actions.append(
+                _execute(
+                    texts("ticket.send_answer"),
+                    button(AnswerTicket, number=ticket.number),
+                    "positive",
+                )
+            )
+            actions.append(_execute(texts("ticket.release"), payload(ReleaseTicket(ticket.number))))
+            others = [e for e in area_experts if e.id != ticket.assignee]
+            if others:
+                reassign_choices = [
+                    {"title": f"{e.name} ({e.municipality})", "value": e.id} for e in others
+                ]
+                actions.append(
+                    _execute(texts("ticket.reassign"), button(ReassignTicket, number=ticket.number))
+                )
+    mention, msteams = None, None
+    if ticket.state != ANSWERED and on_call is not None and on_call.teams_id and role == ROLE_OTHER:
+        tag = f"<at>{on_call.name}</at>"
+        mention = Markdown(texts("ticket.oncall", mention=tag))
+        msteams = {
+            "width": "Full",
+            "entities": [
+                {
+                    "type": "mention",
+                    "text": tag,
+                    "mentioned": {"id": on_call.teams_id, "name": on_call.name},
+                }
+            ],
+        }
+    return render(
+        "ticket",
+        {
+            "title": texts("ticket.title", number=ticket.number),
+            "mention": mention,
+            "msteams": msteams,
+            "refresh": _refresh(ticket, area_experts, expert_of),
+            "facts": facts,
+            "question_label": texts("ticket.question"),
+            "question": ticket.question,
+            "status": status,
+            "status_color": color,
+            "answer_label": texts("ticket.answer"),
+            "answer": ticket.answer or None,
+            "notice": notice,
+            "notice_color": notice_color,
+            "answer_form": answer_form,
+            "answer_input_label": texts("ticket.answer_label"),
+            "draft": draft or None,
+            "publish_form": publish_form,
+            "publish_label": texts("ticket.publish"),
+            "reassign_choices": reassign_choices,
+            "reassign_label": texts("ticket.reassign_label"),
+            "actions": actions,
+        },
+    )  # fmt: skip
+
+
+def _execute(title: str, data: dict[str, Any], style: str | None = None) -> dict[str, Any]:
+    verb = data["verb"]
+    return {"title": title, "verb": verb, "data": data, "style": style}
+
+
+def _refresh(
+    ticket: Ticket, area_experts: Sequence[Expert], expert_of: Callable[[str], Expert | None]
+) -> dict[str, Any]:
+    users = [ticket.asker_id]
+    assignee = expert_of(ticket.assignee) if ticket.assignee else None
+    if assignee and assignee.teams_id:
+        users.append(assignee.teams_id)
+    users += [e.teams_id for e in area_experts if e.teams_id]
+    unique = list(dict.fromkeys(u for u in users if u))[:MAX_REFRESH_USERS]
+    data = payload(RefreshTicket(ticket.number))
+    return {
+        "action": {"type": "Action.Execute", "verb": data["verb"], "data": data},
+        "userIds": unique,
+    }
+
+
+def ticket_list_card(
+    title: str,
+    tickets: Sequence[Ticket],
+    texts: Texts,
+    zone: ZoneInfo,
+    expert_of: Callable[[str], Expert | None],
+) -> Card:
+    rows = []
+    for ticket in tickets:
+        assignee = expert_of(ticket.assignee) if ticket.assignee else None
+        if ticket.state == ANSWERED and assignee:
+            status = texts(
+                "ticket.status.answered",
+                name=assignee.name,
+                municipality=assignee.municipality,
+                at=format_moment(ticket.answered_at or 0, zone, texts.language),
+            )
+        elif ticket.state == CLAIMED and assignee:
+            status = texts(
+                "ticket.status.claimed",
+                name=assignee.name,
+                municipality=assignee.municipality,
+                since=format_moment(ticket.claimed_at or 0, zone, texts.language),
+            )
+        else:
+            status = texts("ticket.status.open")
+        rows.append(
+            {
+                "heading": texts(
+                    "list.heading", number=ticket.number, area=AREAS.get(ticket.area, ticket.area)
+                ),
+                "question": ticket.question,
+                "status": status,
+                "data": payload(ShowTicket(ticket.number)),
+            }
+        )
+    return render(
+        "ticket_list",
+        {"title": title, "empty": None if rows else texts("list.empty"), "tickets": rows},
+    )  # fmt: skip
+
+
+def answer_notice_card(ticket: Ticket, expert: Expert, texts: Texts) -> Card:
+    """What the asker receives: the answer, "Hjälpte det?" and a follow-up question."""
+    followup = AskExpert(f"#{ticket.number}: ", ticket.area)
+    answered_by = texts("notice.answered_by", name=expert.name, municipality=expert.municipality)
+    return render(
+        "criterion",
+        {
+            "name": texts("notice.answer_title", number=ticket.number),
+            "facts": [],
+            "sections": [
+                {"title": texts("ticket.question"), "text": ticket.question},
+                {"title": answered_by, "text": ticket.answer},
+            ],
+            "actions": [
+                {"title": f"{texts('action.helped')} {texts('action.yes')}",
+                 "data": payload(Feedback(ticket.question, True, (f"ticket-{ticket.number}",)))},
+                {"title": f"{texts('action.helped')} {texts('action.no')}",
+                 "data": payload(Feedback(ticket.question, False, (f"ticket-{ticket.number}",)))},
+                {"title": texts("notice.followup"), "data": payload(followup)},
+            ],
+        },
+    )  # fmt: skip

@@ -1,0 +1,257 @@
+"""The routing core against a recording Messenger: what is stored, sent and updated."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.criteria import CriteriaLibrary
+from bot.i18n import UserError
+from bot.routing import NetworkRepository, Person, RoutingService
+from bot.routing.tickets import ANSWERED, CLAIMED, OPEN
+from bot.storage import Store
+from tests.routing.conftest import AREA, RecordingMessenger, network_of
+from tests.support.connector import card_text
+
+ZONE = ZoneInfo("Europe/Stockholm")
+ASKER = Person("29:asker", "aad-asker", "Alex Wilber", "sv-SE")
+CHANNEL = "19:experts@thread.tacv2"
+
+
+def expert_person(n: int) -> Person:
+    return Person(f"29:expert-{n}", f"aad-expert-{n}", f"Expert {n}", "sv-SE")
+
+
+class Clock:
+    def __init__(self, start: str) -> None:
+        self.now = datetime.fromisoformat(start).replace(tzinfo=ZONE).timestamp()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, hours: float) -> None:
+        self.now += hours * 3600
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock("2026-11-25T09:00")  # a Wednesday morning
+
+
+@pytest.fixture
+async def routing(
+    store: Store, clock: Clock
+) -> tuple[RoutingService, RecordingMessenger]:
+    await NetworkRepository(store).save(network_of(20))
+    library = CriteriaLibrary(store)
+    await library.load()
+    messenger = RecordingMessenger()
+    service = RoutingService(store, messenger, library, ZONE, 4.0, clock=clock)
+    await service.set_experts_channel(CHANNEL)
+    return service, messenger
+
+
+async def ask(
+    service: RoutingService, question: str = "Kan vi kräva biogas i stället för HVO?"
+) -> int:
+    ticket, _ = await service.ask(ASKER, question, AREA, "Lund", True)
+    return ticket.number
+
+
+async def test_a_question_is_stored_posted_in_the_channel_and_sent_to_the_on_call_expert(
+    routing: tuple[RoutingService, RecordingMessenger],
+) -> None:
+    service, messenger = routing
+    ticket, experts = await service.ask(ASKER, "Kan vi kräva biogas?", AREA, "Lund", True)
+    assert [e.name for e in experts] == ["Expert 2"]  # 46 weeks since 2026-01-05: 46 % 3 = 1
+    stored = await service.get(ticket.number)
+    assert stored.posted
+    assert stored.channel_activity_id == "post-1"
+    ((channel, card),) = messenger.channel_posts
+    assert channel == CHANNEL
+    assert "Kan vi kräva biogas?" in card_text(card)
+    assert card["msteams"]["entities"][0]["mentioned"]["id"] == "29:expert-2"
+    assert "29:asker" in card["refresh"]["userIds"]
+    (direct,) = messenger.direct_to("29:expert-2")
+    assert "Ta ärendet" in card_text(direct)
+
+
+@pytest.mark.parametrize(
+    ("question", "area", "municipality", "key"),
+    [
+        ("kort", AREA, "Lund", "ask.error.question"),
+        ("x" * 2001, AREA, "Lund", "ask.error.question"),
+        ("En riktig fråga om bilar", "rymden", "Lund", "ask.error.area"),
+        ("En riktig fråga om bilar", AREA, "Stockholm", "ask.error.municipality"),
+    ],
+)
+async def test_an_invalid_question_stores_nothing(
+    routing: tuple[RoutingService, RecordingMessenger],
+    question: str,
+    area: str,
+    municipality: str,
+    key: str,
+) -> None:
+    service, messenger = routing
+    with pytest.raises(UserError) as raised:
+        await service.ask(ASKER, question, area, municipality, True)
+    assert raised.value.key == key
+    assert await service.asked_by(ASKER) == []
+    assert messenger.channel_posts == []
+
+
+async def test_twenty_concurrent_claims_have_exactly_one_winner(
+    routing: tuple[RoutingService, RecordingMessenger],
+) -> None:
+    service, messenger = routing
+    number = await ask(service)
+    outcomes = await asyncio.gather(
+        *(service.claim(number, expert_person(n)) for n in range(1, 21))
+    )
+    winners = [
+        o for o in outcomes if o.ticket.state == CLAIMED and "Du har tagit" in (o.notice or "")
+    ]
+    assert len(winners) == 1
+    losers = [o for o in outcomes if "Redan tagen av" in (o.notice or "")]
+    assert len(losers) == 19
+    stored = await service.get(number)
+    assert stored.assignee == winners[0].ticket.assignee
+    assert len(messenger.updates) == 1
+    (notice,) = messenger.direct_to("29:asker")
+    assert "har tagit din fråga" in card_text(notice)
+
+
+async def test_only_experts_claim_and_answered_tickets_stay_closed(
+    routing: tuple[RoutingService, RecordingMessenger],
+) -> None:
+    service, _ = routing
+    number = await ask(service)
+    refused = await service.claim(number, ASKER)
+    assert "Bara registrerade" in (refused.notice or "")
+    assert (await service.get(number)).state == OPEN
+    await service.claim(number, expert_person(1))
+    await service.answer(number, expert_person(1), "Ja, det går bra.", publish=False)
+    again = await service.claim(number, expert_person(2))
+    assert "redan besvarat" in (again.notice or "")
+    with pytest.raises(UserError):
+        await service.answer(number, expert_person(1), "Ett till svar", publish=False)
+
+
+async def test_an_empty_answer_re_shows_the_form_and_changes_nothing(
+    routing: tuple[RoutingService, RecordingMessenger],
+) -> None:
+    service, _ = routing
+    number = await ask(service)
+    await service.claim(number, expert_person(1))
+    outcome = await service.answer(number, expert_person(1), "   ", publish=False)
+    assert "Skriv ett svar" in (outcome.notice or "")
+    assert (await service.get(number)).state == CLAIMED
+    long = await service.answer(number, expert_person(1), "x" * 8001, publish=False)
+    assert "högst 8000" in (long.notice or "")
+    assert (await service.get(number)).state == CLAIMED
+
+
+async def test_the_answer_reaches_the_asker_and_with_consent_the_knowledge_base(
+    routing: tuple[RoutingService, RecordingMessenger], clock: Clock
+) -> None:
+    service, messenger = routing
+    number = await ask(service, "Kan vi kräva biogas och utesluta HVO i sopbilar?")
+    await service.claim(number, expert_person(2))
+    clock.advance(1)
+    outcome = await service.answer(
+        number, expert_person(2), "Ja, om kravet motiveras av lokala klimatmål.", publish=True
+    )
+    assert outcome.ticket.state == ANSWERED
+    assert outcome.ticket.published
+    assert outcome.ticket.seconds_to_answer == pytest.approx(3600)
+    answer_card = messenger.direct_to("29:asker")[-1]
+    text = card_text(answer_card)
+    assert "lokala klimatmål" in text
+    assert "Följdfråga" in text
+    assert "Hjälpte det?" in text
+    hits = service._library.search("utesluta HVO biogas", 3)
+    assert hits[0].document.kind == "answer"
+    assert "Alex" not in str(hits[0].document.fields)
+
+
+async def test_without_consent_the_answer_is_not_published(
+    routing: tuple[RoutingService, RecordingMessenger],
+) -> None:
+    service, _ = routing
+    ticket, _ = await service.ask(ASKER, "En privat fråga om laddstolpar", AREA, "Lund", False)
+    await service.claim(ticket.number, expert_person(1))
+    outcome = await service.answer(ticket.number, expert_person(1), "Svar", publish=True)
+    assert not outcome.ticket.published
+
+
+async def test_release_and_reassign(routing: tuple[RoutingService, RecordingMessenger]) -> None:
+    service, messenger = routing
+    number = await ask(service)
+    await service.claim(number, expert_person(1))
+    with pytest.raises(UserError):
+        await service.release(number, expert_person(2))  # not theirs
+    moved = await service.reassign(number, expert_person(1), "aad-expert-5")
+    assert moved.ticket.assignee == "aad-expert-5"
+    assert "lämnat över" in card_text(messenger.direct_to("29:expert-5")[-1])
+    released = await service.release(number, expert_person(5))
+    assert released.ticket.state == OPEN
+    assert not released.ticket.assignee
+
+
+async def test_unclaimed_tickets_escalate_after_four_working_hours(
+    routing: tuple[RoutingService, RecordingMessenger], clock: Clock
+) -> None:
+    service, messenger = routing
+    number = await ask(service)
+    clock.advance(3.9)
+    assert await service.escalate_due() == 0
+    clock.advance(0.2)
+    assert await service.escalate_due() == 1
+    ticket = await service.get(number)
+    assert ticket.escalation == 1
+    assert ticket.notified == ("aad-expert-2", "aad-expert-3")  # next in the rotation
+    assert "nästa expert" in card_text(messenger.updates[-1][2])
+    clock.advance(24 * 3)  # past the next deadline: everyone in the area
+    assert await service.escalate_due() == 1
+    ticket = await service.get(number)
+    assert ticket.escalation == 2
+    assert len(ticket.notified) == 20
+    clock.advance(24 * 3)
+    assert await service.escalate_due() == 0  # nobody left to escalate to
+
+
+async def test_a_claimed_ticket_does_not_escalate(
+    routing: tuple[RoutingService, RecordingMessenger], clock: Clock
+) -> None:
+    service, _ = routing
+    number = await ask(service)
+    await service.claim(number, expert_person(1))
+    clock.advance(48)
+    assert await service.escalate_due() == 0
+    assert (await service.get(number)).escalation == 0
+
+
+async def test_a_stored_but_unposted_ticket_is_delivered_later(store: Store, clock: Clock) -> None:
+    """The process stopped between storing and posting: the next round delivers it."""
+    await NetworkRepository(store).save(network_of(3))
+    library = CriteriaLibrary(store)
+
+    class Failing(RecordingMessenger):
+        async def to_channel(self, channel_id: str, card: dict) -> str:  # type: ignore[type-arg]
+            raise ConnectionError("Teams is unreachable")
+
+    first = RoutingService(store, Failing(), library, ZONE, clock=clock)
+    await first.set_experts_channel(CHANNEL)
+    stored, experts = await first.ask(ASKER, "Vad gäller för elbussar?", AREA, "Lund", True)
+    assert not stored.posted
+    assert experts == []
+    later = RecordingMessenger()
+    second = RoutingService(store, later, library, ZONE, clock=clock)
+    assert await second.deliver_pending() == 1
+    assert len(later.channel_posts) == 1
+    assert await second.deliver_pending() == 0  # never twice
+    (ticket,) = await second.asked_by(ASKER)
+    assert ticket.posted

@@ -1,0 +1,109 @@
+"""No ticket is ever lost: the node process is killed after a ticket is stored but before it
+reached the experts' channel; after a restart the ticket is posted (once)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.support import activities
+from tests.support.connector import ConnectorStandIn, card_text
+from tests.support.processes import ROOT, free_port, wait_for_port
+
+EXPERTS_CHANNEL = "19:experts@thread.tacv2"
+NETWORK = """
+experts:
+  - {id: aad-expert-1, name: Expert Ett, municipality: Lund, areas: [alla], teams_id: "29:expert-1"}
+"""
+
+
+class NodeProcess:
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "NODE_DATA_DIR": str(data_dir),
+            "NODE_STORAGE_CONNECTION_STRING": "",
+            "NODE_ROUTING_INTERVAL_S": "0.3",
+            "NODE_ADMIN_IDS": "aad-alex",
+            "MicrosoftAppId": "",
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port, self.process)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    async def post(self, body: dict[str, object]) -> int:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"http://127.0.0.1:{self.port}/api/messages", json=body) as response,
+        ):
+            return response.status
+
+
+@pytest.fixture
+def node(tmp_path: Path) -> Iterator[NodeProcess]:
+    network = tmp_path / "network.yaml"
+    network.write_text(NETWORK, "utf-8")
+    process = NodeProcess(tmp_path / "data")
+    imported = subprocess.run(
+        [sys.executable, "-m", "bot", "network", "import", str(network)],
+        cwd=ROOT, env=process.env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    yield process
+    if process.process and process.process.poll() is None:
+        process.process.terminate()
+        process.process.wait(10)
+
+
+async def test_a_ticket_stored_before_a_crash_is_posted_after_restart(
+    node: NodeProcess, connector: ConnectorStandIn
+) -> None:
+    node.start()
+    channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}
+    assert await node.post(activities.bot_added(connector.url, **channel)) == 200
+    assert await node.post(activities.message(connector.url, "expertkanal", **channel)) == 200
+    assert "tar nu emot expertfrågor" in card_text(connector.sent[-1].card)
+
+    connector.failing.add(EXPERTS_CHANNEL)  # Teams fails the post...
+    ask = {"verb": "ticket.create", "question": "Hur följer vi upp krav på elbussar?",
+           "area": "fordon-och-transport", "municipality": "Lund", "consent": "true"}  # fmt: skip
+    assert await node.post(activities.submit(connector.url, ask)) == 200
+    receipt = connector.to("a:personal-alex")[-1]
+    assert "så snart som möjligt" in card_text(receipt.card)
+    node.kill()  # ...and the process dies before any retry
+
+    connector.failing.clear()
+    connector.clear()
+    node.start()
+    posts = await _wait_for_channel_posts(connector, 1)
+    assert "Hur följer vi upp krav på elbussar?" in card_text(posts[0].card)
+    await asyncio.sleep(1.0)  # several more background rounds
+    assert len(connector.to(EXPERTS_CHANNEL)) == 1  # posted once, not again
+
+
+async def _wait_for_channel_posts(connector: ConnectorStandIn, count: int) -> list:  # type: ignore[type-arg]
+    for _ in range(200):
+        posts = connector.to(EXPERTS_CHANNEL)
+        if len(posts) >= count:
+            return posts
+        await asyncio.sleep(0.05)
+    raise AssertionError("the ticket never reached the experts' channel")
