@@ -3,12 +3,15 @@ headless Chromium: any parse or validation problem fails the test."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.criteria import CriteriaLibrary
 from bot.i18n import texts_for
+from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
 from cards import (
     AnswerHit,
     answer_card,
@@ -20,7 +23,21 @@ from cards import (
     no_answer_card,
     welcome_card,
 )
+from cards._tickets import (
+    ROLE_ASKER,
+    ROLE_ASSIGNEE,
+    ROLE_EXPERT,
+    ROLE_OTHER,
+    answer_notice_card,
+    ask_form_card,
+    receipt_card,
+    ticket_card,
+    ticket_list_card,
+)
+from tests.routing.conftest import AREA, network_of
 from tests.support.browser import render_cards
+
+ZONE = ZoneInfo("Europe/Stockholm")
 
 QUESTIONS = [
     "Vilka miljökrav kan jag ställa på städtjänster?",
@@ -69,6 +86,44 @@ def all_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
         )
     picked = [library.levels_of(i)[0] for i in ("11567", "10699:2", "LOK-101")]
     cards.append(("compare/3", compare_card(picked, texts)))
+    return cards + routing_cards()
+
+
+def routing_cards() -> list[tuple[str, dict[str, Any]]]:
+    network = network_of(4)
+    experts = list(network.experts.values())
+    base = Ticket(
+        number=12, question="Kan vi kräva **biogas** och <at>utesluta</at> HVO?", area=AREA,
+        municipality="Lund", asker_id="29:asker", asker_name="Alex", asker_locale="sv-SE",
+        consent_publish=True, created_at=1795600000.0, deadline=1795614400.0, posted=True,
+    )  # fmt: skip
+    claimed = replace(base, state=CLAIMED, assignee=experts[0].id, claimed_at=1795601000.0)
+    answered = replace(
+        claimed, state=ANSWERED, answer="Ja, med motivering.", answered_at=1795602000.0
+    )
+    escalated = replace(base, escalation=2)
+    cards: list[tuple[str, dict[str, Any]]] = []
+    for language in ("sv", "en"):
+        texts = texts_for(language)
+        cards.append((f"ask-form/{language}", ask_form_card(texts, question="x", error="Fel")))
+        cards.append((f"receipt/{language}", receipt_card(base, experts[:1], texts, ZONE)))
+        for name, ticket in (("open", base), ("claimed", claimed), ("answered", answered),
+                             ("escalated", escalated)):  # fmt: skip
+            for role in (ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER):
+                card = ticket_card(
+                    ticket, role, texts, ZONE, expert_of=network.experts.get,
+                    area_experts=experts, on_call=experts[0], notice="Meddelande",
+                )  # fmt: skip
+                cards.append((f"ticket/{name}/{role}/{language}", card))
+        cards.append(
+            (
+                f"list/{language}",
+                ticket_list_card(
+                    "Lista", [base, claimed, answered], texts, ZONE, network.experts.get
+                ),
+            )
+        )
+        cards.append((f"answer-notice/{language}", answer_notice_card(answered, experts[0], texts)))
     return cards
 
 

@@ -42,9 +42,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def routing(
-    store: Store, clock: Clock
-) -> tuple[RoutingService, RecordingMessenger]:
+async def routing(store: Store, clock: Clock) -> tuple[RoutingService, RecordingMessenger]:
     await NetworkRepository(store).save(network_of(20))
     library = CriteriaLibrary(store)
     await library.load()
