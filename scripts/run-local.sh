@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The Playground's own user (Alex Wilber) is an admin of the local demo node.
+export NODE_ADMIN_IDS="${NODE_ADMIN_IDS:-00000000-0000-0000-0000-0000000000020}"
 .venv/bin/python -m bot serve --host 127.0.0.1 --port 3978 --demo &
 bot_pid=$!
 stop() {
