@@ -37,5 +37,9 @@ lint: $(PY_STAMP)
 bench: setup
 	$(BIN)/python -m bench
 
+## The Teams app package, ids and domain from the environment (see docs/deploy.md).
+package: $(PY_STAMP)
+	$(BIN)/python scripts/package.py
+
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -51,6 +51,7 @@ from bot.teams._connector import (
 )
 from bot.teams._handler import NodeBot
 from bot.teams._messenger import TeamsMessenger
+from bot.teams._pages import privacy, terms
 from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._resolver import Resolver
 from bot.teams._state import StoreStorage
@@ -287,4 +288,6 @@ def create_app(node: Node) -> web.Application:
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/privacy", privacy)
+    app.router.add_get("/terms", terms)
     return app

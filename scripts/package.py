@@ -1,0 +1,66 @@
+"""`make package`: fill the Teams app manifest from the environment and zip the app package.
+
+Reads MicrosoftAppId (the bot), NODE_PUBLIC_HOSTNAME (where the bot is served, without
+https://) and TEAMS_APP_ID (the app's own id; defaults to the bot's id, as Teams allows).
+Writes deployment/build/miljokravsnoden.zip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "deployment" / "appPackage"
+OUTPUT = ROOT / "deployment" / "build" / "miljokravsnoden.zip"
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_HOST = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}$")
+
+
+def filled_manifest(bot_id: str, domain: str, app_id: str | None = None) -> dict[str, object]:
+    if not _GUID.match(bot_id):
+        raise ValueError(f"MicrosoftAppId must be a GUID, got {bot_id!r}")
+    if not _HOST.match(domain):
+        raise ValueError(
+            f"NODE_PUBLIC_HOSTNAME must be a host name like bot.example.se, got {domain!r}"
+        )
+    app_id = app_id or bot_id
+    if not _GUID.match(app_id):
+        raise ValueError(f"TEAMS_APP_ID must be a GUID, got {app_id!r}")
+    text = (SOURCE / "manifest.json").read_text("utf-8")
+    for name, value in (("TEAMS_APP_ID", app_id), ("BOT_ID", bot_id), ("BOT_DOMAIN", domain)):
+        text = text.replace("${{" + name + "}}", value)
+    manifest: dict[str, object] = json.loads(text)
+    return manifest
+
+
+def build(bot_id: str, domain: str, app_id: str | None = None, output: Path = OUTPUT) -> Path:
+    manifest = filled_manifest(bot_id, domain, app_id)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        for icon in ("color.png", "outline.png"):
+            package.write(SOURCE / icon, icon)
+    return output
+
+
+def main() -> int:
+    try:
+        path = build(
+            os.environ.get("MicrosoftAppId", ""),  # noqa: SIM112 - the Bot Framework name
+            os.environ.get("NODE_PUBLIC_HOSTNAME", ""),
+            os.environ.get("TEAMS_APP_ID") or None,
+        )
+    except ValueError as error:
+        print(f"Cannot build the app package: {error}", file=sys.stderr)
+        return 2
+    print(f"Built {path.relative_to(ROOT)}: upload it in Teams admin center or Developer Portal.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The Teams app package: the filled manifest validates against the official JSON schema
+(npm @microsoft/app-manifest), the icons are real images of the required sizes, and the
+package builds from the environment's ids."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from scripts.package import SOURCE, build, filled_manifest
+from tests.support.processes import ROOT
+
+SCHEMAS = ROOT / "node_modules" / "@microsoft" / "app-manifest" / "build" / "json-schemas" / "teams"
+BOT_ID = "11111111-2222-3333-4444-555555555555"
+
+
+def schema_for(manifest: dict[str, object]) -> dict[str, object]:
+    path = SCHEMAS / f"v{manifest['manifestVersion']}" / "MicrosoftTeams.schema.json"
+    loaded: dict[str, object] = json.loads(path.read_text("utf-8"))
+    return loaded
+
+
+def test_the_filled_manifest_validates_against_the_official_schema() -> None:
+    manifest = filled_manifest(BOT_ID, "miljokravsnoden.azurewebsites.net")
+    jsonschema.Draft4Validator(schema_for(manifest)).validate(manifest)
+    bots: list[dict[str, object]] = manifest["bots"]  # type: ignore[assignment]
+    (bot,) = bots
+    assert set(bot["scopes"]) == {"personal", "team", "groupChat"}  # type: ignore[call-overload]
+    assert bot["botId"] == BOT_ID
+    assert manifest["validDomains"] == ["miljokravsnoden.azurewebsites.net"]
+
+
+def test_a_broken_manifest_is_caught_by_the_schema() -> None:
+    manifest = filled_manifest(BOT_ID, "bot.example.se")
+    manifest["bots"][0]["scopes"] = ["everywhere"]  # type: ignore[index]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(schema_for(manifest)).validate(manifest)
+
+
+def png_info(path: Path) -> tuple[int, int, int, bytes]:
+    """Width, height, colour type and raw pixel rows of a PNG."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height, _, color_type = struct.unpack(">IIBB", data[16:26])
+    idat, position = b"", 8
+    while position < len(data):
+        length = struct.unpack(">I", data[position : position + 4])[0]
+        kind = data[position + 4 : position + 8]
+        if kind == b"IDAT":
+            idat += data[position + 8 : position + 8 + length]
+        position += 12 + length
+    return width, height, color_type, zlib.decompress(idat)
+
+
+def test_icons_have_the_required_sizes_and_the_outline_is_transparent() -> None:
+    width, height, _, _ = png_info(SOURCE / "color.png")
+    assert (width, height) == (192, 192)
+    width, height, color_type, raw = png_info(SOURCE / "outline.png")
+    assert (width, height) == (32, 32)
+    assert color_type == 6  # RGBA
+    stride = 1 + 32 * 4
+    alphas = {raw[row * stride + 1 + 4 * x + 3] for row in range(32) for x in range(32)}
+    assert 0 in alphas  # a transparent background
+    colours = {
+        raw[row * stride + 1 + 4 * x : row * stride + 4 + 4 * x]
+        for row in range(32)
+        for x in range(32)
+        if raw[row * stride + 1 + 4 * x + 3]
+    }
+    assert colours == {b"\xff\xff\xff"}  # white on transparent, as Teams requires
+
+
+def test_the_package_zips_manifest_and_icons(tmp_path: Path) -> None:
+    path = build(BOT_ID, "bot.example.se", output=tmp_path / "app.zip")
+    with zipfile.ZipFile(path) as package:
+        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(package.read("manifest.json"))
+    assert manifest["id"] == BOT_ID
+    assert "${{" not in json.dumps(manifest)
+
+
+@pytest.mark.parametrize(
+    ("bot_id", "domain"), [("not-a-guid", "bot.example.se"), (BOT_ID, "https://x")]
+)
+def test_bad_ids_are_refused(bot_id: str, domain: str) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        filled_manifest(bot_id, domain)
