@@ -81,6 +81,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.audit import AuditLog
     from bot.criteria import CriteriaLibrary, FileFormatError
     from bot.storage import open_store
 
@@ -89,6 +90,11 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
         try:
             library = CriteriaLibrary(store)
             report = await library.import_file(args.file, skip_bad_rows=args.skip_bad_rows)
+            if report.imported:
+                await AuditLog(store).record(
+                    "cli", "criteria.import", args.file.name, added=report.added,
+                    updated=report.updated, rejected=report.rejected,
+                )  # fmt: skip
         finally:
             await store.close()
         for error in report.errors:
@@ -117,6 +123,7 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _network_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.audit import AuditLog
     from bot.routing import NetworkFileError, NetworkRepository, read_network_file
     from bot.storage import open_store
 
@@ -133,6 +140,9 @@ def _network_import(args: argparse.Namespace, settings: Settings) -> int:
         store = open_store(settings)
         try:
             await NetworkRepository(store).save(network)
+            await AuditLog(store).record(
+                "cli", "network.import", str(args.file.name), experts=len(network.experts)
+            )
         finally:
             await store.close()
 

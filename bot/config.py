@@ -36,6 +36,12 @@ class Settings:
     escalation_hours: float = 4.0
     # How often the background round (pending deliveries, escalations) runs.
     routing_interval_s: float = 60.0
+    # Closed tickets older than this are anonymised.
+    retention_months: float = 24.0
+    # Where people reach the bot's own pages (download links): https://<host> in production.
+    public_url: str = "http://127.0.0.1:3978"
+    # Signs download links; empty: a secret generated once and kept in storage.
+    link_secret: str = field(default="", repr=False)
     # Where inbound channel tokens' signing keys are published; tests point it at a local server.
     openid_metadata_url: str = ""
     # Where the bot gets its own outbound token (an Entra authority URL); empty: Entra's own.
@@ -70,6 +76,9 @@ class Settings:
             max_body_bytes=int(env.get("NODE_MAX_BODY_BYTES", str(256 * 1024))),
             escalation_hours=float(env.get("NODE_ESCALATION_HOURS", "4")),
             routing_interval_s=float(env.get("NODE_ROUTING_INTERVAL_S", "60")),
+            retention_months=float(env.get("NODE_RETENTION_MONTHS", "24")),
+            public_url=(env.get("NODE_PUBLIC_URL", "") or "http://127.0.0.1:3978").rstrip("/"),
+            link_secret=env.get("NODE_LINK_SECRET", ""),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
         )

@@ -102,6 +102,11 @@ class ShowTicket:
     number: int
 
 
+@dataclass(frozen=True)
+class ConfirmErase:
+    VERB: ClassVar[str] = "privacy.erase"
+
+
 Action = (
     ShowCriterion
     | ShowLevels
@@ -115,6 +120,7 @@ Action = (
     | ReassignTicket
     | RefreshTicket
     | ShowTicket
+    | ConfirmErase
 )
 _BY_VERB: dict[str, type[Action]] = {
     cls.VERB: cls
@@ -131,6 +137,7 @@ _BY_VERB: dict[str, type[Action]] = {
         ReassignTicket,
         RefreshTicket,
         ShowTicket,
+        ConfirmErase,
     )
 }
 # Form inputs are validated by the use case, which re-shows the form with the error; these
@@ -197,6 +204,8 @@ def parse_action(value: dict[str, Any]) -> Action:
                 _bool(raw["helpful"]),
                 tuple(_text(i, 40) for i in (raw["ids"] or [])[:10]),
             )
+        if cls is ConfirmErase:
+            return ConfirmErase()
         if cls is AskExpert:
             return AskExpert(_text(raw["question"]), _text(raw["area"] or "", 40))
         if cls is CreateTicket:

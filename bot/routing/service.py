@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from bot.audit import AuditLog
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
 from bot.i18n import Texts, UserError, texts_for
 from bot.routing.network import Expert, Network, NetworkRepository
@@ -94,6 +95,7 @@ class RoutingService:
         self._clock = clock
         self._network: Network | None = None
         self._network_at = float("-inf")
+        self._audit = AuditLog(store)
 
     # --- the network ----------------------------------------------------------------------
 
@@ -110,10 +112,10 @@ class RoutingService:
         setting = await self._network_store.setting("experts_channel")
         return str(setting["conversation_id"]) if setting else ""
 
-    async def set_experts_channel(self, conversation_id: str) -> None:
-        await self._network_store.set_setting(
-            "experts_channel", {"conversation_id": conversation_id.split(";")[0]}
-        )
+    async def set_experts_channel(self, conversation_id: str, by: str = "") -> None:
+        channel = conversation_id.split(";")[0]
+        await self._network_store.set_setting("experts_channel", {"conversation_id": channel})
+        await self._audit.record(by or "system", "experts_channel.set", channel)
 
     async def expert(self, person: Person) -> Expert | None:
         return (await self.network()).expert_for_user(person.user_id, person.aad_id)
@@ -314,6 +316,7 @@ class RoutingService:
             current = await self.get(number)
             return self._taken(current, texts, await self.network())
         log.info("ticket claimed", extra={"ticket": number, "expert": expert.id})
+        await self._audit.record(expert.id, "ticket.claim", f"#{number}")
         await self._refresh_channel(claimed)
         asker_texts = texts_for(claimed.asker_locale)
         notice = asker_texts(
@@ -346,6 +349,7 @@ class RoutingService:
             "released", now, by=expert.id
         )
         released = await self._tickets.save(released)
+        await self._audit.record(expert.id, "ticket.release", f"#{number}")
         await self._refresh_channel(released)
         return Outcome(released, person.texts("ticket.released"))
 
@@ -359,6 +363,7 @@ class RoutingService:
             "reassigned", now, by=expert.id, to=target.id
         )
         moved = await self._tickets.save(moved)
+        await self._audit.record(expert.id, "ticket.reassign", f"#{number}", to=target.id)
         await self._refresh_channel(moved)
         await self._notify_expert(moved, target, "notice.reassigned", name=expert.name)
         return Outcome(moved, person.texts("ticket.reassigned", name=target.name))
@@ -379,7 +384,9 @@ class RoutingService:
         ).with_event("answered", now, by=expert.id, published=publish)
         answered = await self._tickets.save(answered)
         log.info("ticket answered", extra={"ticket": number, "published": publish})
+        await self._audit.record(expert.id, "ticket.answer", f"#{number}", published=publish)
         if publish:
+            await self._audit.record(expert.id, "knowledge.publish", f"T{number}")
             await self._library.publish_answer(
                 PublishedAnswer(
                     id=f"T{number}",

@@ -10,6 +10,10 @@ from rapidfuzz import process
 
 # Commands of two words, matched before single words.
 PHRASES: dict[str, str] = {
+    "radera mina data": "erase_my_data",
+    "erase my data": "erase_my_data",
+    "mina data": "my_data",
+    "my data": "my_data",
     "mina frågor": "my_questions",
     "my questions": "my_questions",
     "öppna frågor": "open_tickets",
@@ -27,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "nätverk": "on_call",
     "on-call": "on_call",
     "expertkanal": "experts_channel",
+    "granskningslogg": "audit_log",
+    "audit": "audit_log",
     "hjälp": "help",
     "hjalp": "help",
     "help": "help",

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.audit import AuditLog
 from bot.criteria import AREAS, Answer, Criterion
 from bot.i18n import Texts, UserError
+from bot.links import LinkSigner
 from bot.node import Node
+from bot.privacy import PersonalData
 from bot.routing import Outcome, Person, RoutingService
 from bot.teams._commands import Command, closest_command, parse
 from cards import (
@@ -29,13 +32,14 @@ from cards import (
     render,
     welcome_card,
 )
-from cards._tickets import ask_form_card, receipt_card, ticket_list_card
+from cards._tickets import ask_form_card, format_moment, receipt_card, ticket_list_card
 from cards.actions import (
     Action,
     AnswerTicket,
     AskExpert,
     ClaimTicket,
     Compare,
+    ConfirmErase,
     CreateTicket,
     Feedback,
     ReassignTicket,
@@ -55,6 +59,8 @@ MAX_COMPARE = 3
 ROUTING_COMMANDS = frozenset(
     {"ask_expert", "on_call", "experts_channel", "my_questions", "open_tickets", "my_tickets"}
 )
+PRIVACY_COMMANDS = frozenset({"my_data", "erase_my_data", "audit_log"})
+DOWNLOAD_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -75,10 +81,12 @@ class Turn:
 
 
 class Resolver:
-    def __init__(self, node: Node, routing: RoutingService) -> None:
+    def __init__(self, node: Node, routing: RoutingService, links: LinkSigner) -> None:
         self._node = node
         self._criteria = node.criteria
         self._routing = routing
+        self._links = links
+        self._privacy = PersonalData(node.store)
 
     async def welcome(self, turn: Turn) -> list[Card]:
         # Demo (make run): the first channel the bot joins becomes the experts' channel, so
@@ -126,6 +134,8 @@ class Resolver:
             return self._compare_ids(command.argument.replace(",", " ").split(), turn.texts)
         if command.name in ROUTING_COMMANDS:
             return await self._routing_command(command, turn)
+        if command.name in PRIVACY_COMMANDS:
+            return await self._privacy_command(command, turn)
         if not command.text:
             return [help_card(turn.texts)]
         return self._question(command, turn)
@@ -216,6 +226,9 @@ class Resolver:
             return [message_card(texts("feedback.thanks"))]
         if isinstance(action, AskExpert):
             return [await self._ask_form(turn, action.question, action.area)]
+        if isinstance(action, ConfirmErase):
+            count = await self._privacy.erase(turn.user_id, turn.aad_id)
+            return [message_card(texts("privacy.erased", count=count))]
         if isinstance(action, CreateTicket):
             return await self._create_ticket(action, turn)
         if isinstance(action, ShowTicket):
@@ -284,7 +297,7 @@ class Resolver:
                 raise UserError("admin.only")
             if turn.conversation_type != "channel":
                 raise UserError("admin.channel_only")
-            await self._routing.set_experts_channel(turn.conversation_id)
+            await self._routing.set_experts_channel(turn.conversation_id, by=turn.aad_id)
             return [message_card(texts("admin.experts_channel_set"))]
         network = await self._routing.network()
         if command.name == "my_questions":
@@ -314,6 +327,70 @@ class Resolver:
             )
             lines.append({"title": name, "text": who})
         return render("criterion", {"name": texts("network.title"), "facts": [], "sections": lines})
+
+    async def _privacy_command(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        if command.name == "my_data":
+            data = await self._privacy.export(turn.user_id, turn.aad_id)
+            token = self._links.sign(
+                {"kind": "mydata", "user": turn.user_id, "aad": turn.aad_id}, DOWNLOAD_SECONDS
+            )
+            summary = texts(
+                "privacy.summary",
+                questions=len(data["questions"]),
+                expert=len(data["tickets_as_expert"]),
+                events=len(data["audit_events"]),
+            )
+            return [
+                render(
+                    "criterion",
+                    {
+                        "name": texts("privacy.title"),
+                        "facts": [],
+                        "sections": [
+                            {"title": "", "text": summary},
+                            {"title": "", "text": Markdown(texts("privacy.erase_hint"))},
+                        ],
+                        "link": f"{self._node.settings.public_url}/files/{token}",
+                        "link_title": texts("privacy.download"),
+                    },
+                )
+            ]
+        if command.name == "erase_my_data":
+            return [
+                render(
+                    "criterion",
+                    {
+                        "name": texts("privacy.confirm_title"),
+                        "facts": [],
+                        "sections": [{"title": "", "text": texts("privacy.confirm_text")}],
+                        "actions": [
+                            {"title": texts("privacy.confirm"), "data": payload_of(ConfirmErase())}
+                        ],
+                    },
+                )
+            ]
+        if not self._is_admin(turn):
+            raise UserError("admin.only")
+        events = await AuditLog(self._node.store).recent(30)
+        zone = self._node.settings.zone
+        lines = [
+            {
+                "title": format_moment(e.at, zone, texts.language),
+                "text": f"{e.who} · {e.action} · {e.target}",
+            }
+            for e in events
+        ]
+        return [
+            render(
+                "criterion",
+                {
+                    "name": texts("audit.title", count=len(events)),
+                    "facts": [],
+                    "sections": lines or [{"title": "", "text": texts("audit.empty")}],
+                },
+            )
+        ]
 
     def _is_admin(self, turn: Turn) -> bool:
         admins = self._node.settings.admin_ids

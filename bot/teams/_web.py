@@ -39,8 +39,10 @@ from msrest.serialization import Model
 
 from bot.config import Settings
 from bot.i18n import texts_for
+from bot.links import LinkSigner
 from bot.logs import activity_id
 from bot.node import Node
+from bot.privacy import PersonalData
 from bot.routing import RoutingService
 from bot.routing.leases import Lease
 from bot.teams._connector import (
@@ -63,6 +65,7 @@ NODE = web.AppKey("node", Node)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", NodeBot)
 ROUTING = web.AppKey("routing", RoutingService)
+LINKS = web.AppKey("links", LinkSigner)
 AUTH = web.AppKey("auth", ReusingAuthentication)
 _PRUNE_INTERVAL_S = 3600
 
@@ -130,11 +133,13 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         settings.zone,
         settings.escalation_hours,
     )
+    links = await LinkSigner.shared(node.store, settings.link_secret)
     app[AUTH] = auth
     app[ADAPTER] = adapter
     app[ROUTING] = routing
+    app[LINKS] = links
     app[BOT] = NodeBot(
-        Resolver(node, routing),
+        Resolver(node, routing, links),
         book,
         InboundLedger(node.store),
         ConversationState(storage),
@@ -155,6 +160,8 @@ class _Background:
 
     def __init__(self, node: Node, routing: RoutingService) -> None:
         self._ledger = InboundLedger(node.store)
+        self._privacy = PersonalData(node.store)
+        self._retention_months = node.settings.retention_months
         self._routing = routing
         self._interval = node.settings.routing_interval_s
         holder = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -183,8 +190,9 @@ class _Background:
         if time.monotonic() - self._pruned_at > _PRUNE_INTERVAL_S:
             self._pruned_at = time.monotonic()
             removed = await self._ledger.prune()
-            if removed:
-                log.info("pruned inbound marks", extra={"removed": removed})
+            anonymised = await self._privacy.apply_retention(self._retention_months)
+            if removed or anonymised:
+                log.info("housekeeping", extra={"pruned": removed, "anonymised": anonymised})
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -268,6 +276,25 @@ async def messages(request: web.Request) -> web.Response:
     return web.Response(status=200)
 
 
+async def download(request: web.Request) -> web.Response:
+    """A signed, expiring download: built when fetched, never stored as a file."""
+    payload = request.app[LINKS].verify(request.match_info["token"])
+    if payload is None:
+        log.info("download refused: invalid or expired link")
+        return web.Response(
+            status=410,
+            text="Länken är ogiltig eller har gått ut. Be boten om en ny (skriv: mina data).",
+        )
+    if payload.get("kind") == "mydata":
+        data = await PersonalData(request.app[NODE].store).export(payload["user"], payload["aad"])
+        return web.Response(
+            body=json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="mina-data.json"'},
+        )
+    return web.Response(status=404, text="Okänd fil.")
+
+
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "alive"})
 
@@ -289,5 +316,6 @@ def create_app(node: Node) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/privacy", privacy)
+    app.router.add_get("/files/{token}", download)
     app.router.add_get("/terms", terms)
     return app

@@ -1,0 +1,67 @@
+"""Signed links that expire: a download served by the bot (a personal-data export, later a
+follow-up plan) without storing files. The token carries what to build and until when,
+signed with HMAC-SHA256."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from typing import Any
+
+from bot.storage import AlreadyExistsError, Record, Store
+
+_META = "meta"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class LinkSigner:
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    @classmethod
+    async def shared(cls, store: Store, configured: str = "") -> LinkSigner:
+        """The configured secret, or one generated once and kept in storage, so every
+        instance signs and verifies alike."""
+        if configured:
+            return cls(configured.encode())
+        record = await store.get(_META, "secrets", "links")
+        if record is None:
+            try:
+                record = await store.insert(
+                    _META, Record("secrets", "links", {"secret": secrets.token_hex(32)})
+                )
+            except AlreadyExistsError:
+                record = await store.get(_META, "secrets", "links")
+                assert record is not None
+        return cls(str(record.data["secret"]).encode())
+
+    def sign(self, payload: dict[str, Any], seconds: float, now: float | None = None) -> str:
+        body = {**payload, "exp": int((now or time.time()) + seconds)}
+        encoded = _b64(json.dumps(body, separators=(",", ":")).encode())
+        signature = hmac.new(self._secret, encoded.encode(), hashlib.sha256).digest()
+        return f"{encoded}.{_b64(signature)}"
+
+    def verify(self, token: str, now: float | None = None) -> dict[str, Any] | None:
+        """The payload of a valid, unexpired token; None otherwise."""
+        try:
+            encoded, signature = token.split(".", 1)
+            expected = hmac.new(self._secret, encoded.encode(), hashlib.sha256).digest()
+            if not hmac.compare_digest(expected, _unb64(signature)):
+                return None
+            payload: dict[str, Any] = json.loads(_unb64(encoded))
+        except (ValueError, TypeError):
+            return None
+        if payload.get("exp", 0) < (now or time.time()):
+            return None
+        return payload

@@ -1,0 +1,164 @@
+"""Data protection: an export of what the node holds about a person, erasure, retention,
+the audit log, and the signed links that deliver an export."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.links import LinkSigner
+from bot.privacy import ERASED, PersonalData
+from bot.routing import NetworkRepository
+from bot.storage import Store
+from bot.teams._web import LINKS, ROUTING
+from tests.conftest import local_settings
+from tests.routing.conftest import network_of
+from tests.support import activities
+from tests.support.botserver import BotServer
+from tests.support.connector import ConnectorStandIn, card_text
+from tests.teams.test_criteria_questions import action, ask, click
+from tests.teams.test_expert_flow import EXPERTS_CHANNEL, as_expert
+
+
+def test_a_link_verifies_until_it_expires_and_not_when_forged() -> None:
+    signer = LinkSigner(b"secret")
+    token = signer.sign({"kind": "mydata", "user": "u"}, 60, now=1000)
+    assert signer.verify(token, now=1059) == {"kind": "mydata", "user": "u", "exp": 1060}
+    assert signer.verify(token, now=1061) is None
+    encoded, signature = token.split(".")
+    assert signer.verify(encoded[:-2] + "xx." + signature, now=1000) is None
+    assert LinkSigner(b"other").verify(token, now=1000) is None
+    assert signer.verify("garbage", now=1000) is None
+
+
+async def test_the_link_secret_is_shared_through_storage(store: Store) -> None:
+    first = await LinkSigner.shared(store)
+    second = await LinkSigner.shared(store)
+    token = first.sign({"kind": "x"}, 60)
+    assert second.verify(token) is not None
+
+
+@pytest.fixture
+async def asked(bot: BotServer, connector: ConnectorStandIn) -> int:
+    """Alex asked a question that Expert 2 answered (published)."""
+    assert bot.node is not None
+    await NetworkRepository(bot.node.store).save(network_of(3))
+    routing = bot.app[ROUTING]
+    routing.forget_network()
+    await bot.post(activities.bot_added(connector.url, conversation_type="channel",
+                                        conversation_id=EXPERTS_CHANNEL))  # fmt: skip
+    await routing.set_experts_channel(EXPERTS_CHANNEL)
+    value = {
+        "verb": "ticket.create",
+        "question": "Får vi kräva elbussar i skolskjutsen?",
+        "area": "fordon-och-transport",
+        "municipality": "Ystad",
+        "consent": "true",
+    }
+    await bot.post(activities.submit(connector.url, value))
+    (ticket,) = await routing._tickets.all()
+    for verb, extra in (
+        ("ticket.claim", {}),
+        ("ticket.answer", {"answer": "Ja.", "publish": "true"}),
+    ):
+        data = {"verb": verb, "number": ticket.number, **extra}
+        await bot.post(activities.execute(connector.url, data, **as_expert(2)))
+    connector.clear()
+    return ticket.number
+
+
+async def fetch(url: str) -> tuple[int, Any]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        body = await response.read()
+        try:
+            return response.status, json.loads(body)
+        except ValueError:
+            return response.status, body.decode()
+
+
+async def test_my_data_lists_it_and_offers_a_download(
+    bot: BotServer, connector: ConnectorStandIn, asked: int
+) -> None:
+    card = await ask(bot, connector, "mina data")
+    assert "1 frågor du ställt" in card_text(card)
+    link = next(a["url"] for a in card["actions"] if a["type"] == "Action.OpenUrl")
+    status, data = await fetch(link.replace("http://127.0.0.1:3978", bot.url))
+    assert status == 200
+    assert data["questions"][0]["question"] == "Får vi kräva elbussar i skolskjutsen?"
+    assert data["person"]["teams_id"] == "29:user-alex"
+
+
+async def test_an_expired_or_forged_link_gives_nothing(bot: BotServer, asked: int) -> None:
+    signer = bot.app[LINKS]
+    expired = signer.sign({"kind": "mydata", "user": "29:user-alex", "aad": ""}, -1)
+    status, text = await fetch(f"{bot.url}/files/{expired}")
+    assert status == 410
+    assert "ogiltig eller har gått ut" in text
+    forged = LinkSigner(b"guess").sign({"kind": "mydata", "user": "29:user-alex", "aad": ""}, 60)
+    assert (await fetch(f"{bot.url}/files/{forged}"))[0] == 410
+
+
+async def test_erasing_my_data_anonymises_questions_and_keeps_the_published_answer(
+    bot: BotServer, connector: ConnectorStandIn, asked: int
+) -> None:
+    confirm = await ask(bot, connector, "radera mina data")
+    assert "Det går inte att ångra" in card_text(confirm)
+    done = await click(bot, connector, action(confirm, "privacy.erase"))
+    assert "1 frågor har anonymiserats" in card_text(done)
+    assert bot.node is not None
+    (ticket,) = await bot.app[ROUTING]._tickets.all()
+    assert ticket.asker_id == ""
+    assert ticket.asker_name == ERASED
+    assert ticket.municipality == "Ystad"  # statistics keep working
+    assert await bot.node.store.get("people", "ref", "29:user-alex") is None
+    hits = bot.node.criteria.search("elbussar skolskjutsen", 3)
+    assert any(h.document.kind == "answer" for h in hits)
+
+
+async def test_retention_anonymises_old_closed_tickets_only(
+    bot: BotServer, connector: ConnectorStandIn, asked: int
+) -> None:
+    assert bot.node is not None
+    privacy = PersonalData(bot.node.store)
+    assert await privacy.apply_retention(24) == 0  # answered just now
+    in_two_years = time.time() + 25 * 30.44 * 86400
+    assert await privacy.apply_retention(24, now=in_two_years) == 1
+    (ticket,) = await bot.app[ROUTING]._tickets.all()
+    assert ticket.asker_name == ERASED
+    assert ticket.seconds_to_answer is not None  # the times remain for statistics
+
+
+async def test_the_audit_log_records_claims_and_is_for_admins(
+    bot: BotServer, connector: ConnectorStandIn, asked: int
+) -> None:
+    refused = await ask(bot, connector, "granskningslogg")
+    assert "bara för nodens administratörer" in card_text(refused)
+    admins = bot.node.settings.admin_ids if bot.node else frozenset()
+    assert "aad-alex" not in admins
+    from bot.audit import AuditLog
+
+    events = await AuditLog(bot.node.store).recent() if bot.node else []
+    actions = [e.action for e in events]
+    assert "ticket.claim" in actions
+    assert "knowledge.publish" in actions
+    assert all(e.who != "29:user-alex" for e in events)
+
+
+async def test_an_admin_reads_the_audit_log(tmp_path: Path, connector: ConnectorStandIn) -> None:
+    server = BotServer(local_settings(tmp_path, admin_ids=frozenset({"aad-alex"})))
+    await server.start()
+    try:
+        channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}
+        await server.post(activities.bot_added(connector.url, **channel))
+        await server.post(activities.message(connector.url, "expertkanal", **channel))
+        card = await ask(server, connector, "granskningslogg")
+        text = card_text(card)
+        assert "Granskningslogg" in text
+        assert "aad-alex · experts\\_channel.set" in text
+    finally:
+        await server.stop()
