@@ -12,11 +12,13 @@ from typing import Any
 
 from bot.criteria import AREAS, Criterion, Guide, PublishedAnswer
 from bot.i18n import Texts
+from bot.sharing.models import FollowUpReport, MarketAnalysis
 from cards._render import Markdown, escape_markdown, render
 from cards.actions import (
     AskExpert,
     Compare,
     Feedback,
+    MakePlan,
     ShowCriterion,
     ShowLevels,
     payload,
@@ -29,7 +31,7 @@ SHORT_TEXT = 280
 class AnswerHit:
     """One hit as the answer card shows it: the entry and, for a criterion, its other levels."""
 
-    entry: Criterion | PublishedAnswer | Guide
+    entry: Criterion | PublishedAnswer | Guide | MarketAnalysis | FollowUpReport
     other_levels: tuple[str, ...] = ()
 
 
@@ -77,6 +79,21 @@ def _hit_view(hit: AnswerHit, texts: Texts) -> dict[str, Any]:
             "link": entry.link or None,
             "link_title": texts("criterion.link"),
             "has_actions": True,
+        }
+    if isinstance(entry, MarketAnalysis | FollowUpReport):
+        analysis = isinstance(entry, MarketAnalysis)
+        kind = texts("share.analysis.badge" if analysis else "share.followup.badge")
+        return {
+            "name": entry.title if isinstance(entry, MarketAnalysis) else entry.agreement,
+            "badge": f"{kind} · {texts('search.shared_kind', municipality=entry.municipality)}",
+            "facts": [{"title": texts("criterion.area"), "value": AREAS.get(entry.area, "")}],
+            "kravtext": shorten(
+                entry.summary if isinstance(entry, MarketAnalysis) else entry.findings
+            ),
+            "actions": [],
+            "link": entry.link or None,
+            "link_title": texts("share.open_document"),
+            "has_actions": bool(entry.link),
         }
     if isinstance(entry, PublishedAnswer):
         return {
@@ -129,11 +146,15 @@ def answer_card(
             "sample_note": texts("criterion.sample")
             if any(c.is_sample for c in criteria)
             else None,
+            # One choice list serves both: compare (two or three) and a follow-up plan (one+).
+            "plan_choices": choices or None,
             "compare_choices": choices if len(choices) >= 2 else None,
             "compare_input": Compare.INPUT,
             "compare_label": texts("compare.pick"),
             "compare_title": texts("action.compare"),
             "compare_data": payload(Compare(())),
+            "plan_title": texts("action.plan"),
+            "plan_data": payload(MakePlan(())),
             "helped_label": texts("action.helped"),
             "yes_title": texts("action.yes"),
             "yes_data": payload(Feedback(question, True, ids)),
@@ -157,12 +178,15 @@ def no_answer_card(question: str, texts: Texts, area: str = "") -> dict[str, Any
     )
 
 
-def criterion_card(criterion: Criterion, texts: Texts) -> dict[str, Any]:
+def criterion_card(
+    criterion: Criterion, texts: Texts, followed_up: str | None = None
+) -> dict[str, Any]:
     sections = [
         (texts("criterion.kravtext"), criterion.kravtext),
         (texts("criterion.motiv"), criterion.motiv),
         (texts("criterion.verifikat"), criterion.verifikat),
         (texts("criterion.uppfoljning"), criterion.uppfoljning),
+        (texts("share.others_followed"), followed_up or ""),
     ]
     facts = _criterion_facts(criterion, texts)
     if criterion.version_date:

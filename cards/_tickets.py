@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from bot.criteria import AREAS
 from bot.i18n import Texts
+from bot.places import MUNICIPALITIES
 from bot.routing.network import Expert
-from bot.routing.places import MUNICIPALITIES
 from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
 from cards._render import Card, Markdown, escape_markdown, render
 from cards.actions import (

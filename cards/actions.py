@@ -103,6 +103,39 @@ class ShowTicket:
 
 
 @dataclass(frozen=True)
+class ShareAnalysis:
+    """The market-analysis form's submit: its inputs' ids are FIELDS."""
+
+    VERB: ClassVar[str] = "sharing.analysis"
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "title", "area", "product_group", "municipality", "date", "suppliers_consulted",
+        "summary", "findings", "link", "contact",
+    )  # fmt: skip
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ShareFollowUp:
+    """The follow-up form's submit: fixed fields plus ROWS rows of krav/method/result."""
+
+    VERB: ClassVar[str] = "sharing.followup"
+    ROWS: ClassVar[int] = 5
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "agreement", "supplier", "area", "municipality", "date", "findings", "link",
+        *(f"{kind}_{n}" for n in range(1, 6) for kind in ("krav", "method", "result")),
+    )  # fmt: skip
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MakePlan:
+    """Follow-up plan from criteria ticked in an answer card (the compare input)."""
+
+    VERB: ClassVar[str] = "plan.create"
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ConfirmErase:
     VERB: ClassVar[str] = "privacy.erase"
 
@@ -121,6 +154,9 @@ Action = (
     | RefreshTicket
     | ShowTicket
     | ConfirmErase
+    | ShareAnalysis
+    | ShareFollowUp
+    | MakePlan
 )
 _BY_VERB: dict[str, type[Action]] = {
     cls.VERB: cls
@@ -138,6 +174,9 @@ _BY_VERB: dict[str, type[Action]] = {
         RefreshTicket,
         ShowTicket,
         ConfirmErase,
+        ShareAnalysis,
+        ShareFollowUp,
+        MakePlan,
     )
 }
 # Form inputs are validated by the use case, which re-shows the form with the error; these
@@ -148,6 +187,9 @@ MAX_ANSWER = 8000
 # Fields filled in by a card's inputs (of the same id), not carried in the button's data.
 _INPUT_FIELDS: dict[type[Any], tuple[str, ...]] = {
     Compare: (Compare.INPUT,),
+    MakePlan: (Compare.INPUT,),
+    ShareAnalysis: ("values",),
+    ShareFollowUp: ("values",),
     CreateTicket: ("question", "area", "municipality", "consent"),
     AnswerTicket: ("answer", "publish"),
     ReassignTicket: ("expert",),
@@ -192,12 +234,19 @@ def parse_action(value: dict[str, Any]) -> Action:
             return ShowCriterion(_match(_KEY, raw["key"]))
         if cls is ShowLevels:
             return ShowLevels(_match(_KRAV_ID, raw["krav_id"]))
-        if cls is Compare:
-            keys = raw["keys"]
+        if cls is Compare or cls is MakePlan:
+            keys = value.get(Compare.INPUT)
             items = keys.split(",") if isinstance(keys, str) else keys
             if not isinstance(items, list):
                 raise ValueError("keys")
-            return Compare(tuple(_match(_KEY, item.strip()) for item in items if item.strip()))
+            chosen = tuple(_match(_KEY, item.strip()) for item in items if item.strip())
+            return Compare(chosen) if cls is Compare else MakePlan(chosen)
+        if cls is ShareAnalysis or cls is ShareFollowUp:
+            form: dict[str, str] = {}
+            for name in cls.FIELDS:
+                item = value.get(name)
+                form[name] = _text(item if item is not None else "", MAX_ANSWER).strip()
+            return ShareAnalysis(form) if cls is ShareAnalysis else ShareFollowUp(form)
         if cls is Feedback:
             return Feedback(
                 _text(raw["question"]),

@@ -30,6 +30,7 @@ HISTORY = "criteriahistory"
 KNOWLEDGE = "knowledge"
 META = "meta"
 FEEDBACK = "feedback"
+SHARED = "shared"
 _LEVEL_ORDER = ["bas", "avancerad", "spjutspets"]
 # Below these scores the best hit is not an answer ("none") or an uncertain one ("weak"),
 # calibrated on the evaluation questions and on questions outside the library.
@@ -159,6 +160,7 @@ class CriteriaLibrary:
         self._checked_at = float("-inf")
         self._criteria: dict[str, Criterion] = {}
         self._answers: dict[str, PublishedAnswer] = {}
+        self._shared: dict[str, Any] = {}
         self._guides = {g.id: g for g in process_guides()}
         self.is_sample = True
         self.index = SearchIndex([])
@@ -171,16 +173,31 @@ class CriteriaLibrary:
         self.is_sample = not stored
         criteria = stored or sample_criteria()
         answers = [PublishedAnswer.from_dict(r.data) for r in await self._store.query(KNOWLEDGE)]
+        shared = await self._load_shared()
         self._criteria = {c.key: c for c in criteria}
         self._answers = {a.id: a for a in answers}
+        self._shared = {item.id: item for item in shared}
+        documents = build_documents(criteria, answers, list(self._guides.values()))
+        documents += [_shared_document(item) for item in shared]
         # Build first, then swap: searches in flight keep the old index until this line.
-        self.index = SearchIndex(build_documents(criteria, answers, list(self._guides.values())))
+        self.index = SearchIndex(documents)
         self._revision = revision
         self._checked_at = self._clock()
         log.info(
             "criteria index built",
             extra={"criteria": len(criteria), "answers": len(answers), "sample": self.is_sample},
         )
+
+    async def _load_shared(self) -> list[Any]:
+        from bot.sharing.models import FollowUpReport, MarketAnalysis
+
+        items: list[Any] = []
+        for record in await self._store.query(SHARED):
+            if record.partition == "analysis":
+                items.append(MarketAnalysis(**record.data))
+            elif record.partition == "followup":
+                items.append(FollowUpReport.from_data(record.data))
+        return items
 
     async def refresh_if_changed(self) -> None:
         """Reload when another instance (or the CLI) changed the library; cheap otherwise."""
@@ -308,6 +325,15 @@ class CriteriaLibrary:
         )
         return "updated"
 
+    async def shared_changed(self) -> None:
+        """A market analysis or follow-up was shared: searchable on every instance soon."""
+        await self._bump_revision()
+        await self.load()
+
+    def shared_item(self, item_id: str) -> Any:
+        """A shared market analysis or follow-up report found by the search."""
+        return self._shared.get(item_id)
+
     async def publish_answer(self, answer: PublishedAnswer) -> None:
         """Add an expert's answer to the shared knowledge base; every instance's search
         finds it after its next revision check."""
@@ -332,3 +358,32 @@ class CriteriaLibrary:
         key = f"{time.time_ns()}"
         data = {"question": question[:500], "helpful": helpful, "ids": ids[:10]}
         await self._store.insert(FEEDBACK, Record(day, key, data))
+
+
+def _shared_document(item: Any) -> Document:
+    """A shared market analysis or follow-up report as a search entry."""
+    if hasattr(item, "checks"):
+        checks = " ".join(f"{c.krav_id} {c.method} {c.result}" for c in item.checks)
+        return Document(
+            id=f"followup/{item.id}",
+            kind="followup",
+            area=item.area,
+            fields={
+                "name": f"Genomförd uppföljning: {item.agreement}",
+                "keywords": "uppföljning avtalsuppföljning genomförd",
+                "area": AREAS.get(item.area, ""),
+                "kravtext": f"{item.findings} {checks}",
+            },
+        )
+    return Document(
+        id=f"analysis/{item.id}",
+        kind="analysis",
+        area=item.area,
+        fields={
+            "name": f"Marknadsanalys: {item.title}",
+            "keywords": "marknadsanalys marknadsundersökning",
+            "product_group": item.product_group,
+            "area": AREAS.get(item.area, ""),
+            "kravtext": f"{item.summary} {item.findings}",
+        },
+    )

@@ -1,6 +1,7 @@
 """Expert routing: the experts' network and on-call rotations, tickets, escalation.
 No botbuilder here: Teams is reached through the `Messenger` protocol."""
 
+from bot.messaging import Messenger, Person
 from bot.routing.network import (
     Expert,
     Network,
@@ -10,7 +11,7 @@ from bot.routing.network import (
     Rotation,
     read_network_file,
 )
-from bot.routing.service import Messenger, Outcome, Person, RoutingService
+from bot.routing.service import Outcome, RoutingService
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN, Ticket
 
 __all__ = [

@@ -12,14 +12,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.audit import AuditLog
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
 from bot.i18n import Texts, UserError, texts_for
+from bot.messaging import Card, Messenger, Person
+from bot.places import MUNICIPALITIES
 from bot.routing.network import Expert, Network, NetworkRepository
-from bot.routing.places import MUNICIPALITIES
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN, Ticket, TicketRepository
 from bot.routing.workhours import add_working_hours
 from bot.storage import ConcurrencyError, Store
@@ -35,35 +36,8 @@ from cards._tickets import (
 
 log = logging.getLogger(__name__)
 
-Card = dict[str, Any]
 MIN_QUESTION, MAX_QUESTION, MAX_ANSWER = 10, 2000, 8000
 _NETWORK_TTL_S = 5.0
-
-
-class Messenger(Protocol):
-    """What routing needs from the chat platform."""
-
-    async def to_channel(self, channel_id: str, card: Card) -> str:
-        """Post a new message in a channel; returns its activity id."""
-        ...
-
-    async def update(self, conversation_id: str, activity_id: str, card: Card) -> None: ...
-
-    async def to_person(self, user_id: str, card: Card) -> bool:
-        """Send 1:1; False when the person has no chat with the bot yet."""
-        ...
-
-
-@dataclass(frozen=True)
-class Person:
-    user_id: str  # Teams user id
-    aad_id: str
-    name: str
-    locale: str = "sv-SE"
-
-    @property
-    def texts(self) -> Texts:
-        return texts_for(self.locale)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ from rapidfuzz import process
 
 # Commands of two words, matched before single words.
 PHRASES: dict[str, str] = {
+    "dela marknadsanalys": "share_analysis",
+    "share analysis": "share_analysis",
+    "dela uppföljning": "share_followup",
+    "share follow-up": "share_followup",
     "radera mina data": "erase_my_data",
     "erase my data": "erase_my_data",
     "mina data": "my_data",
@@ -32,6 +36,11 @@ COMMANDS: dict[str, str] = {
     "on-call": "on_call",
     "expertkanal": "experts_channel",
     "granskningslogg": "audit_log",
+    "delningskanal": "sharing_channel",
+    "marknadsanalyser": "list_analyses",
+    "uppföljningar": "list_followups",
+    "uppföljningsplan": "plan",
+    "plan": "plan",
     "audit": "audit_log",
     "hjälp": "help",
     "hjalp": "help",
@@ -47,7 +56,7 @@ COMMANDS: dict[str, str] = {
     "compare": "compare",
 }
 _SPACES = re.compile(r"\s+")
-_TAKES_KRAV_IDS = frozenset({"criterion", "levels", "compare"})
+_TAKES_KRAV_IDS = frozenset({"criterion", "levels", "compare", "plan"})
 # Anything that starts like a Krav ID: "kriterium 99999" still reaches the command, which
 # answers that no such criterion exists.
 _KRAV_ID = re.compile(r"^(?:\d\S*|LOK-\S*)$", re.IGNORECASE)

@@ -12,11 +12,12 @@ from typing import Any
 
 from bot.audit import AuditLog
 from bot.criteria import AREAS, Answer, Criterion
-from bot.i18n import Texts, UserError
+from bot.i18n import Texts, UserError, texts_for
 from bot.links import LinkSigner
 from bot.node import Node
 from bot.privacy import PersonalData
 from bot.routing import Outcome, Person, RoutingService
+from bot.sharing import FormProblems, SharingService
 from bot.teams._commands import Command, closest_command, parse
 from cards import (
     AnswerHit,
@@ -32,6 +33,14 @@ from cards import (
     render,
     welcome_card,
 )
+from cards._sharing import (
+    analysis_form_card,
+    followup_form_card,
+    followup_summary_text,
+    plan_card,
+    shared_item_card,
+    shared_list_card,
+)
 from cards._tickets import ask_form_card, format_moment, receipt_card, ticket_list_card
 from cards.actions import (
     Action,
@@ -42,9 +51,12 @@ from cards.actions import (
     ConfirmErase,
     CreateTicket,
     Feedback,
+    MakePlan,
     ReassignTicket,
     RefreshTicket,
     ReleaseTicket,
+    ShareAnalysis,
+    ShareFollowUp,
     ShowCriterion,
     ShowLevels,
     ShowTicket,
@@ -60,6 +72,16 @@ ROUTING_COMMANDS = frozenset(
     {"ask_expert", "on_call", "experts_channel", "my_questions", "open_tickets", "my_tickets"}
 )
 PRIVACY_COMMANDS = frozenset({"my_data", "erase_my_data", "audit_log"})
+SHARING_COMMANDS = frozenset(
+    {
+        "share_analysis",
+        "share_followup",
+        "sharing_channel",
+        "list_analyses",
+        "list_followups",
+        "plan",
+    }
+)
 DOWNLOAD_SECONDS = 15 * 60
 
 
@@ -81,10 +103,13 @@ class Turn:
 
 
 class Resolver:
-    def __init__(self, node: Node, routing: RoutingService, links: LinkSigner) -> None:
+    def __init__(
+        self, node: Node, routing: RoutingService, sharing: SharingService, links: LinkSigner
+    ) -> None:
         self._node = node
         self._criteria = node.criteria
         self._routing = routing
+        self._sharing = sharing
         self._links = links
         self._privacy = PersonalData(node.store)
 
@@ -127,7 +152,7 @@ class Resolver:
         if command.name == "help":
             return [help_card(turn.texts)]
         if command.name == "criterion":
-            return self._show_criterion(command.argument, turn.texts)
+            return await self._show_criterion(command.argument, turn.texts)
         if command.name == "levels":
             return [levels_card(self._levels(command.argument), turn.texts)]
         if command.name == "compare":
@@ -136,6 +161,8 @@ class Resolver:
             return await self._routing_command(command, turn)
         if command.name in PRIVACY_COMMANDS:
             return await self._privacy_command(command, turn)
+        if command.name in SHARING_COMMANDS:
+            return await self._sharing_command(command, turn)
         if not command.text:
             return [help_card(turn.texts)]
         return self._question(command, turn)
@@ -158,6 +185,8 @@ class Resolver:
                 entry = self._criteria.criterion(document.id)
             elif document.kind == "answer":
                 entry = self._criteria.published_answer(document.id.split("/", 1)[1])
+            elif document.kind in ("analysis", "followup"):
+                entry = self._criteria.shared_item(document.id.split("/", 1)[1])
             else:
                 entry = self._criteria.guide(document.id.split("/", 1)[1])
             if entry is not None:
@@ -191,11 +220,63 @@ class Resolver:
             raise UserError("criterion.not_found", {"id": escape_markdown(krav_id.strip()[:40])})
         return levels
 
-    def _show_criterion(self, krav_id: str, texts: Texts) -> list[Card]:
+    async def _show_criterion(self, krav_id: str, texts: Texts) -> list[Card]:
         levels = self._levels(krav_id)
         if len(levels) == 1:
-            return [criterion_card(levels[0], texts)]
+            return [await self._criterion_card(levels[0], texts)]
         return [levels_card(levels, texts)]
+
+    async def _criterion_card(self, criterion: Criterion, texts: Texts) -> Card:
+        summary = await self._sharing.followups_for(criterion.krav_id)
+        return criterion_card(criterion, texts, followed_up=followup_summary_text(summary, texts))
+
+    # --- shared work ----------------------------------------------------------------------
+
+    async def _share(self, action: ShareAnalysis | ShareFollowUp, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        try:
+            if isinstance(action, ShareAnalysis):
+                item: Any = await self._sharing.share_analysis(turn.person, action.values)
+            else:
+                item = await self._sharing.share_followup(
+                    turn.person, action.values, ShareFollowUp.ROWS
+                )
+        except FormProblems as problems:  # the form again, with every problem marked
+            form = analysis_form_card if isinstance(action, ShareAnalysis) else followup_form_card
+            return [form(texts, action.values, problems.problems.fields)]
+        await self._sharing.post(shared_item_card(item, texts_for("sv")))
+        return [message_card(texts("share.shared")), shared_item_card(item, texts)]
+
+    def _plan(self, criteria: list[Criterion], texts: Texts) -> Card:
+        if not criteria:
+            raise UserError("plan.pick")
+        token = self._links.sign(
+            {"kind": "plan", "keys": [c.key for c in criteria]}, DOWNLOAD_SECONDS
+        )
+        return plan_card(criteria, texts, f"{self._node.settings.public_url}/files/{token}")
+
+    async def _sharing_command(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        if command.name == "share_analysis":
+            return [analysis_form_card(texts)]
+        if command.name == "share_followup":
+            return [followup_form_card(texts)]
+        if command.name == "plan":
+            ids = command.argument.replace(",", " ").split()
+            return [self._plan([self._levels(i)[0] for i in ids], texts)]
+        if command.name == "sharing_channel":
+            if not self._is_admin(turn):
+                raise UserError("admin.only")
+            if turn.conversation_type != "channel":
+                raise UserError("admin.channel_only")
+            await self._sharing.set_sharing_channel(turn.conversation_id, by=turn.aad_id)
+            return [message_card(texts("share.channel_set"))]
+        area = _area_in(command.argument)
+        if command.name == "list_analyses":
+            analyses = await self._sharing.analyses(area=area)
+            return [shared_list_card(texts("list.analyses"), analyses, texts)]
+        followups = await self._sharing.followups(area=area)
+        return [shared_list_card(texts("list.followups"), followups, texts)]
 
     def _compare_ids(self, ids: list[str], texts: Texts) -> list[Card]:
         if len(ids) == 1:  # one criterion: compare its levels
@@ -215,7 +296,12 @@ class Resolver:
             criterion = self._criteria.criterion(action.key)
             if criterion is None:
                 raise UserError("criterion.not_found", {"id": action.key.split("/")[0]})
-            return [criterion_card(criterion, texts)]
+            return [await self._criterion_card(criterion, texts)]
+        if isinstance(action, ShareAnalysis | ShareFollowUp):
+            return await self._share(action, turn)
+        if isinstance(action, MakePlan):
+            found = [self._criteria.criterion(key) for key in action.keys]
+            return [self._plan([c for c in found if c is not None], texts)]
         if isinstance(action, ShowLevels):
             return [levels_card(self._levels(action.krav_id), texts)]
         if isinstance(action, Compare):
@@ -395,3 +481,14 @@ class Resolver:
     def _is_admin(self, turn: Turn) -> bool:
         admins = self._node.settings.admin_ids
         return bool(admins) and (turn.aad_id in admins or turn.user_id in admins)
+
+
+def _area_in(text: str) -> str:
+    """An area named in a list command ("marknadsanalyser fordon"), or "" for all."""
+    words = text.lower()
+    if not words:
+        return ""
+    for slug, name in AREAS.items():
+        if words in slug or words in name.lower() or slug.split("-")[0] in words:
+            return slug
+    return ""

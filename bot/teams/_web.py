@@ -45,6 +45,7 @@ from bot.node import Node
 from bot.privacy import PersonalData
 from bot.routing import RoutingService
 from bot.routing.leases import Lease
+from bot.sharing import SharingService, plan_xlsx
 from bot.teams._connector import (
     DEFAULT_LOGIN,
     AppTokenProvider,
@@ -126,20 +127,22 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     adapter.on_turn_error = _on_turn_error
     storage = StoreStorage(node.store)
     book = ConversationBook(node.store)
+    messenger = TeamsMessenger(adapter, book, settings.app_id)
     routing = RoutingService(
         node.store,
-        TeamsMessenger(adapter, book, settings.app_id),
+        messenger,
         node.criteria,
         settings.zone,
         settings.escalation_hours,
     )
     links = await LinkSigner.shared(node.store, settings.link_secret)
+    sharing = SharingService(node.store, messenger, node.criteria)
     app[AUTH] = auth
     app[ADAPTER] = adapter
     app[ROUTING] = routing
     app[LINKS] = links
     app[BOT] = NodeBot(
-        Resolver(node, routing, links),
+        Resolver(node, routing, sharing, links),
         book,
         InboundLedger(node.store),
         ConversationState(storage),
@@ -284,6 +287,18 @@ async def download(request: web.Request) -> web.Response:
         return web.Response(
             status=410,
             text="Länken är ogiltig eller har gått ut. Be boten om en ny (skriv: mina data).",
+        )
+    if payload.get("kind") == "plan":
+        library = request.app[NODE].criteria
+        chosen = [library.criterion(str(key)) for key in payload.get("keys", [])]
+        criteria = [c for c in chosen if c is not None]
+        if not criteria:
+            return web.Response(status=404, text="Kriterierna finns inte längre i biblioteket.")
+        workbook = plan_xlsx(criteria, "Uppföljningsplan")
+        return web.Response(
+            body=workbook,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": 'attachment; filename="uppfoljningsplan.xlsx"'},
         )
     if payload.get("kind") == "mydata":
         data = await PersonalData(request.app[NODE].store).export(payload["user"], payload["aad"])

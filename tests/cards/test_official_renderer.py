@@ -3,6 +3,7 @@ headless Chromium: any parse or validation problem fails the test."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -86,7 +87,49 @@ def all_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
         )
     picked = [library.levels_of(i)[0] for i in ("11567", "10699:2", "LOK-101")]
     cards.append(("compare/3", compare_card(picked, texts)))
-    return cards + routing_cards()
+    return cards + routing_cards() + sharing_cards(library)
+
+
+def sharing_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
+    from bot.sharing import FollowUpCheck, FollowUpReport, MarketAnalysis
+    from bot.sharing.service import FollowUpSummary
+    from cards._sharing import (
+        analysis_form_card,
+        followup_form_card,
+        followup_summary_text,
+        plan_card,
+        shared_item_card,
+        shared_list_card,
+    )
+
+    analysis = MarketAnalysis(
+        "MA1", "Godstransporter *fossilfria*", "fordon-och-transport", "Gods", "Lund",
+        "2026-10-01", 7, "Sammanfattning [x](y)", "Iakttagelser", "https://lund.se/a.pdf", "Eva",
+    )  # fmt: skip
+    report = FollowUpReport(
+        "FU1", "Avtal 2024", "", "fordon-och-transport", "Ystad", "2026-10-02",
+        (FollowUpCheck("10699:2", "stickprov", "delvis"),), "Fynd", "",
+    )  # fmt: skip
+    criteria = [library.levels_of(i)[0] for i in ("11567", "10699:2")]
+    cards: list[tuple[str, dict[str, Any]]] = []
+    for language in ("sv", "en"):
+        texts = texts_for(language)
+        summary = FollowUpSummary([report], Counter({"stickprov": 1}), Counter({"delvis": 1}))
+        cards += [
+            (f"analysis-form/{language}", analysis_form_card(texts)),
+            (f"analysis-form-errors/{language}", analysis_form_card(
+                texts, {"title": "x", "link": "http://x"},
+                {"link": "share.error.link", "date": "share.error.date"})),
+            (f"followup-form/{language}",
+             followup_form_card(texts, {}, {"krav_1": "share.error.krav"})),
+            (f"analysis/{language}", shared_item_card(analysis, texts)),
+            (f"followup/{language}", shared_item_card(report, texts)),
+            (f"shared-list/{language}", shared_list_card("Lista", [analysis, report], texts)),
+            (f"plan/{language}", plan_card(criteria, texts, "https://bot.example.se/files/x")),
+            (f"criterion-followed/{language}", criterion_card(
+                criteria[1], texts, followed_up=followup_summary_text(summary, texts))),
+        ]  # fmt: skip
+    return cards
 
 
 def routing_cards() -> list[tuple[str, dict[str, Any]]]:

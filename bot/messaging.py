@@ -1,0 +1,37 @@
+"""What the domain needs from the chat platform (a `Messenger`), and who is acting (`Person`).
+Plain Python: routing and sharing use these; bot/teams implements the Messenger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.i18n import Texts, texts_for
+
+Card = dict[str, Any]
+
+
+class Messenger(Protocol):
+    """What routing needs from the chat platform."""
+
+    async def to_channel(self, channel_id: str, card: Card) -> str:
+        """Post a new message in a channel; returns its activity id."""
+        ...
+
+    async def update(self, conversation_id: str, activity_id: str, card: Card) -> None: ...
+
+    async def to_person(self, user_id: str, card: Card) -> bool:
+        """Send 1:1; False when the person has no chat with the bot yet."""
+        ...
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str  # Teams user id
+    aad_id: str
+    name: str
+    locale: str = "sv-SE"
+
+    @property
+    def texts(self) -> Texts:
+        return texts_for(self.locale)

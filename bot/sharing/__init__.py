@@ -1,0 +1,27 @@
+"""Shared work between municipalities: market analyses, completed follow-ups, and follow-up
+plans generated from chosen criteria. No botbuilder here."""
+
+from bot.sharing.models import (
+    METHODS,
+    RESULTS,
+    FollowUpCheck,
+    FollowUpReport,
+    MarketAnalysis,
+    Problems,
+)
+from bot.sharing.plan import plan_rows, plan_xlsx
+from bot.sharing.service import FollowUpSummary, FormProblems, SharingService
+
+__all__ = [
+    "METHODS",
+    "RESULTS",
+    "FollowUpCheck",
+    "FollowUpReport",
+    "FollowUpSummary",
+    "FormProblems",
+    "MarketAnalysis",
+    "Problems",
+    "SharingService",
+    "plan_rows",
+    "plan_xlsx",
+]

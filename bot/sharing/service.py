@@ -1,0 +1,169 @@
+"""Sharing market analyses and completed follow-ups: stored, posted to the regional sharing
+channel, found by search and by lists; and how others followed up a criterion."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from bot.audit import AuditLog
+from bot.criteria import CriteriaLibrary, split_krav_id
+from bot.messaging import Card, Messenger, Person
+from bot.routing.network import NetworkRepository
+from bot.sharing.models import (
+    FollowUpCheck,
+    FollowUpReport,
+    MarketAnalysis,
+    Problems,
+    check_analysis,
+    check_followup,
+)
+from bot.storage import Record, Store
+
+log = logging.getLogger(__name__)
+SHARED = "shared"
+
+
+class FormProblems(Exception):
+    def __init__(self, problems: Problems) -> None:
+        super().__init__(", ".join(problems.fields))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FollowUpSummary:
+    reports: list[FollowUpReport]
+    methods: Counter[str]
+    results: Counter[str]
+
+
+class SharingService:
+    def __init__(
+        self,
+        store: Store,
+        messenger: Messenger,
+        library: CriteriaLibrary,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._messenger = messenger
+        self._library = library
+        self._clock = clock
+        self._settings = NetworkRepository(store)
+        self._audit = AuditLog(store)
+
+    async def sharing_channel(self) -> str:
+        setting = await self._settings.setting("sharing_channel")
+        return str(setting["conversation_id"]) if setting else ""
+
+    async def set_sharing_channel(self, conversation_id: str, by: str) -> None:
+        channel = conversation_id.split(";")[0]
+        await self._settings.set_setting("sharing_channel", {"conversation_id": channel})
+        await self._audit.record(by or "system", "sharing_channel.set", channel)
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}{time.time_ns() // 1000}"
+
+    async def share_analysis(self, person: Person, values: dict[str, str]) -> MarketAnalysis:
+        problems = check_analysis(values)
+        if problems:
+            raise FormProblems(problems)
+        item = MarketAnalysis(
+            id=self._new_id("MA"),
+            title=values["title"].strip(),
+            area=values["area"],
+            product_group=values.get("product_group", "").strip(),
+            municipality=values["municipality"],
+            date=values["date"],
+            suppliers_consulted=int(values["suppliers_consulted"]),
+            summary=values["summary"].strip(),
+            findings=values.get("findings", "").strip(),
+            link=values["link"].strip(),
+            contact=values["contact"].strip(),
+            shared_by=person.user_id,
+            shared_at=self._clock(),
+        )
+        await self._store.insert(SHARED, Record("analysis", item.id, item.to_data()))
+        await self._library.shared_changed()
+        return item
+
+    async def share_followup(
+        self, person: Person, values: dict[str, str], rows: int
+    ) -> FollowUpReport:
+        problems = check_followup(values, rows)
+        if problems:
+            raise FormProblems(problems)
+        checks = tuple(
+            FollowUpCheck(values[f"krav_{n}"].strip(), values[f"method_{n}"], values[f"result_{n}"])
+            for n in range(1, rows + 1)
+            if values.get(f"krav_{n}", "").strip()
+        )
+        item = FollowUpReport(
+            id=self._new_id("FU"),
+            agreement=values["agreement"].strip(),
+            supplier=values.get("supplier", "").strip(),
+            area=values["area"],
+            municipality=values["municipality"],
+            date=values["date"],
+            checks=checks,
+            findings=values.get("findings", "").strip(),
+            link=values.get("link", "").strip(),
+            shared_by=person.user_id,
+            shared_at=self._clock(),
+        )
+        await self._store.insert(SHARED, Record("followup", item.id, item.to_data()))
+        await self._library.shared_changed()
+        return item
+
+    async def post(self, card: Card) -> None:
+        """Post a shared item to the sharing channel; a failure is logged, the item stays."""
+        channel = await self.sharing_channel()
+        if not channel:
+            return
+        try:
+            await self._messenger.to_channel(channel, card)
+        except Exception:
+            log.exception("shared item not posted to the sharing channel")
+
+    async def analyses(
+        self, area: str = "", municipality: str = "", max_age_days: int = 0
+    ) -> list[MarketAnalysis]:
+        items = [MarketAnalysis(**r.data) for r in await self._store.query(SHARED, "analysis")]
+        return self._filtered(items, area, municipality, max_age_days)
+
+    async def followups(
+        self, area: str = "", municipality: str = "", max_age_days: int = 0
+    ) -> list[FollowUpReport]:
+        items = [
+            FollowUpReport.from_data(r.data) for r in await self._store.query(SHARED, "followup")
+        ]
+        return self._filtered(items, area, municipality, max_age_days)
+
+    def _filtered(
+        self, items: list[Any], area: str, municipality: str, max_age_days: int
+    ) -> list[Any]:
+        oldest = (date.today() - timedelta(days=max_age_days)).isoformat() if max_age_days else ""
+        kept = [
+            item
+            for item in items
+            if (not area or item.area == area)
+            and (not municipality or item.municipality.lower() == municipality.lower())
+            and item.date >= oldest
+        ]
+        return sorted(kept, key=lambda item: item.date, reverse=True)
+
+    async def followups_for(self, krav_id: str) -> FollowUpSummary:
+        base = split_krav_id(krav_id)[0]
+        reports, methods, results = [], Counter[str](), Counter[str]()
+        for report in await self.followups():
+            checks = [c for c in report.checks if split_krav_id(c.krav_id)[0] == base]
+            if checks:
+                reports.append(report)
+                methods.update(c.method for c in checks)
+                results.update(c.result for c in checks)
+        return FollowUpSummary(reports, methods, results)
