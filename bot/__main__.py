@@ -182,6 +182,81 @@ def _network_show(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _digest_run(args: argparse.Namespace, settings: Settings) -> int:
+    import aiohttp
+
+    from bot.digest import DigestService
+    from bot.storage import open_store
+    from bot.teams import outbound_messenger
+
+    async def run() -> int:
+        store = open_store(settings)
+        try:
+            async with aiohttp.ClientSession() as session:
+                messenger = outbound_messenger(settings, store, session)
+                digest = DigestService(
+                    store, messenger, settings.zone, settings.digest_rate, settings.digest_schedule
+                )
+                if args.dry_run:
+                    for channel, card in await digest.dry_run(args.channel or ""):
+                        shown = json.dumps(card, ensure_ascii=False) if card else "(quiet week)"
+                        print(f"{channel}\t{shown}")
+                    return 0
+                report = await digest.run(args.channel or "")
+        finally:
+            await store.close()
+        print(
+            f"Week {report.week}: {report.sent} sent, {report.already_sent} already sent, "
+            f"{report.skipped_quiet} quiet, {report.gone} gone, {report.failed} failed."
+        )
+        return 0 if report.failed == 0 else 1
+
+    return asyncio.run(run())
+
+
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from bot.stats import compute, stats_xlsx
+    from bot.storage import open_store
+
+    try:
+        start = date.fromisoformat(args.start) if args.start else None
+        end = date.fromisoformat(args.end) if args.end else None
+    except ValueError as error:
+        print(f"Dates are YYYY-MM-DD: {error}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        store = open_store(settings)
+        try:
+            stats = await compute(store, settings.zone, settings.escalation_hours, start, end)
+        finally:
+            await store.close()
+        if args.xlsx:
+            args.xlsx.write_bytes(stats_xlsx(stats))
+            print(f"Wrote {args.xlsx}")
+        claim = stats.claim_hours or ("-", "-")
+        answer = stats.answer_hours or ("-", "-")
+        print(
+            f"Questions: {stats.total} (answered {stats.answered}, open {stats.open}, "
+            f"escalated {stats.escalated}, published {stats.published})"
+        )
+        print(f"Time to claim: median {claim[0]} h, p90 {claim[1]} h")
+        print(f"Time to answer: median {answer[0]} h, p90 {answer[1]} h")
+        print(f"Answered within {stats.target_hours:g} working hours: {stats.within_target}")
+        for title, counter in (
+            ("Per area", stats.per_area),
+            ("Per municipality", stats.per_municipality),
+            ("Shared per municipality", stats.shared_per_municipality),
+            ("Active users per month", stats.active_per_month),
+        ):
+            print(f"{title}: " + ", ".join(f"{k} {v}" for k, v in sorted(counter.items())))
+        return 0
+
+    return asyncio.run(run())
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Miljökravsnoden")
     parser.add_argument("--log-level", default="INFO")
@@ -216,6 +291,19 @@ def _parser() -> argparse.ArgumentParser:
     network_import.set_defaults(run=_network_import)
     network_show = network_commands.add_parser("show", help="who is on call now")
     network_show.set_defaults(run=_network_show)
+
+    digest = commands.add_parser("digest", help="the weekly digest")
+    digest_commands = digest.add_subparsers(dest="digest_command", required=True)
+    digest_run = digest_commands.add_parser("run", help="send this week's digest now")
+    digest_run.add_argument("--dry-run", action="store_true", help="print the cards instead")
+    digest_run.add_argument("--channel", help="only this channel (conversation id)")
+    digest_run.set_defaults(run=_digest_run)
+
+    stats = commands.add_parser("stats", help="the node's own statistics")
+    stats.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
+    stats.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
+    stats.add_argument("--xlsx", type=Path, help="also write them to this workbook")
+    stats.set_defaults(run=_stats)
     return parser
 
 

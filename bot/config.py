@@ -20,6 +20,15 @@ def _split(value: str) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """When the weekly digest goes out (local time in the node's zone)."""
+
+    weekday: int = 0  # Monday
+    hour: int = 8
+    minute: int = 0
+
+
+@dataclass(frozen=True)
 class Settings:
     app_id: str = ""
     app_password: str = field(default="", repr=False)
@@ -42,6 +51,12 @@ class Settings:
     public_url: str = "http://127.0.0.1:3978"
     # Signs download links; empty: a secret generated once and kept in storage.
     link_secret: str = field(default="", repr=False)
+    # The weekly digest: requests per second to Teams, when it goes out, and the secret a
+    # timer must send to POST /api/digest/run (empty: that endpoint is off).
+    digest_rate: float = 40.0
+    digest_weekday: int = 0
+    digest_time: str = "08:00"
+    digest_secret: str = field(default="", repr=False)
     # Where inbound channel tokens' signing keys are published; tests point it at a local server.
     openid_metadata_url: str = ""
     # Where the bot gets its own outbound token (an Entra authority URL); empty: Entra's own.
@@ -79,8 +94,20 @@ class Settings:
             retention_months=float(env.get("NODE_RETENTION_MONTHS", "24")),
             public_url=(env.get("NODE_PUBLIC_URL", "") or "http://127.0.0.1:3978").rstrip("/"),
             link_secret=env.get("NODE_LINK_SECRET", ""),
+            digest_rate=float(env.get("NODE_DIGEST_RATE", "40")),
+            digest_weekday=int(env.get("NODE_DIGEST_WEEKDAY", "0")),
+            digest_time=env.get("NODE_DIGEST_TIME", "08:00").strip() or "08:00",
+            digest_secret=env.get("NODE_DIGEST_SECRET", ""),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
         )
         settings.zone  # noqa: B018 - fail at start, not at the first digest, on a bad zone name
+        settings.digest_schedule  # noqa: B018 - likewise for a bad digest time
         return settings
+
+    @property
+    def digest_schedule(self) -> Schedule:
+        hour, _, minute = self.digest_time.partition(":")
+        if not 0 <= self.digest_weekday <= 6:
+            raise ValueError("NODE_DIGEST_WEEKDAY must be 0 (Monday) to 6 (Sunday)")
+        return Schedule(self.digest_weekday, int(hour), int(minute or 0))

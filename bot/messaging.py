@@ -35,3 +35,23 @@ class Person:
     @property
     def texts(self) -> Texts:
         return texts_for(self.locale)
+
+
+class DeliveryError(Exception):
+    """A message the platform did not take."""
+
+
+class Gone(DeliveryError):
+    """403/404: the bot was removed from that conversation. Stop sending, keep the record."""
+
+
+class Throttled(DeliveryError):
+    """429: slow down; try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"throttled, retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+class Unavailable(DeliveryError):
+    """5xx or no connection: worth retrying with backoff."""

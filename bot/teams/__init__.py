@@ -1,5 +1,23 @@
 """Everything that knows Teams and botbuilder. The rest of the node does not import it."""
 
-from bot.teams._web import create_app
+from __future__ import annotations
 
-__all__ = ["create_app"]
+import aiohttp
+
+from bot.config import Settings
+from bot.storage import Store
+from bot.teams._messenger import TeamsMessenger
+from bot.teams._references import ConversationBook
+from bot.teams._web import build_adapter, create_app
+
+
+def outbound_messenger(
+    settings: Settings, store: Store, session: aiohttp.ClientSession
+) -> TeamsMessenger:
+    """A Messenger for work outside a server (the CLI's digest run)."""
+    return TeamsMessenger(
+        build_adapter(settings, session), ConversationBook(store), settings.app_id
+    )
+
+
+__all__ = ["create_app", "outbound_messenger"]

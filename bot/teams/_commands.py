@@ -10,6 +10,12 @@ from rapidfuzz import process
 
 # Commands of two words, matched before single words.
 PHRASES: dict[str, str] = {
+    "prenumerera veckobrev": "subscribe",
+    "subscribe digest": "subscribe",
+    "avsluta veckobrev": "unsubscribe",
+    "unsubscribe digest": "unsubscribe",
+    "förhandsvisa veckobrev": "preview_digest",
+    "preview digest": "preview_digest",
     "dela marknadsanalys": "share_analysis",
     "share analysis": "share_analysis",
     "dela uppföljning": "share_followup",
@@ -37,6 +43,8 @@ COMMANDS: dict[str, str] = {
     "expertkanal": "experts_channel",
     "granskningslogg": "audit_log",
     "delningskanal": "sharing_channel",
+    "statistik": "statistics",
+    "statistics": "statistics",
     "marknadsanalyser": "list_analyses",
     "uppföljningar": "list_followups",
     "uppföljningsplan": "plan",

@@ -21,6 +21,7 @@ from botbuilder.schema import (
 )
 
 from bot.i18n import texts_for
+from bot.stats import ActivityLog
 from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._resolver import Card, Resolver, Turn
 
@@ -35,6 +36,7 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
         inbound: InboundLedger,
         conversation_state: ConversationState,
         user_state: UserState,
+        activity: ActivityLog,
     ) -> None:
         super().__init__()
         self._resolver = resolver
@@ -42,6 +44,7 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
         self._inbound = inbound
         self._conversation_state = conversation_state
         self._user_state = user_state
+        self._activity = activity
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -53,6 +56,9 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             return
         try:
             await self._conversations.remember(activity)
+            if activity.type in (ActivityTypes.message, ActivityTypes.invoke):
+                sender = activity.from_property
+                await self._activity.seen(sender.aad_object_id or sender.id if sender else "")
             await super().on_turn(turn_context)
             await self._conversation_state.save_changes(turn_context)
             await self._user_state.save_changes(turn_context)
@@ -74,6 +80,14 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
         bot_id = turn_context.activity.recipient.id
         if any(member.id == bot_id for member in members_added):
             await _send_cards(turn_context, await self._resolver.welcome(self._turn(turn_context)))
+
+    async def on_members_removed_activity(
+        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """The bot removed from a team: its digest subscriptions there pause (kept)."""
+        bot_id = turn_context.activity.recipient.id
+        if any(member.id == bot_id for member in members_removed):
+            await self._resolver.removed(self._turn(turn_context))
 
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
@@ -103,9 +117,18 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             value=value,
             aad_id=sender.aad_object_id or "",
             locale=activity.locale or "sv-SE",
+            team_id=_team_of(activity.channel_data),
         )
 
 
 async def _send_cards(turn_context: TurnContext, cards: list[Card]) -> None:
     for card in cards:
         await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+
+
+def _team_of(channel_data: object) -> str:
+    if isinstance(channel_data, dict):
+        team = channel_data.get("team")
+        if isinstance(team, dict) and isinstance(team.get("id"), str):
+            return str(team["id"])
+    return ""

@@ -15,6 +15,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
 from botframework.connector.models import ErrorResponseException
 
+from bot.messaging import Gone, Throttled, Unavailable
 from bot.teams._references import ConversationBook
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class TeamsMessenger:
 
         await self._adapter.continue_conversation(ref, callback, self._app_id)
         if failures:
-            raise failures[0]
+            raise _translated(failures[0])
         return sent.get("id", "")
 
     async def to_channel(self, channel_id: str, card: Card) -> str:
@@ -75,10 +76,28 @@ class TeamsMessenger:
             return False
         try:
             await self._send(reference, card)
-        except ErrorResponseException as error:
-            status = getattr(error.response, "status_code", 0)
-            if status in (403, 404):
-                log.info("bot no longer reaches this person", extra={"status": status})
-                return False
-            raise
+        except Gone:
+            log.info("bot no longer reaches this person")
+            return False
         return True
+
+
+def _translated(error: Exception) -> Exception:
+    """The Bot Connector's HTTP answer as the domain's delivery errors."""
+    if isinstance(error, ErrorResponseException):
+        response = getattr(error, "response", None)
+        status = getattr(response, "status_code", 0)
+        if status in (403, 404):
+            return Gone(str(status))
+        if status == 429:
+            headers = getattr(response, "headers", {}) or {}
+            try:
+                retry_after = float(headers.get("Retry-After", "1"))
+            except ValueError:
+                retry_after = 1.0
+            return Throttled(retry_after)
+        if status >= 500:
+            return Unavailable(str(status))
+    if isinstance(error, OSError | TimeoutError):
+        return Unavailable(type(error).__name__)
+    return error

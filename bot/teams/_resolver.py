@@ -12,12 +12,15 @@ from typing import Any
 
 from bot.audit import AuditLog
 from bot.criteria import AREAS, Answer, Criterion
+from bot.digest import DigestService, Subscription
 from bot.i18n import Texts, UserError, texts_for
 from bot.links import LinkSigner
+from bot.messaging import Messenger
 from bot.node import Node
 from bot.privacy import PersonalData
 from bot.routing import Outcome, Person, RoutingService
 from bot.sharing import FormProblems, SharingService
+from bot.stats import compute
 from bot.teams._commands import Command, closest_command, parse
 from cards import (
     AnswerHit,
@@ -33,6 +36,7 @@ from cards import (
     render,
     welcome_card,
 )
+from cards._digest import digest_card, statistics_card
 from cards._sharing import (
     analysis_form_card,
     followup_form_card,
@@ -72,6 +76,7 @@ ROUTING_COMMANDS = frozenset(
     {"ask_expert", "on_call", "experts_channel", "my_questions", "open_tickets", "my_tickets"}
 )
 PRIVACY_COMMANDS = frozenset({"my_data", "erase_my_data", "audit_log"})
+DIGEST_COMMANDS = frozenset({"subscribe", "unsubscribe", "preview_digest", "statistics"})
 SHARING_COMMANDS = frozenset(
     {
         "share_analysis",
@@ -96,6 +101,7 @@ class Turn:
     value: dict[str, Any] | None = None
     aad_id: str = ""
     locale: str = "sv-SE"
+    team_id: str = ""
 
     @property
     def person(self) -> Person:
@@ -104,13 +110,21 @@ class Turn:
 
 class Resolver:
     def __init__(
-        self, node: Node, routing: RoutingService, sharing: SharingService, links: LinkSigner
+        self,
+        node: Node,
+        routing: RoutingService,
+        sharing: SharingService,
+        links: LinkSigner,
+        digest: DigestService,
+        messenger: Messenger,
     ) -> None:
         self._node = node
         self._criteria = node.criteria
         self._routing = routing
         self._sharing = sharing
         self._links = links
+        self._digest = digest
+        self._messenger = messenger
         self._privacy = PersonalData(node.store)
 
     async def welcome(self, turn: Turn) -> list[Card]:
@@ -122,7 +136,14 @@ class Resolver:
             and not await self._routing.experts_channel()
         ):
             await self._routing.set_experts_channel(turn.conversation_id)
+        if turn.team_id:  # back in a team it was removed from: its subscriptions resume
+            await self._digest.subscriptions.resume_team(turn.team_id)
         return [welcome_card(turn.texts)]
+
+    async def removed(self, turn: Turn) -> None:
+        if turn.team_id:
+            paused = await self._digest.subscriptions.pause_team(turn.team_id, "removed")
+            log.info("bot removed from a team", extra={"paused_subscriptions": paused})
 
     async def on_text(self, turn: Turn) -> list[Card]:
         command = parse(turn.text)
@@ -163,6 +184,8 @@ class Resolver:
             return await self._privacy_command(command, turn)
         if command.name in SHARING_COMMANDS:
             return await self._sharing_command(command, turn)
+        if command.name in DIGEST_COMMANDS:
+            return await self._digest_command(command, turn)
         if not command.text:
             return [help_card(turn.texts)]
         return self._question(command, turn)
@@ -477,6 +500,49 @@ class Resolver:
                 },
             )
         ]
+
+    async def _digest_command(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        if command.name == "statistics":
+            if not self._is_admin(turn):
+                raise UserError("admin.only")
+            settings = self._node.settings
+            stats = await compute(self._node.store, settings.zone, settings.escalation_hours)
+            return [statistics_card(stats, texts)]
+        if turn.conversation_type != "channel":
+            raise UserError("admin.channel_only")
+        subscriptions = self._digest.subscriptions
+        if command.name == "preview_digest":
+            content = await self._digest.content()
+            current = await subscriptions.get(turn.conversation_id.split(";")[0])
+            areas = current.areas if current else ()
+            card = digest_card(content.for_areas(areas), texts)
+            sent = await self._messenger.to_person(turn.user_id, card)
+            return [
+                message_card(texts("digest.preview_sent" if sent else "digest.preview_no_chat"))
+            ]
+        # Team owners cannot be told from the Bot Framework alone; admins manage subscriptions.
+        if not self._is_admin(turn):
+            raise UserError("admin.only")
+        channel = turn.conversation_id.split(";")[0]
+        if command.name == "unsubscribe":
+            removed = await subscriptions.remove(channel)
+            return [
+                message_card(texts("digest.unsubscribed" if removed else "digest.not_subscribed"))
+            ]
+        words = command.argument.lower().split()
+        areas = tuple(dict.fromkeys(a for w in words if (a := _area_in(w))))
+        await subscriptions.save(
+            Subscription(
+                channel, turn.team_id, areas, skip_quiet="tyst" in words or "quiet" in words
+            )
+        )
+        named = (
+            texts("digest.subscribed_areas", areas=", ".join(AREAS[a] for a in areas))
+            if areas
+            else ""
+        )
+        return [message_card(texts("digest.subscribed", areas=named))]
 
     def _is_admin(self, turn: Turn) -> bool:
         admins = self._node.settings.admin_ids

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import json
 import logging
 import os
@@ -38,6 +39,7 @@ from botframework.connector.auth import AuthenticationConstants
 from msrest.serialization import Model
 
 from bot.config import Settings
+from bot.digest import DigestService
 from bot.i18n import texts_for
 from bot.links import LinkSigner
 from bot.logs import activity_id
@@ -46,6 +48,7 @@ from bot.privacy import PersonalData
 from bot.routing import RoutingService
 from bot.routing.leases import Lease
 from bot.sharing import SharingService, plan_xlsx
+from bot.stats import ActivityLog
 from bot.teams._connector import (
     DEFAULT_LOGIN,
     AppTokenProvider,
@@ -67,6 +70,7 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", NodeBot)
 ROUTING = web.AppKey("routing", RoutingService)
 LINKS = web.AppKey("links", LinkSigner)
+DIGEST = web.AppKey("digest", DigestService)
 AUTH = web.AppKey("auth", ReusingAuthentication)
 _PRUNE_INTERVAL_S = 3600
 
@@ -104,11 +108,8 @@ def _authority(settings: Settings) -> str:
     return f"{base}/{tenant}"
 
 
-async def _lifespan(app: web.Application) -> AsyncIterator[None]:
-    """Everything with a life of its own starts here and stops here, in that order."""
-    node = app[NODE]
-    settings = node.settings
-    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+def build_adapter(settings: Settings, session: aiohttp.ClientSession) -> CloudAdapter:
+    """The CloudAdapter with the node's authentication and reused connector clients."""
     tokens = (
         AppTokenProvider(
             settings.app_id,
@@ -125,6 +126,16 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     )
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error
+    return adapter
+
+
+async def _lifespan(app: web.Application) -> AsyncIterator[None]:
+    """Everything with a life of its own starts here and stops here, in that order."""
+    node = app[NODE]
+    settings = node.settings
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+    adapter = build_adapter(settings, session)
+    auth = adapter.bot_framework_authentication
     storage = StoreStorage(node.store)
     book = ConversationBook(node.store)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
@@ -137,18 +148,28 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     )
     links = await LinkSigner.shared(node.store, settings.link_secret)
     sharing = SharingService(node.store, messenger, node.criteria)
+    digest = DigestService(
+        node.store,
+        messenger,
+        settings.zone,
+        settings.digest_rate,
+        settings.digest_schedule,
+        lease_seconds=settings.routing_interval_s * 3,
+    )
     app[AUTH] = auth
     app[ADAPTER] = adapter
     app[ROUTING] = routing
     app[LINKS] = links
+    app[DIGEST] = digest
     app[BOT] = NodeBot(
-        Resolver(node, routing, sharing, links),
+        Resolver(node, routing, sharing, links, digest, messenger),
         book,
         InboundLedger(node.store),
         ConversationState(storage),
         UserState(storage),
+        ActivityLog(node.store),
     )
-    background = _Background(node, routing)
+    background = _Background(node, routing, digest)
     background.start()
     yield
     await background.stop()
@@ -161,7 +182,8 @@ class _Background:
     process stopped before posting, escalate unclaimed ones, prune old inbound marks. One
     instance at a time does this, by a lease in storage."""
 
-    def __init__(self, node: Node, routing: RoutingService) -> None:
+    def __init__(self, node: Node, routing: RoutingService, digest: DigestService) -> None:
+        self._digest = digest
         self._ledger = InboundLedger(node.store)
         self._privacy = PersonalData(node.store)
         self._retention_months = node.settings.retention_months
@@ -190,6 +212,10 @@ class _Background:
         escalated = await self._routing.escalate_due()
         if delivered or escalated:
             log.info("routing round", extra={"delivered": delivered, "escalated": escalated})
+        if await self._digest.due():
+            report = await self._digest.run()
+            figures = {"sent": report.sent, "gone": report.gone, "failed": report.failed}
+            log.info("weekly digest", extra={"week": report.week, **figures})
         if time.monotonic() - self._pruned_at > _PRUNE_INTERVAL_S:
             self._pruned_at = time.monotonic()
             removed = await self._ledger.prune()
@@ -310,6 +336,19 @@ async def download(request: web.Request) -> web.Response:
     return web.Response(status=404, text="Okänd fil.")
 
 
+async def run_digest(request: web.Request) -> web.Response:
+    """For an Azure timer: runs this week's digest now (exactly once per channel anyway)."""
+    secret = request.app[NODE].settings.digest_secret
+    given = request.headers.get("X-Digest-Secret", "")
+    if not secret or not hmac.compare_digest(secret, given):
+        return _refuse(404 if not secret else 401, "digest run refused")
+    report = await request.app[DIGEST].run(request.query.get("channel", ""))
+    return web.json_response(
+        {"week": report.week, "sent": report.sent, "already_sent": report.already_sent,
+         "quiet": report.skipped_quiet, "gone": report.gone, "failed": report.failed}
+    )  # fmt: skip
+
+
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "alive"})
 
@@ -329,6 +368,7 @@ def create_app(node: Node) -> web.Application:
     app.cleanup_ctx.append(_lifespan)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_post("/api/digest/run", run_digest)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/privacy", privacy)
     app.router.add_get("/files/{token}", download)

@@ -1,0 +1,91 @@
+"""What a week's digest says: new shared work, answered and open questions, next week's
+on-call experts, criteria library changes, and one line of statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.audit import AuditLog
+from bot.criteria import AREAS
+from bot.routing.network import NetworkRepository
+from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
+from bot.sharing.models import FollowUpReport, MarketAnalysis
+from bot.storage import Store
+
+
+@dataclass(frozen=True)
+class WeekContent:
+    week: str  # ISO week, e.g. "2026-W48"
+    analyses: list[MarketAnalysis] = field(default_factory=list)
+    followups: list[FollowUpReport] = field(default_factory=list)
+    answered: list[tuple[str, str, str]] = field(default_factory=list)  # area, question, by
+    open_questions: list[tuple[int, str, str]] = field(default_factory=list)  # no, area, question
+    on_call: list[tuple[str, str]] = field(default_factory=list)  # area name, expert
+    library_changes: int = 0
+    asked_this_week: int = 0
+
+    def for_areas(self, areas: tuple[str, ...]) -> WeekContent:
+        """The part a channel limited to some areas gets (on-call and totals stay whole)."""
+        if not areas:
+            return self
+        names = {AREAS[a] for a in areas if a in AREAS}
+        return WeekContent(
+            week=self.week,
+            analyses=[a for a in self.analyses if a.area in areas],
+            followups=[f for f in self.followups if f.area in areas],
+            answered=[a for a in self.answered if a[0] in areas],
+            open_questions=[q for q in self.open_questions if q[1] in areas],
+            on_call=[o for o in self.on_call if o[0] in names],
+            library_changes=self.library_changes,
+            asked_this_week=self.asked_this_week,
+        )
+
+    @property
+    def quiet(self) -> bool:
+        return not (self.analyses or self.followups or self.answered or self.open_questions)
+
+
+def iso_week(moment: datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+async def week_content(store: Store, now: datetime, zone: ZoneInfo) -> WeekContent:
+    since = (now - timedelta(days=7)).timestamp()
+    network = await NetworkRepository(store).load()
+    tickets = await TicketRepository(store).all()
+    shared = await store.query("shared")
+    analyses = [MarketAnalysis(**r.data) for r in shared if r.partition == "analysis"]
+    followups = [FollowUpReport.from_data(r.data) for r in shared if r.partition == "followup"]
+    answered = []
+    for ticket in tickets:
+        if ticket.state == ANSWERED and (ticket.answered_at or 0) >= since:
+            expert = network.experts.get(ticket.assignee)
+            by = f"{expert.name} ({expert.municipality})" if expert else ""
+            answered.append((ticket.area, ticket.question, by))
+    open_questions = [(t.number, t.area, t.question) for t in tickets if t.state == OPEN]
+    next_week = now + timedelta(days=7)
+    on_call = []
+    for slug, name in AREAS.items():
+        experts = network.on_call(slug, next_week, zone)
+        if experts:
+            on_call.append((name, f"{experts[0].name} ({experts[0].municipality})"))
+    changes = [
+        e
+        for e in await AuditLog(store).recent(1000)
+        if e.action == "criteria.import" and e.at >= since
+    ]
+    return WeekContent(
+        week=iso_week(now),
+        analyses=[a for a in analyses if a.shared_at >= since],
+        followups=[f for f in followups if f.shared_at >= since],
+        answered=answered,
+        open_questions=open_questions,
+        on_call=on_call,
+        library_changes=sum(
+            int(e.details.get("added", 0)) + int(e.details.get("updated", 0)) for e in changes
+        ),
+        asked_this_week=sum(1 for t in tickets if t.created_at >= since),
+    )

@@ -1,0 +1,156 @@
+"""The digest fan-out: every subscribed channel gets exactly one card per week, whatever
+Teams answers and however the run is interrupted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import Schedule
+from bot.digest import DigestService, Subscription, SubscriptionRepository
+from bot.digest.delivery import DigestSender
+from bot.messaging import Gone, Throttled, Unavailable
+from bot.storage import Store
+
+ZONE = ZoneInfo("Europe/Stockholm")
+
+
+class Crash(BaseException):
+    """The process dying mid-run (not an Exception: nothing may catch it)."""
+
+
+class FlakyTeams:
+    """Answers like Teams under load: some 429s, some 5xx, some channels gone."""
+
+    def __init__(
+        self,
+        throttle: set[str] | None = None,
+        fail_twice: set[str] | None = None,
+        gone: set[str] | None = None,
+        crash_after: int = 0,
+    ) -> None:
+        self.delivered: Counter[str] = Counter()
+        self.attempts: Counter[str] = Counter()
+        self._throttle = throttle or set()
+        self._fail_twice = fail_twice or set()
+        self._gone = gone or set()
+        self._crash_after = crash_after
+
+    async def to_channel(self, channel_id: str, card: dict[str, Any]) -> str:
+        self.attempts[channel_id] += 1
+        if self._crash_after and sum(self.delivered.values()) >= self._crash_after:
+            raise Crash
+        if channel_id in self._gone:
+            raise Gone("404")
+        if channel_id in self._throttle and self.attempts[channel_id] == 1:
+            raise Throttled(0.01)
+        if channel_id in self._fail_twice and self.attempts[channel_id] <= 2:
+            raise Unavailable("503")
+        self.delivered[channel_id] += 1
+        return f"msg-{channel_id}"
+
+    async def update(self, conversation_id: str, activity_id: str, card: dict[str, Any]) -> None:
+        raise AssertionError("the digest never updates")
+
+    async def to_person(self, user_id: str, card: dict[str, Any]) -> bool:
+        return True
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 30, 8, 30, tzinfo=ZONE).timestamp()  # Monday 08:30
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def no_sleep(seconds: float) -> None:
+    return None
+
+
+async def subscribe(store: Store, count: int) -> list[str]:
+    repository = SubscriptionRepository(store)
+    channels = [f"19:channel-{n}@thread.tacv2" for n in range(count)]
+    for channel in channels:
+        await repository.save(Subscription(channel, "team-1"))
+    return channels
+
+
+def service(store: Store, teams: FlakyTeams, clock: Clock) -> DigestService:
+    sender = DigestSender(store, teams, rate_per_s=1000, sleep=no_sleep, clock=clock)
+    return DigestService(store, teams, ZONE, schedule=Schedule(), clock=clock, sender=sender,
+                         lease_seconds=60)  # fmt: skip
+
+
+async def test_every_channel_gets_exactly_one_card_despite_429_5xx_and_removals(
+    store: Store,
+) -> None:
+    channels = await subscribe(store, 40)
+    teams = FlakyTeams(throttle=set(channels[::10]), fail_twice={channels[3]}, gone={channels[7]})
+    clock = Clock()
+    digest = service(store, teams, clock)
+    assert await digest.due()
+    report = await digest.run()
+    assert report.sent == 39
+    assert report.gone == 1
+    assert report.failed == 0
+    assert report.throttled == 4
+    assert set(teams.delivered.values()) == {1}
+    assert len(teams.delivered) == 39
+    paused = await SubscriptionRepository(store).get(channels[7])
+    assert paused is not None
+    assert not paused.active
+    assert not await digest.due()  # the week is done
+    again = await digest.run()  # e.g. the timer endpoint called once more
+    assert again.sent == 0
+    assert again.already_sent == 39
+    assert set(teams.delivered.values()) == {1}
+
+
+async def test_a_run_that_dies_midway_resumes_without_doubles(store: Store) -> None:
+    channels = await subscribe(store, 30)
+    clock = Clock()
+    dying = FlakyTeams(crash_after=12)
+    with pytest.raises(Crash):
+        await service(store, dying, clock).run()
+    assert sum(dying.delivered.values()) == 12
+    clock.now += 120  # the dead run's lease expires
+    resumed = FlakyTeams()
+    report = await service(store, resumed, clock).run()
+    assert report.already_sent == 12
+    assert report.sent == 18
+    both = dying.delivered + resumed.delivered
+    assert set(both) == set(channels)
+    assert set(both.values()) == {1}
+
+
+async def test_a_run_waits_for_another_instance_holding_the_lease(store: Store) -> None:
+    await subscribe(store, 3)
+    clock = Clock()
+    first, second = FlakyTeams(crash_after=1), FlakyTeams()
+    with pytest.raises(Crash):
+        await service(store, first, clock).run()
+    report = await service(store, second, clock).run()  # lease still held by the first
+    assert report.busy_elsewhere == 1
+    assert sum(second.delivered.values()) == 0
+
+
+async def test_not_due_before_monday_morning(store: Store) -> None:
+    clock = Clock()
+    clock.now = datetime(2026, 11, 30, 7, 59, tzinfo=ZONE).timestamp()
+    assert not await service(store, FlakyTeams(), clock).due()
+
+
+async def test_a_quiet_week_gives_a_short_card_or_none_as_chosen(store: Store) -> None:
+    repository = SubscriptionRepository(store)
+    await repository.save(Subscription("19:loud@thread.tacv2", "t"))
+    await repository.save(Subscription("19:silent@thread.tacv2", "t", skip_quiet=True))
+    teams = FlakyTeams()
+    report = await service(store, teams, Clock()).run()
+    assert report.sent == 1
+    assert report.skipped_quiet == 1
+    assert list(teams.delivered) == ["19:loud@thread.tacv2"]
