@@ -87,7 +87,37 @@ def all_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
         )
     picked = [library.levels_of(i)[0] for i in ("11567", "10699:2", "LOK-101")]
     cards.append(("compare/3", compare_card(picked, texts)))
-    return cards + routing_cards() + sharing_cards(library)
+    return cards + routing_cards() + sharing_cards(library) + digest_cards()
+
+
+def digest_cards() -> list[tuple[str, dict[str, Any]]]:
+    from bot.digest import WeekContent
+    from bot.sharing import MarketAnalysis
+    from bot.stats import Stats
+    from cards._digest import digest_card, statistics_card
+
+    analysis = MarketAnalysis(
+        "MA1", "Gods", "fordon-och-transport", "", "Lund", "2026-10-01", 3, "S", "",
+        "https://x.se/a", "E",
+    )  # fmt: skip
+    full = WeekContent(
+        "2026-W48", analyses=[analysis] * 10, answered=[("it", "Fråga *x*?", "Eva (Lund)")],
+        open_questions=[(3, "it", "Öppen fråga")], on_call=[("IT och telekom", "Eva (Lund)")],
+        library_changes=4, asked_this_week=5,
+    )  # fmt: skip
+    stats = Stats(
+        None, None, total=3, answered=2, per_area=Counter({"IT": 3}), claim_hours=(1.5, 3.0),
+        within_target=0.5, active_per_month={"2026-11": 4},
+    )  # fmt: skip
+    cards: list[tuple[str, dict[str, Any]]] = []
+    for language in ("sv", "en"):
+        texts = texts_for(language)
+        cards += [
+            (f"digest/{language}", digest_card(full, texts)),
+            (f"digest-quiet/{language}", digest_card(WeekContent("2026-W48"), texts)),
+            (f"stats/{language}", statistics_card(stats, texts)),
+        ]
+    return cards
 
 
 def sharing_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
