@@ -24,6 +24,7 @@ from pathlib import Path
 import aiohttp
 
 from bench import claims as claims_bench
+from bench import digest as digest_bench
 from bench import search as search_bench
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn
@@ -187,6 +188,13 @@ def main() -> None:
         f"Claim race: {race['tickets']} tickets x {race['claims_per_ticket']} concurrent claims, "
         f"one winner each; invoke p50 {race['p50_ms']} ms, p99 {race['p99_ms']} ms, "
         f"max {race['max_ms']} ms"
+    )
+    fan_out = asyncio.run(digest_bench.run())
+    figures["digest fan-out"] = fan_out
+    print(
+        f"Digest: {fan_out['channels']} channels at {fan_out['rate_per_s']:g}/s with "
+        f"{fan_out['throttled_429']} answered 429; {fan_out['seconds']} s against a floor of "
+        f"{fan_out['floor_seconds']:g} s ({fan_out['over_floor']}x), each channel exactly once"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))

@@ -13,7 +13,6 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
-from botframework.connector.models import ErrorResponseException
 
 from bot.messaging import Gone, Throttled, Unavailable
 from bot.teams._references import ConversationBook
@@ -83,10 +82,13 @@ class TeamsMessenger:
 
 
 def _translated(error: Exception) -> Exception:
-    """The Bot Connector's HTTP answer as the domain's delivery errors."""
-    if isinstance(error, ErrorResponseException):
-        response = getattr(error, "response", None)
-        status = getattr(response, "status_code", 0)
+    """The Bot Connector's HTTP answer as the domain's delivery errors. (botbuilder has two
+    ErrorResponseException classes, in botbuilder.schema and botframework.connector, so the
+    answer is read from the response, whatever raised it.)"""
+    response = getattr(error, "response", None)
+    # msrest keeps aiohttp's own response there (.status); other paths a msrest one.
+    status = getattr(response, "status_code", None) or getattr(response, "status", 0)
+    if isinstance(status, int) and status:
         if status in (403, 404):
             return Gone(str(status))
         if status == 429:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,11 +64,18 @@ class ConnectorStandIn:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
-    # Conversations whose new messages fail with HTTP 500 (Teams having a bad moment).
+    # Conversations whose new messages fail with HTTP 500 (Teams having a bad moment), and
+    # ones that answer 404 (the bot was removed there).
     failing: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
     # Benchmarks count replies without parsing them, so the harness takes less CPU from the
     # bot it measures.
     parse_bodies: bool = True
+    # Share of new messages answered 429 Too Many Requests, with this Retry-After (seconds).
+    throttle_ratio: float = 0.0
+    retry_after: str = "1"
+    throttled: int = 0
+    _random: random.Random = field(default_factory=lambda: random.Random(48))
 
     @property
     def url(self) -> str:
@@ -122,6 +130,21 @@ class ConnectorStandIn:
     def _refused(self, request: web.Request) -> bool:
         return request.match_info.get("cid", "") in self.failing
 
+    def _gone(self, request: web.Request) -> web.Response | None:
+        if request.match_info.get("cid", "") in self.removed:
+            return web.json_response({"error": {"code": "ConversationNotFound"}}, status=404)
+        return None
+
+    def _throttle(self) -> web.Response | None:
+        if self.throttle_ratio and self._random.random() < self.throttle_ratio:
+            self.throttled += 1
+            return web.json_response(
+                {"error": {"code": "TooManyRequests"}},
+                status=429,
+                headers={"Retry-After": self.retry_after},
+            )
+        return None
+
     async def _body(self, request: web.Request) -> dict[str, Any]:
         if self.parse_bodies:
             body: dict[str, Any] = await request.json()
@@ -132,11 +155,15 @@ class ConnectorStandIn:
     async def _send(self, request: web.Request) -> web.Response:
         if self._refused(request):
             return web.json_response({"error": {"code": "ServiceError"}}, status=500)
+        if (refusal := self._gone(request) or self._throttle()) is not None:
+            return refusal
         return web.json_response({"id": self._record("send", request, await self._body(request))})
 
     async def _reply(self, request: web.Request) -> web.Response:
         if self._refused(request):
             return web.json_response({"error": {"code": "ServiceError"}}, status=500)
+        if (refusal := self._gone(request) or self._throttle()) is not None:
+            return refusal
         return web.json_response({"id": self._record("reply", request, await self._body(request))})
 
     async def _update(self, request: web.Request) -> web.Response:

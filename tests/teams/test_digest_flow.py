@@ -107,3 +107,29 @@ async def test_statistics_for_admins(admin_bot: BotServer, connector: ConnectorS
     card = await ask(admin_bot, connector, "statistik")
     assert "Frågor: 0" in card_text(card)
     assert "Aktiva användare per månad" in card_text(card)
+
+
+async def test_fan_out_through_teams_429s_and_a_removed_channel(
+    admin_bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    channels = [f"19:c{n}@thread.tacv2" for n in range(8)]
+    for channel in channels:
+        where = {"conversation_type": "channel", "conversation_id": channel}
+        await admin_bot.post(activities.bot_added(connector.url, **where))
+        await admin_bot.post(activities.message(connector.url, "prenumerera veckobrev", **where))
+    connector.clear()
+    connector.throttle_ratio, connector.retry_after = 0.5, "0"
+    connector.removed.add(channels[0])
+    status, report = await run_digest(admin_bot)
+    assert status == 200
+    assert report["sent"] == 7
+    assert report["gone"] == 1
+    assert connector.throttled > 0
+    received = [s.conversation_id for s in connector.sent]
+    assert sorted(received) == sorted(channels[1:])  # each exactly once
+    assert admin_bot.node is not None
+    from bot.digest import SubscriptionRepository
+
+    paused = await SubscriptionRepository(admin_bot.node.store).get(channels[0])
+    assert paused is not None
+    assert not paused.active
