@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from bot import logs
 from bot.config import LOOPBACK_HOSTS, Settings
+from bot.storage import Store, open_store
 
 log = logging.getLogger("bot")
+
+
+@contextlib.asynccontextmanager
+async def _opened_store(settings: Settings) -> AsyncIterator[Store]:
+    """The configured store for one CLI command, closed afterwards."""
+    store = open_store(settings)
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -52,11 +64,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
     from bot.criteria import CriteriaLibrary
-    from bot.storage import open_store
 
     async def run() -> None:
-        store = open_store(settings)
-        try:
+        async with _opened_store(settings) as store:
             library = CriteriaLibrary(store)
             await library.load()
             questions = sys.stdin if args.stdin else [args.question or ""]
@@ -70,8 +80,6 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
                             f"{hit['score']:7.2f}  {hit['id']:<12} {hit['area']:<22} {hit['name']}"
                         )
                     print(flush=True)
-        finally:
-            await store.close()
 
     if not args.stdin and not args.question:
         print("Give a question, or --stdin to read one per line.", file=sys.stderr)
@@ -83,11 +91,9 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.audit import AuditLog
     from bot.criteria import CriteriaLibrary, FileFormatError
-    from bot.storage import open_store
 
     async def run() -> int:
-        store = open_store(settings)
-        try:
+        async with _opened_store(settings) as store:
             library = CriteriaLibrary(store)
             report = await library.import_file(args.file, skip_bad_rows=args.skip_bad_rows)
             if report.imported:
@@ -95,8 +101,6 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
                     "cli", "criteria.import", args.file.name, added=report.added,
                     updated=report.updated, rejected=report.rejected,
                 )  # fmt: skip
-        finally:
-            await store.close()
         for error in report.errors:
             print(error, file=sys.stderr)
         if not report.imported:
@@ -125,7 +129,6 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
 def _network_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.audit import AuditLog
     from bot.routing import NetworkFileError, NetworkRepository, read_network_file
-    from bot.storage import open_store
 
     if not args.file.is_file():
         print(f"No such file: {args.file}", file=sys.stderr)
@@ -137,14 +140,11 @@ def _network_import(args: argparse.Namespace, settings: Settings) -> int:
         return 1
 
     async def run() -> None:
-        store = open_store(settings)
-        try:
+        async with _opened_store(settings) as store:
             await NetworkRepository(store).save(network)
             await AuditLog(store).record(
                 "cli", "network.import", str(args.file.name), experts=len(network.experts)
             )
-        finally:
-            await store.close()
 
     asyncio.run(run())
     print(
@@ -159,14 +159,10 @@ def _network_show(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.criteria import AREAS
     from bot.routing import NetworkRepository
-    from bot.storage import open_store
 
     async def run() -> int:
-        store = open_store(settings)
-        try:
+        async with _opened_store(settings) as store:
             network = await NetworkRepository(store).load()
-        finally:
-            await store.close()
         if not network.experts:
             print("No expert network stored. Import one with: python -m bot network import FILE")
             return 1
@@ -186,25 +182,20 @@ def _digest_run(args: argparse.Namespace, settings: Settings) -> int:
     import aiohttp
 
     from bot.digest import DigestService
-    from bot.storage import open_store
     from bot.teams import outbound_messenger
 
     async def run() -> int:
-        store = open_store(settings)
-        try:
-            async with aiohttp.ClientSession() as session:
-                messenger = outbound_messenger(settings, store, session)
-                digest = DigestService(
-                    store, messenger, settings.zone, settings.digest_rate, settings.digest_schedule
-                )
-                if args.dry_run:
-                    for channel, card in await digest.dry_run(args.channel or ""):
-                        shown = json.dumps(card, ensure_ascii=False) if card else "(quiet week)"
-                        print(f"{channel}\t{shown}")
-                    return 0
-                report = await digest.run(args.channel or "")
-        finally:
-            await store.close()
+        async with _opened_store(settings) as store, aiohttp.ClientSession() as session:
+            messenger = outbound_messenger(settings, store, session)
+            digest = DigestService(
+                store, messenger, settings.zone, settings.digest_rate, settings.digest_schedule
+            )
+            if args.dry_run:
+                for channel, card in await digest.dry_run(args.channel or ""):
+                    shown = json.dumps(card, ensure_ascii=False) if card else "(quiet week)"
+                    print(f"{channel}\t{shown}")
+                return 0
+            report = await digest.run(args.channel or "")
         print(
             f"Week {report.week}: {report.sent} sent, {report.already_sent} already sent, "
             f"{report.skipped_quiet} quiet, {report.gone} gone, {report.failed} failed."
@@ -218,7 +209,6 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
     from bot.stats import compute, stats_xlsx
-    from bot.storage import open_store
 
     try:
         start = date.fromisoformat(args.start) if args.start else None
@@ -228,11 +218,8 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     async def run() -> int:
-        store = open_store(settings)
-        try:
+        async with _opened_store(settings) as store:
             stats = await compute(store, settings.zone, settings.escalation_hours, start, end)
-        finally:
-            await store.close()
         if args.xlsx:
             args.xlsx.write_bytes(stats_xlsx(stats))
             print(f"Wrote {args.xlsx}")

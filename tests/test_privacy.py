@@ -13,16 +13,14 @@ import pytest
 
 from bot.links import LinkSigner
 from bot.privacy import ERASED, PersonalData
-from bot.routing import NetworkRepository
 from bot.storage import Store
 from bot.teams._web import LINKS, ROUTING
 from tests.conftest import local_settings
-from tests.routing.conftest import network_of
 from tests.support import activities
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
 from tests.teams.test_criteria_questions import action, ask, click
-from tests.teams.test_expert_flow import EXPERTS_CHANNEL, as_expert
+from tests.teams.test_expert_flow import EXPERTS_CHANNEL, as_expert, experts_network
 
 
 def test_a_link_verifies_until_it_expires_and_not_when_forged() -> None:
@@ -46,13 +44,8 @@ async def test_the_link_secret_is_shared_through_storage(store: Store) -> None:
 @pytest.fixture
 async def asked(bot: BotServer, connector: ConnectorStandIn) -> int:
     """Alex asked a question that Expert 2 answered (published)."""
-    assert bot.node is not None
-    await NetworkRepository(bot.node.store).save(network_of(3))
+    await experts_network(bot, connector, 3)
     routing = bot.app[ROUTING]
-    routing.forget_network()
-    await bot.post(activities.bot_added(connector.url, conversation_type="channel",
-                                        conversation_id=EXPERTS_CHANNEL))  # fmt: skip
-    await routing.set_experts_channel(EXPERTS_CHANNEL)
     value = {
         "verb": "ticket.create",
         "question": "Får vi kräva elbussar i skolskjutsen?",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,23 +39,25 @@ class Sent:
         return only
 
 
+def card_nodes(card: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card (elements, actions, facts), depth first."""
+    if isinstance(card, dict):
+        yield card
+        for value in card.values():
+            yield from card_nodes(value)
+    elif isinstance(card, list):
+        for item in card:
+            yield from card_nodes(item)
+
+
 def card_text(card: dict[str, Any]) -> str:
     """Every text, fact and action title of a card, joined: what a reader sees."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "value"):
-                if isinstance(node.get(key), str):
-                    parts.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return "\n".join(parts)
+    return "\n".join(
+        node[key]
+        for node in card_nodes(card)
+        for key in ("text", "title", "value")
+        if isinstance(node.get(key), str)
+    )
 
 
 @dataclass

@@ -8,25 +8,12 @@ import pytest
 
 from tests.support import activities
 from tests.support.botserver import BotServer
-from tests.support.connector import ConnectorStandIn, card_text
+from tests.support.connector import ConnectorStandIn, card_nodes, card_text
 
 
 def submit_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
     """Every Action.Submit in a card, wherever it sits."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return [node for node in card_nodes(card) if node.get("type") == "Action.Submit"]
 
 
 def action(card: dict[str, Any], verb: str, **match: Any) -> dict[str, Any]:

@@ -31,16 +31,22 @@ def as_expert(n: int, conversation: str = EXPERTS_CHANNEL) -> dict[str, Any]:
     }
 
 
+async def experts_network(bot: BotServer, connector: ConnectorStandIn, count: int) -> None:
+    """`count` experts in fordon-och-transport (replacing the demo network), and the experts'
+    channel, which the bot has been added to."""
+    assert bot.node is not None
+    await NetworkRepository(bot.node.store).save(network_of(count))
+    routing = bot.app[ROUTING]
+    routing.forget_network()
+    channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}
+    await bot.post(activities.bot_added(connector.url, **channel))
+    await routing.set_experts_channel(EXPERTS_CHANNEL)
+
+
 @pytest.fixture
 async def network(bot: BotServer, connector: ConnectorStandIn) -> None:
     """20 experts in fordon-och-transport; the experts' channel; expert 2 has a 1:1 chat."""
-    assert bot.node is not None
-    await NetworkRepository(bot.node.store).save(network_of(20))
-    routing = bot.app[ROUTING]
-    routing.forget_network()
-    await bot.post(activities.bot_added(connector.url, conversation_type="channel",
-                                        conversation_id=EXPERTS_CHANNEL))  # fmt: skip
-    await routing.set_experts_channel(EXPERTS_CHANNEL)
+    await experts_network(bot, connector, 20)
     await bot.post(
         activities.message(connector.url, "hjälp", **as_expert(2, "a:personal-expert-2"))
     )
