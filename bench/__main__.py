@@ -26,9 +26,10 @@ import aiohttp
 from bench import claims as claims_bench
 from bench import digest as digest_bench
 from bench import search as search_bench
+from bench._processes import NODE, start
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn
-from tests.support.processes import free_port, wait_for_port
+from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CONVERSATIONS = 16
@@ -55,14 +56,6 @@ class Result:
             f"{self.name:<28} {self.rate:9.1f} turns/s   p50 {self.percentile(0.5):7.2f} ms"
             f"   p99 {self.percentile(0.99):7.2f} ms   CPU {self.cpu_ms_per_turn:5.2f} ms/turn"
         )
-
-
-def _start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    wait_for_port(port, process)
-    return process
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -126,7 +119,7 @@ async def run(turns_each: int, scenarios: dict[str, str]) -> list[Result]:
     env = {**os.environ, "MicrosoftAppId": "", "NODE_ALLOWED_TENANTS": ""}
     try:
         port = free_port()
-        echo = _start([sys.executable, "-m", "bench.echo_bot", str(port)], port, env)
+        echo = start([sys.executable, "-m", "bench.echo_bot", str(port)], port, env)
         try:
             results.append(await _load("bare echo bot", echo, port, connector, "hej", turns_each))
         finally:
@@ -135,8 +128,7 @@ async def run(turns_each: int, scenarios: dict[str, str]) -> list[Result]:
         with tempfile.TemporaryDirectory() as data:
             port = free_port()
             node_env = {**env, "NODE_DATA_DIR": data}
-            command = [sys.executable, "-m", "bot", "--log-level", "WARNING", "serve"]
-            node = _start([*command, "--port", str(port), "--demo"], port, node_env)
+            node = start([*NODE, "--port", str(port), "--demo"], port, node_env)
             try:
                 for name, text in scenarios.items():
                     results.append(await _load(name, node, port, connector, text, turns_each))

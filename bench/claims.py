@@ -15,9 +15,9 @@ from typing import Any
 
 import aiohttp
 
+from bench._processes import running_node
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn, card_text
-from tests.support.processes import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANNEL = "19:experts@thread.tacv2"
@@ -46,17 +46,10 @@ async def run(tickets: int = 10) -> dict[str, Any]:
             [sys.executable, "-m", "bot", "network", "import", str(_network_file(Path(folder)))],
             cwd=ROOT, env=env, check=True, capture_output=True,
         )  # fmt: skip
-        port = free_port()
-        node = subprocess.Popen(
-            [sys.executable, "-m", "bot", "--log-level", "WARNING", "serve", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
         try:
-            wait_for_port(port, node)
-            return await _race(port, connector, tickets)
+            with running_node(env) as port:
+                return await _race(port, connector, tickets)
         finally:
-            node.terminate()
-            node.wait()
             await connector.stop()
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -19,12 +17,12 @@ import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from bench._processes import running_node
 from bot.digest import Subscription, SubscriptionRepository
 from bot.storage import Record
 from bot.storage._sqlite import SqliteStore
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn
-from tests.support.processes import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = 1000
@@ -50,30 +48,24 @@ async def run() -> dict[str, Any]:
     await connector.start()
     with tempfile.TemporaryDirectory() as folder:
         await _prepare(Path(folder), connector.url)
-        port = free_port()
         env = {**os.environ, "NODE_DATA_DIR": folder, "MicrosoftAppId": "",
                "NODE_STORAGE_CONNECTION_STRING": "", "NODE_DIGEST_SECRET": SECRET,
                "NODE_DIGEST_RATE": str(RATE), "NODE_DIGEST_WEEKDAY": "6",
                "NODE_DIGEST_TIME": "23:59"}  # fmt: skip
-        node = subprocess.Popen(
-            [sys.executable, "-m", "bot", "--log-level", "WARNING", "serve", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
         try:
-            wait_for_port(port, node)
-            started = time.perf_counter()
-            timeout = aiohttp.ClientTimeout(total=600)
-            async with (
-                aiohttp.ClientSession(timeout=timeout) as session,
-                session.post(
-                    f"http://127.0.0.1:{port}/api/digest/run", headers={"X-Digest-Secret": SECRET}
-                ) as response,
-            ):
-                report = await response.json()
-            seconds = time.perf_counter() - started
+            with running_node(env) as port:
+                started = time.perf_counter()
+                timeout = aiohttp.ClientTimeout(total=600)
+                async with (
+                    aiohttp.ClientSession(timeout=timeout) as session,
+                    session.post(
+                        f"http://127.0.0.1:{port}/api/digest/run",
+                        headers={"X-Digest-Secret": SECRET},
+                    ) as response,
+                ):
+                    report = await response.json()
+                seconds = time.perf_counter() - started
         finally:
-            node.terminate()
-            node.wait()
             await connector.stop()
     received = Counter(s.conversation_id for s in connector.sent)
     if len(received) != CHANNELS or set(received.values()) != {1}:
