@@ -57,6 +57,10 @@ class Settings:
     digest_weekday: int = 0
     digest_time: str = "08:00"
     digest_secret: str = field(default="", repr=False)
+    # Microsoft Graph (profiles, presence) with the bot's own app registration; off by default.
+    graph_enabled: bool = False
+    graph_url: str = "https://graph.microsoft.com"
+    graph_login_url: str = ""
     # Where inbound channel tokens' signing keys are published; tests point it at a local server.
     openid_metadata_url: str = ""
     # Where the bot gets its own outbound token (an Entra authority URL); empty: Entra's own.
@@ -98,6 +102,9 @@ class Settings:
             digest_weekday=int(env.get("NODE_DIGEST_WEEKDAY", "0")),
             digest_time=env.get("NODE_DIGEST_TIME", "08:00").strip() or "08:00",
             digest_secret=env.get("NODE_DIGEST_SECRET", ""),
+            graph_enabled=env.get("NODE_GRAPH_ENABLED", "").lower() in ("1", "true", "ja", "yes"),
+            graph_url=env.get("NODE_GRAPH_URL", "").strip() or "https://graph.microsoft.com",
+            graph_login_url=env.get("NODE_GRAPH_LOGIN_URL", "").strip(),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
         )

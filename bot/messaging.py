@@ -3,12 +3,15 @@ Plain Python: routing and sharing use these; bot/teams implements the Messenger.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.i18n import Texts, texts_for
 
 Card = dict[str, Any]
+# Presence of people by Entra object id (Graph); None when it cannot be told right now.
+PresenceLookup = Callable[[list[str]], Awaitable["dict[str, Any] | None"]]
 
 
 class Messenger(Protocol):

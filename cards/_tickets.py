@@ -143,6 +143,9 @@ def ticket_card(
         color = "Good"
     if ticket.state != ANSWERED and ticket.escalation:
         status += " · " + texts(f"ticket.escalated.{min(ticket.escalation, 2)}")
+    if ticket.state == "open" and ticket.skipped:
+        names = ", ".join(e.name for i in ticket.skipped if (e := expert_of(i)) is not None)
+        status += " · " + texts("ticket.skipped", names=names)
     actions: list[dict[str, Any]] = []
     answer_form = publish_form = False
     reassign_choices: list[dict[str, str]] | None = None

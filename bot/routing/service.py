@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.audit import AuditLog
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
 from bot.i18n import Texts, UserError, texts_for
-from bot.messaging import Card, Messenger, Person
+from bot.messaging import Card, Messenger, Person, PresenceLookup
 from bot.places import MUNICIPALITIES
 from bot.routing.network import Expert, Network, NetworkRepository
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN, Ticket, TicketRepository
@@ -59,6 +59,7 @@ class RoutingService:
         zone: ZoneInfo,
         escalation_hours: float = 4.0,
         clock: Callable[[], float] = time.time,
+        presence: PresenceLookup | None = None,
     ) -> None:
         self._tickets = TicketRepository(store)
         self._network_store = NetworkRepository(store)
@@ -70,6 +71,7 @@ class RoutingService:
         self._network: Network | None = None
         self._network_at = float("-inf")
         self._audit = AuditLog(store)
+        self._presence = presence
 
     # --- the network ----------------------------------------------------------------------
 
@@ -149,10 +151,28 @@ class RoutingService:
         experts = [e for e in network.experts.values() if e.id in ticket.notified]
         return ticket, experts
 
+    async def _at_work(self, experts: list[Expert]) -> list[Expert]:
+        """The experts at work, in order, by Graph presence; all of them when Graph is off,
+        cannot say, or says nobody is (routing never waits on it)."""
+        if self._presence is None or not experts:
+            return experts
+        presences = await self._presence([e.aad_id for e in experts if e.aad_id])
+        if not presences:
+            return experts
+        at_work = [e for e in experts if e.aad_id not in presences or presences[e.aad_id].available]
+        return at_work or experts
+
     async def deliver(self, ticket: Ticket) -> Ticket:
         """Post to the experts' channel and tell the on-call expert; idempotent per step."""
         network = await self.network()
         on_call = network.on_call(ticket.area, self._now(), self._zone)
+        if not ticket.posted and not ticket.notified:
+            at_work = await self._at_work(on_call)
+            if at_work and at_work[0] is not on_call[0]:
+                # Those ahead of the chosen expert in the rota were passed over: the card says so.
+                passed = on_call[: on_call.index(at_work[0])]
+                ticket = replace(ticket, skipped=tuple(e.id for e in passed))
+            on_call = at_work
         first = on_call[:1]
         if not ticket.posted:
             channel = await self.experts_channel()

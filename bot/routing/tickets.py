@@ -35,6 +35,7 @@ class Ticket:
     published: bool = False
     escalation: int = 0  # 0 on-call expert, 1 next in rotation, 2 every expert of the area
     notified: tuple[str, ...] = ()  # expert ids told about it
+    skipped: tuple[str, ...] = ()  # on-call experts passed over: not at work (Graph presence)
     posted: bool = False  # in the experts' channel
     channel_id: str = ""
     channel_activity_id: str = ""
@@ -57,6 +58,7 @@ class Ticket:
         data = asdict(self)
         del data["etag"]
         data["notified"] = list(self.notified)
+        data["skipped"] = list(self.skipped)
         data["events"] = list(self.events)
         return data
 
@@ -64,6 +66,7 @@ class Ticket:
     def from_record(cls, record: Record) -> Ticket:
         data = dict(record.data)
         data["notified"] = tuple(data.get("notified", ()))
+        data["skipped"] = tuple(data.get("skipped", ()))
         data["events"] = tuple(data.get("events", ()))
         return cls(**data, etag=record.etag)
 

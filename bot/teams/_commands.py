@@ -10,6 +10,8 @@ from rapidfuzz import process
 
 # Commands of two words, matched before single words.
 PHRASES: dict[str, str] = {
+    "min kommun": "my_municipality",
+    "my municipality": "my_municipality",
     "prenumerera veckobrev": "subscribe",
     "subscribe digest": "subscribe",
     "avsluta veckobrev": "unsubscribe",
@@ -44,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "granskningslogg": "audit_log",
     "delningskanal": "sharing_channel",
     "statistik": "statistics",
+    "status": "status",
     "statistics": "statistics",
     "marknadsanalyser": "list_analyses",
     "uppföljningar": "list_followups",

@@ -10,13 +10,10 @@ through one shared aiohttp session, with the bot's token fetched off the loop an
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from typing import Any
 
 import aiohttp
-import msal
 from botbuilder.schema import Activity
 from botframework.connector import AsyncBfPipeline, BotFrameworkConnectorConfiguration
 from botframework.connector.aio import ConnectorClient
@@ -33,45 +30,11 @@ from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender
 from msrest.serialization import Serializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 
+from bot.tokens import AppTokenProvider
+
 log = logging.getLogger(__name__)
 
-BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
 DEFAULT_LOGIN = "https://login.microsoftonline.com"
-# Refresh the token this long before it expires, so no turn waits on Entra.
-_REFRESH_MARGIN_S = 300
-
-
-class AppTokenProvider:
-    """The bot's own access token (client credentials through msal), cached in memory."""
-
-    def __init__(self, app_id: str, password: str, authority: str, known_host: bool) -> None:
-        # Instance discovery asks Entra about the authority's host; a configured authority
-        # (a sovereign cloud, or the tests' local one) is taken as given.
-        self._app = msal.ConfidentialClientApplication(
-            client_id=app_id,
-            client_credential=password,
-            authority=authority,
-            instance_discovery=known_host,
-        )
-        self._token = ""
-        self._expires_at = 0.0
-        self._lock = asyncio.Lock()
-
-    async def token(self) -> str:
-        if time.monotonic() < self._expires_at - _REFRESH_MARGIN_S:
-            return self._token
-        async with self._lock:
-            if time.monotonic() >= self._expires_at - _REFRESH_MARGIN_S:
-                # msal is synchronous and may call the network: keep it off the event loop.
-                result = await asyncio.to_thread(
-                    self._app.acquire_token_for_client, scopes=[BOT_FRAMEWORK_SCOPE]
-                )
-                if "access_token" not in result:
-                    # The error code says enough; the description may echo request details.
-                    raise PermissionError(f"token request refused: {result.get('error')}")
-                self._token = result["access_token"]
-                self._expires_at = time.monotonic() + float(result.get("expires_in", 3600))
-        return self._token
 
 
 class _BearerTokenPolicy(AsyncHTTPPolicy[Any, Any]):

@@ -12,7 +12,7 @@ from botbuilder.core import (
     TurnContext,
     UserState,
 )
-from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import (
     ActivityTypes,
     AdaptiveCardInvokeResponse,
@@ -118,6 +118,7 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             aad_id=sender.aad_object_id or "",
             locale=activity.locale or "sv-SE",
             team_id=_team_of(activity.channel_data),
+            member_email=lambda: _member_email(turn_context, sender.id or ""),
         )
 
 
@@ -132,3 +133,13 @@ def _team_of(channel_data: object) -> str:
         if isinstance(team, dict) and isinstance(team.get("id"), str):
             return str(team["id"])
     return ""
+
+
+async def _member_email(turn_context: TurnContext, user_id: str) -> str:
+    """The person's e-mail (or UPN) from their Teams member profile; "" when unknown."""
+    try:
+        member = await TeamsInfo.get_member(turn_context, user_id)
+    except Exception:  # the profile is a nicety; the form still works without it
+        log.info("member profile not available")
+        return ""
+    return str(getattr(member, "email", "") or getattr(member, "user_principal_name", "") or "")

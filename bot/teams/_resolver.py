@@ -6,6 +6,7 @@ No botbuilder here: the handler gives a `Turn` (who, where, what) and sends back
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from bot.i18n import Texts, UserError, texts_for
 from bot.links import LinkSigner
 from bot.messaging import Messenger
 from bot.node import Node
+from bot.people import GraphClient, Profiles, canonical, from_address, from_profile
 from bot.privacy import PersonalData
 from bot.routing import Outcome, Person, RoutingService
 from bot.sharing import FormProblems, SharingService
@@ -77,6 +79,7 @@ ROUTING_COMMANDS = frozenset(
 )
 PRIVACY_COMMANDS = frozenset({"my_data", "erase_my_data", "audit_log"})
 DIGEST_COMMANDS = frozenset({"subscribe", "unsubscribe", "preview_digest", "statistics"})
+PROFILE_COMMANDS = frozenset({"my_municipality", "status"})
 SHARING_COMMANDS = frozenset(
     {
         "share_analysis",
@@ -102,6 +105,8 @@ class Turn:
     aad_id: str = ""
     locale: str = "sv-SE"
     team_id: str = ""
+    # The person's e-mail/UPN from their Teams member profile, fetched only when asked for.
+    member_email: Callable[[], Awaitable[str]] | None = None
 
     @property
     def person(self) -> Person:
@@ -117,6 +122,7 @@ class Resolver:
         links: LinkSigner,
         digest: DigestService,
         messenger: Messenger,
+        graph: GraphClient | None = None,
     ) -> None:
         self._node = node
         self._criteria = node.criteria
@@ -125,6 +131,8 @@ class Resolver:
         self._links = links
         self._digest = digest
         self._messenger = messenger
+        self._graph = graph
+        self._profiles = Profiles(node.store)
         self._privacy = PersonalData(node.store)
 
     async def welcome(self, turn: Turn) -> list[Card]:
@@ -186,6 +194,8 @@ class Resolver:
             return await self._sharing_command(command, turn)
         if command.name in DIGEST_COMMANDS:
             return await self._digest_command(command, turn)
+        if command.name in PROFILE_COMMANDS:
+            return await self._profile_command(command, turn)
         if not command.text:
             return [help_card(turn.texts)]
         return self._question(command, turn)
@@ -348,8 +358,25 @@ class Resolver:
 
     # --- expert routing -------------------------------------------------------------------
 
+    async def _municipality(self, turn: Turn) -> str:
+        """Where the asker works: their correction, Graph, their address, their last ticket."""
+        corrected = await self._profiles.correction(turn.user_id)
+        if corrected:
+            return corrected
+        if self._graph is not None and turn.aad_id:
+            profile = await self._graph.profile(turn.aad_id) or {}
+            address = profile.get("mail") or profile.get("userPrincipalName") or ""
+            found = from_profile(profile) or from_address(address)
+            if found:
+                return found
+        if turn.member_email is not None:
+            found = from_address(await turn.member_email())
+            if found:
+                return found
+        return await self._routing.last_municipality(turn.person)
+
     async def _ask_form(self, turn: Turn, question: str = "", area: str = "") -> Card:
-        municipality = await self._routing.last_municipality(turn.person)
+        municipality = await self._municipality(turn)
         return ask_form_card(turn.texts, question=question, area=area, municipality=municipality)
 
     async def _create_ticket(self, action: CreateTicket, turn: Turn) -> list[Card]:
@@ -543,6 +570,34 @@ class Resolver:
             else ""
         )
         return [message_card(texts("digest.subscribed", areas=named))]
+
+    async def _profile_command(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        if command.name == "my_municipality":
+            municipality = canonical(command.argument)
+            if not municipality:
+                raise UserError("profile.unknown", {"name": escape_markdown(command.argument[:40])})
+            await self._profiles.correct(turn.user_id, municipality)
+            return [message_card(texts("profile.set", municipality=municipality))]
+        if not self._is_admin(turn):
+            raise UserError("admin.only")
+        try:
+            await self._node.store.ping()
+            storage = "ok"
+        except Exception:
+            storage = "?"
+        graph = "off" if self._graph is None else ("ok" if await self._graph.reachable() else "!")
+        network = await self._routing.network()
+        line = texts(
+            "status.line",
+            storage=storage,
+            graph=graph,
+            criteria=self._criteria.size,
+            sample=" (exempel)" if self._criteria.is_sample else "",
+            experts=len(network.experts),
+            subscriptions=len(await self._digest.subscriptions.all()),
+        )
+        return [message_card(line, title=texts("status.title"))]
 
     def _is_admin(self, turn: Turn) -> bool:
         admins = self._node.settings.admin_ids

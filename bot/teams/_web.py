@@ -44,6 +44,7 @@ from bot.i18n import texts_for
 from bot.links import LinkSigner
 from bot.logs import activity_id
 from bot.node import Node
+from bot.people import GraphClient
 from bot.privacy import PersonalData
 from bot.routing import RoutingService
 from bot.routing.leases import Lease
@@ -51,7 +52,6 @@ from bot.sharing import SharingService, plan_xlsx
 from bot.stats import ActivityLog
 from bot.teams._connector import (
     DEFAULT_LOGIN,
-    AppTokenProvider,
     ReusingAuthentication,
     SharedConnectorFactory,
 )
@@ -61,6 +61,7 @@ from bot.teams._pages import privacy, terms
 from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._resolver import Resolver
 from bot.teams._state import StoreStorage
+from bot.tokens import GRAPH_SCOPE, AppTokenProvider
 from cards import message_card
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,24 @@ BOT = web.AppKey("bot", NodeBot)
 ROUTING = web.AppKey("routing", RoutingService)
 LINKS = web.AppKey("links", LinkSigner)
 DIGEST = web.AppKey("digest", DigestService)
+GRAPH = web.AppKey("graph", GraphClient)
+
+
+def _graph(settings: Settings, session: aiohttp.ClientSession) -> GraphClient | None:
+    """Microsoft Graph with the bot's own registration, when configured (NODE_GRAPH_ENABLED)."""
+    if not (settings.graph_enabled and settings.app_id and settings.app_tenant_id):
+        return None
+    base = (settings.graph_login_url or DEFAULT_LOGIN).rstrip("/")
+    tokens = AppTokenProvider(
+        settings.app_id,
+        settings.app_password,
+        f"{base}/{settings.app_tenant_id}",
+        known_host=not settings.graph_login_url,
+        scope=GRAPH_SCOPE,
+    )
+    return GraphClient(tokens, session, settings.graph_url)
+
+
 AUTH = web.AppKey("auth", ReusingAuthentication)
 _PRUNE_INTERVAL_S = 3600
 
@@ -139,12 +158,14 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     storage = StoreStorage(node.store)
     book = ConversationBook(node.store)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
+    graph = _graph(settings, session)
     routing = RoutingService(
         node.store,
         messenger,
         node.criteria,
         settings.zone,
         settings.escalation_hours,
+        presence=graph.presences if graph else None,
     )
     links = await LinkSigner.shared(node.store, settings.link_secret)
     sharing = SharingService(node.store, messenger, node.criteria)
@@ -161,8 +182,10 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     app[ROUTING] = routing
     app[LINKS] = links
     app[DIGEST] = digest
+    if graph is not None:
+        app[GRAPH] = graph
     app[BOT] = NodeBot(
-        Resolver(node, routing, sharing, links, digest, messenger),
+        Resolver(node, routing, sharing, links, digest, messenger, graph),
         book,
         InboundLedger(node.store),
         ConversationState(storage),
@@ -354,12 +377,16 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
+    graph = request.app.get(GRAPH)
+    graph_state = "off" if graph is None else ("ok" if await graph.reachable() else "unreachable")
     try:
         await request.app[NODE].store.ping()
     except Exception as error:
         log.warning("storage not reachable", extra={"cause": type(error).__name__})
-        return web.json_response({"status": "unready", "storage": "unreachable"}, status=503)
-    return web.json_response({"status": "ready", "storage": "ok"})
+        body = {"status": "unready", "storage": "unreachable", "graph": graph_state}
+        return web.json_response(body, status=503)
+    # Graph is optional: routing works without it, so it never makes the node unready.
+    return web.json_response({"status": "ready", "storage": "ok", "graph": graph_state})
 
 
 def create_app(node: Node) -> web.Application:

@@ -185,7 +185,13 @@ class ConnectorStandIn:
     async def _member(self, request: web.Request) -> web.Response:
         member_id = request.match_info["mid"]
         return web.json_response(
-            {"id": member_id, "name": "Alex Wilber", "aadObjectId": "aad-" + member_id}
+            {
+                "id": member_id,
+                "name": "Alex Wilber",
+                "aadObjectId": "aad-" + member_id,
+                "email": "alex.wilber@lund.se",
+                "userPrincipalName": "alex.wilber@lund.se",
+            }
         )
 
     async def _members(self, request: web.Request) -> web.Response:

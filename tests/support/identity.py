@@ -102,6 +102,7 @@ class TokenEndpoint:
     def __init__(self, directory: Path) -> None:
         self.requests: list[dict[str, str]] = []
         self.issued: list[str] = []
+        self.expires_in = 3600
         self.ca_file = directory / "local-ca.pem"
         self._server = ThreadedServer(self._route, self._make_certificate(directory))
         self.port = self._server.port
@@ -164,4 +165,4 @@ class TokenEndpoint:
             return 401, {"error": "invalid_client", "error_description": "bad secret"}
         token = "local-token-" + uuid.uuid4().hex
         self.issued.append(token)
-        return 200, {"token_type": "Bearer", "expires_in": 3600, "access_token": token}
+        return 200, {"token_type": "Bearer", "expires_in": self.expires_in, "access_token": token}

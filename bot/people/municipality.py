@@ -1,0 +1,67 @@
+"""Which municipality a person works for: their own correction (`min kommun`) wins, then the
+Graph profile (companyName, department, officeLocation), then the e-mail/UPN domain table
+(deployment/municipality-domains.yaml, editable)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.places import MUNICIPALITIES
+from bot.storage import Record, Store
+
+PROFILES = "profiles"
+DOMAINS_FILE = Path(__file__).resolve().parents[2] / "deployment" / "municipality-domains.yaml"
+
+
+@cache
+def domain_table(path: Path = DOMAINS_FILE) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text("utf-8")) if path.exists() else {}
+    table = {str(k).lower(): str(v) for k, v in (data or {}).items()}
+    unknown = sorted(set(table.values()) - set(MUNICIPALITIES))
+    if unknown:
+        raise ValueError(f"{path.name}: not a municipality in Skåne: {unknown[0]}")
+    return table
+
+
+def from_address(address: str) -> str:
+    """'eva@stad.lund.se' -> 'Lund' (the longest matching domain suffix wins)."""
+    domain = address.rsplit("@", 1)[-1].lower().strip()
+    table = domain_table()
+    parts = domain.split(".")
+    for start in range(len(parts) - 1):
+        candidate = ".".join(parts[start:])
+        if candidate in table:
+            return table[candidate]
+    return ""
+
+
+def from_profile(profile: dict[str, str]) -> str:
+    for field in ("companyName", "department", "officeLocation"):
+        text = (profile.get(field) or "").lower()
+        for municipality in sorted(MUNICIPALITIES, key=len, reverse=True):
+            if municipality.lower() in text:
+                return municipality
+    return ""
+
+
+def canonical(name: str) -> str:
+    """A municipality as the user typed it, in its proper form; "" when not in Skåne."""
+    wanted = name.strip().lower().removesuffix(" kommun")
+    return next((m for m in MUNICIPALITIES if m.lower() == wanted), "")
+
+
+class Profiles:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def correction(self, user_id: str) -> str:
+        record = await self._store.get(PROFILES, "municipality", user_id)
+        return str(record.data["municipality"]) if record else ""
+
+    async def correct(self, user_id: str, municipality: str) -> None:
+        await self._store.upsert(
+            PROFILES, Record("municipality", user_id, {"municipality": municipality})
+        )

@@ -1,0 +1,186 @@
+"""Profiles and presence through Microsoft Graph, against a local Graph and a local token
+endpoint that msal talks to."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+
+from bot.criteria import CriteriaLibrary
+from bot.people import GraphClient, canonical, from_address, from_profile
+from bot.routing import NetworkRepository, Person, RoutingService
+from bot.storage import Store
+from bot.tokens import GRAPH_SCOPE, AppTokenProvider
+from tests.routing.conftest import AREA, RecordingMessenger, network_of
+from tests.support.connector import card_text
+from tests.support.graph import GraphStandIn
+from tests.support.identity import TokenEndpoint
+
+ZONE = ZoneInfo("Europe/Stockholm")
+ASKER = Person("29:asker", "aad-asker", "Alex", "sv-SE")
+
+
+@pytest.fixture
+def authority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TokenEndpoint]:
+    server = TokenEndpoint(tmp_path)
+    server.start()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca_file))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def graph_server() -> AsyncIterator[GraphStandIn]:
+    server = GraphStandIn()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def graph(authority: TokenEndpoint, graph_server: GraphStandIn) -> AsyncIterator[GraphClient]:
+    tokens = AppTokenProvider(
+        "11111111-2222-3333-4444-555555555555", "local-secret", f"{authority.base}/tenant-skane",
+        known_host=False, scope=GRAPH_SCOPE,
+    )  # fmt: skip
+    async with aiohttp.ClientSession() as session:
+        yield GraphClient(tokens, session, graph_server.url)
+
+
+async def test_a_long_lived_token_is_reused(
+    graph: GraphClient, graph_server: GraphStandIn, authority: TokenEndpoint
+) -> None:
+    for _ in range(3):
+        assert await graph.presences(["aad-expert-1"]) is not None
+    assert len(authority.issued) == 1
+    assert authority.requests[0]["scope"] == GRAPH_SCOPE
+    assert set(graph_server.tokens_seen) == {f"Bearer {authority.issued[0]}"}
+
+
+async def test_a_token_near_its_expiry_is_refreshed_before_use(
+    graph: GraphClient, graph_server: GraphStandIn, authority: TokenEndpoint
+) -> None:
+    authority.expires_in = 60  # inside the 5-minute refresh margin from the start
+    await graph.presences(["aad-expert-1"])
+    await graph.presences(["aad-expert-1"])
+    assert len(authority.issued) == 2
+    assert graph_server.tokens_seen == [f"Bearer {token}" for token in authority.issued]
+
+
+async def test_a_429_is_waited_out_and_retried(
+    graph: GraphClient, graph_server: GraphStandIn
+) -> None:
+    graph_server.throttle_next = 1
+    graph_server.out_of_office.add("aad-expert-1")
+    presences = await graph.presences(["aad-expert-1"])
+    assert presences is not None
+    assert not presences["aad-expert-1"].available
+
+
+async def test_a_slow_graph_gives_up_quickly_and_says_it_cannot_tell(
+    graph: GraphClient, graph_server: GraphStandIn
+) -> None:
+    graph_server.delay_s = 2.5  # longer than the client waits
+    assert await graph.presences(["aad-expert-1"]) is None
+    assert graph.last_ok is False
+
+
+@pytest.fixture
+async def routing(store: Store, graph: GraphClient) -> tuple[RoutingService, RecordingMessenger]:
+    await NetworkRepository(store).save(network_of(3))
+    library = CriteriaLibrary(store)
+    await library.load()
+    messenger = RecordingMessenger()
+    service = RoutingService(store, messenger, library, ZONE, presence=graph.presences)
+    await service.set_experts_channel("19:experts@thread.tacv2")
+    return service, messenger
+
+
+async def test_an_expert_going_out_of_office_between_two_tickets_is_skipped(
+    routing: tuple[RoutingService, RecordingMessenger], graph_server: GraphStandIn
+) -> None:
+    service, messenger = routing
+    first, experts = await service.ask(ASKER, "Första frågan om elbussar", AREA, "Lund", True)
+    on_call = experts[0]
+    assert not first.skipped
+    graph_server.out_of_office.add(on_call.aad_id)
+    second, experts = await service.ask(ASKER, "Andra frågan om elbussar", AREA, "Lund", True)
+    assert experts[0].id != on_call.id
+    assert second.skipped == (on_call.id,)
+    channel_card = messenger.channel_posts[-1][1]
+    assert "Inte på plats just nu" in card_text(channel_card)
+    assert on_call.name in card_text(channel_card)
+    assert graph_server.presence_calls == 2  # one batched call per ticket
+
+
+async def test_a_graph_failure_never_blocks_routing(
+    routing: tuple[RoutingService, RecordingMessenger], graph_server: GraphStandIn
+) -> None:
+    service, messenger = routing
+    graph_server.fail = True
+    ticket, experts = await service.ask(ASKER, "En fråga när Graph är nere", AREA, "Lund", True)
+    assert ticket.posted
+    assert len(experts) == 1  # the rota's on-call expert, as without Graph
+    assert len(messenger.channel_posts) == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "municipality"),
+    [("eva@lund.se", "Lund"), ("olle@stad.malmo.se", "Malmö"), ("x@skane.se", "Region Skåne"),
+     ("y@example.com", ""), ("", "")],
+)  # fmt: skip
+def test_the_domain_table_names_the_municipality(address: str, municipality: str) -> None:
+    assert from_address(address) == municipality
+
+
+def test_the_graph_profile_names_the_municipality() -> None:
+    assert from_profile({"companyName": "Östra Göinge kommun"}) == "Östra Göinge"
+    assert (
+        from_profile({"department": "Upphandling", "officeLocation": "Ystad stadshus"}) == "Ystad"
+    )
+    assert from_profile({}) == ""
+    assert canonical("lund kommun") == "Lund"
+    assert canonical("Stockholm") == ""
+
+
+async def test_graph_profile_lookup(graph: GraphClient, graph_server: GraphStandIn) -> None:
+    graph_server.profiles["aad-asker"] = {"companyName": "Kristianstads kommun", "mail": "a@b.se"}
+    profile = await graph.profile("aad-asker")
+    assert profile is not None
+    assert from_profile(profile) == "Kristianstad"
+    assert await graph.profile("nobody") is None
+
+
+async def test_the_ask_form_knows_the_municipality_and_a_correction_wins(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import local_settings
+    from tests.support.botserver import BotServer
+    from tests.support.connector import ConnectorStandIn
+    from tests.teams.test_criteria_questions import ask
+
+    connector = ConnectorStandIn()
+    await connector.start()
+    bot = BotServer(local_settings(tmp_path))
+    await bot.start()
+    try:
+
+        def municipality(card: dict[str, object]) -> object:
+            body: list[dict[str, object]] = card["body"]  # type: ignore[assignment]
+            return next(e for e in body if e.get("id") == "municipality").get("value")
+
+        form = await ask(bot, connector, "fråga expert Får vi kräva biogas?")
+        assert municipality(form) == "Lund"  # from the Teams profile's address (lund.se)
+        reply = await ask(bot, connector, "min kommun höör")
+        assert "Din kommun är nu Höör" in card_text(reply)
+        form = await ask(bot, connector, "fråga expert Får vi kräva biogas?")
+        assert municipality(form) == "Höör"
+        refused = await ask(bot, connector, "min kommun Oslo")
+        assert "känner inte till kommunen" in card_text(refused)
+    finally:
+        await bot.stop()
+        await connector.stop()

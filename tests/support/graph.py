@@ -1,0 +1,78 @@
+"""A local Microsoft Graph: user profiles and presence (getPresencesByUserId, Graph's batched
+presence call), with switches for throttling and slowness. Records the tokens it was given."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.support.processes import free_port
+
+
+@dataclass
+class GraphStandIn:
+    profiles: dict[str, dict[str, str]] = field(default_factory=dict)
+    availability: dict[str, str] = field(default_factory=dict)
+    out_of_office: set[str] = field(default_factory=set)
+    throttle_next: int = 0  # answer this many requests 429 first
+    delay_s: float = 0.0
+    fail: bool = False
+    tokens_seen: list[str] = field(default_factory=list)
+    presence_calls: int = 0
+    port: int = 0
+    _runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/v1.0/users/{id}", self._user)
+        app.router.add_post("/v1.0/communications/getPresencesByUserId", self._presences)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        self.port = free_port()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _gate(self, request: web.Request) -> web.Response | None:
+        self.tokens_seen.append(request.headers.get("Authorization", ""))
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        if self.throttle_next > 0:
+            self.throttle_next -= 1
+            return web.json_response({}, status=429, headers={"Retry-After": "0"})
+        if self.fail:
+            return web.json_response({"error": {"code": "serviceNotAvailable"}}, status=503)
+        return None
+
+    async def _user(self, request: web.Request) -> web.Response:
+        if (refusal := await self._gate(request)) is not None:
+            return refusal
+        profile = self.profiles.get(request.match_info["id"])
+        if profile is None:
+            return web.json_response({"error": {"code": "Request_ResourceNotFound"}}, status=404)
+        return web.json_response(profile)
+
+    async def _presences(self, request: web.Request) -> web.Response:
+        if (refusal := await self._gate(request)) is not None:
+            return refusal
+        self.presence_calls += 1
+        ids: list[str] = (await request.json()).get("ids", [])
+        value: list[dict[str, Any]] = [
+            {
+                "id": user_id,
+                "availability": self.availability.get(user_id, "Available"),
+                "activity": "Available",
+                "outOfOfficeSettings": {"isOutOfOffice": user_id in self.out_of_office},
+            }
+            for user_id in ids
+        ]
+        return web.json_response({"value": value})
