@@ -12,6 +12,7 @@ from bot.storage._azure import AzureTableStore
 from bot.storage._sqlite import SqliteStore
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn
+from tests.support.identity import TokenEndpoint
 from tests.support.processes import Azurite
 
 
@@ -58,3 +59,14 @@ async def bot(tmp_path: Path) -> AsyncIterator[BotServer]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+def authority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TokenEndpoint]:
+    """A local Entra-like authority over TLS that msal gets the bot's tokens from."""
+    server = TokenEndpoint(tmp_path)
+    server.start()
+    # msal talks https through requests; trust the local authority's self-signed certificate.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca_file))
+    yield server
+    server.stop()

@@ -3,7 +3,7 @@ endpoint that msal talks to."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,15 +22,6 @@ from tests.support.identity import TokenEndpoint
 
 ZONE = ZoneInfo("Europe/Stockholm")
 ASKER = Person("29:asker", "aad-asker", "Alex", "sv-SE")
-
-
-@pytest.fixture
-def authority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TokenEndpoint]:
-    server = TokenEndpoint(tmp_path)
-    server.start()
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca_file))
-    yield server
-    server.stop()
 
 
 @pytest.fixture

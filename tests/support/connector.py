@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.support.processes import free_port
+from tests.support.localserver import LocalServer
 
 
 @dataclass
@@ -61,12 +61,10 @@ def card_text(card: dict[str, Any]) -> str:
 
 
 @dataclass
-class ConnectorStandIn:
+class ConnectorStandIn(LocalServer):
     sent: list[Sent] = field(default_factory=list)
-    port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
-    _runner: web.AppRunner | None = None
     # Conversations whose new messages fail with HTTP 500 (Teams having a bad moment), and
     # ones that answer 404 (the bot was removed there).
     failing: set[str] = field(default_factory=set)
@@ -80,26 +78,16 @@ class ConnectorStandIn:
     throttled: int = 0
     _random: random.Random = field(default_factory=lambda: random.Random(48))
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+    def __post_init__(self) -> None:
+        LocalServer.__init__(self)
 
-    async def start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members/{mid}", self._member)
         app.router.add_get("/v3/conversations/{cid}/members", self._members)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        self.port = free_port()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     def clear(self) -> None:
         self.sent.clear()

@@ -9,11 +9,11 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.support.processes import free_port
+from tests.support.localserver import LocalServer
 
 
 @dataclass
-class GraphStandIn:
+class GraphStandIn(LocalServer):
     profiles: dict[str, dict[str, str]] = field(default_factory=dict)
     availability: dict[str, str] = field(default_factory=dict)
     out_of_office: set[str] = field(default_factory=set)
@@ -22,25 +22,13 @@ class GraphStandIn:
     fail: bool = False
     tokens_seen: list[str] = field(default_factory=list)
     presence_calls: int = 0
-    port: int = 0
-    _runner: web.AppRunner | None = None
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def __post_init__(self) -> None:
+        LocalServer.__init__(self)
 
-    async def start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/v1.0/users/{id}", self._user)
         app.router.add_post("/v1.0/communications/getPresencesByUserId", self._presences)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        self.port = free_port()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     async def _gate(self, request: web.Request) -> web.Response | None:
         self.tokens_seen.append(request.headers.get("Authorization", ""))

@@ -28,16 +28,6 @@ def issuer() -> Iterator[ChannelIssuer]:
 
 
 @pytest.fixture
-def authority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TokenEndpoint]:
-    server = TokenEndpoint(tmp_path)
-    server.start()
-    # msal talks https through requests; trust the local authority's self-signed certificate.
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca_file))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 async def secured_bot(
     tmp_path: Path, issuer: ChannelIssuer, authority: TokenEndpoint
 ) -> AsyncIterator[BotServer]:
