@@ -23,7 +23,8 @@ from botbuilder.schema import (
 from bot.i18n import texts_for
 from bot.stats import ActivityLog
 from bot.teams._references import ConversationBook, InboundLedger
-from bot.teams._resolver import Card, Resolver, Turn
+from bot.teams._resolve_base import Card, Turn
+from bot.teams._resolver import Resolver
 
 log = logging.getLogger(__name__)
 

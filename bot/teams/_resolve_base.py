@@ -1,0 +1,70 @@
+"""What every part of the resolver shares: the turn, the services, the admin check."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.criteria import CriteriaLibrary, Criterion
+from bot.digest import DigestService
+from bot.i18n import Texts, UserError
+from bot.links import LinkSigner
+from bot.messaging import Messenger
+from bot.node import Node
+from bot.people import GraphClient, Profiles
+from bot.privacy import PersonalData
+from bot.routing import Person, RoutingService
+from bot.sharing import SharingService
+from cards import escape_markdown
+
+log = logging.getLogger(__name__)
+
+Card = dict[str, Any]
+DOWNLOAD_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class Turn:
+    texts: Texts
+    user_id: str  # the Teams user id
+    user_name: str
+    conversation_id: str
+    conversation_type: str  # personal, channel or groupChat
+    text: str = ""
+    value: dict[str, Any] | None = None
+    aad_id: str = ""
+    locale: str = "sv-SE"
+    team_id: str = ""
+    # The person's e-mail/UPN from their Teams member profile, fetched only when asked for.
+    member_email: Callable[[], Awaitable[str]] | None = None
+
+    @property
+    def person(self) -> Person:
+        return Person(self.user_id, self.aad_id, self.user_name, self.locale)
+
+
+class ResolverBase:
+    """The services a resolver part may use (set by Resolver.__init__)."""
+
+    _node: Node
+    _criteria: CriteriaLibrary
+    _routing: RoutingService
+    _sharing: SharingService
+    _links: LinkSigner
+    _digest: DigestService
+    _messenger: Messenger
+    _graph: GraphClient | None
+    _profiles: Profiles
+    _privacy: PersonalData
+
+    def _is_admin(self, turn: Turn) -> bool:
+        admins = self._node.settings.admin_ids
+        return bool(admins) and (turn.aad_id in admins or turn.user_id in admins)
+
+    def _levels(self, krav_id: str) -> list[Criterion]:
+        levels = self._criteria.levels_of(krav_id.strip())
+        if not levels:
+            raise UserError("criterion.not_found", {"id": escape_markdown(krav_id.strip()[:40])})
+        return levels

@@ -1,0 +1,143 @@
+"""Expert routing in Teams: the ask form, tickets' Universal Actions, routing commands."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from bot.criteria import AREAS
+from bot.i18n import Texts, UserError
+from bot.people import from_address, from_profile
+from bot.routing import Outcome
+from bot.teams._commands import Command
+from bot.teams._resolve_base import Card, ResolverBase, Turn
+from cards import (
+    Markdown,
+    message_card,
+    render,
+)
+from cards._tickets import ask_form_card, receipt_card, ticket_list_card
+from cards.actions import (
+    AnswerTicket,
+    ClaimTicket,
+    CreateTicket,
+    ReassignTicket,
+    RefreshTicket,
+    ReleaseTicket,
+    parse_action,
+)
+
+log = logging.getLogger(__name__)
+
+ROUTING_COMMANDS = frozenset(
+    {"ask_expert", "on_call", "experts_channel", "my_questions", "open_tickets", "my_tickets"}
+)
+
+
+class RoutingCommands(ResolverBase):
+    async def _municipality(self, turn: Turn) -> str:
+        """Where the asker works: their correction, Graph, their address, their last ticket."""
+        corrected = await self._profiles.correction(turn.user_id)
+        if corrected:
+            return corrected
+        if self._graph is not None and turn.aad_id:
+            profile = await self._graph.profile(turn.aad_id) or {}
+            address = profile.get("mail") or profile.get("userPrincipalName") or ""
+            found = from_profile(profile) or from_address(address)
+            if found:
+                return found
+        if turn.member_email is not None:
+            found = from_address(await turn.member_email())
+            if found:
+                return found
+        return await self._routing.last_municipality(turn.person)
+
+    async def _ask_form(self, turn: Turn, question: str = "", area: str = "") -> Card:
+        municipality = await self._municipality(turn)
+        return ask_form_card(turn.texts, question=question, area=area, municipality=municipality)
+
+    async def _create_ticket(self, action: CreateTicket, turn: Turn) -> list[Card]:
+        try:
+            ticket, experts = await self._routing.ask(
+                turn.person, action.question, action.area, action.municipality, action.consent
+            )
+        except UserError as error:  # re-show the form, with what the user wrote
+            return [
+                ask_form_card(
+                    turn.texts,
+                    question=action.question,
+                    area=action.area,
+                    municipality=action.municipality,
+                    consent=action.consent,
+                    error=error.message(turn.texts),
+                )
+            ]
+        return [receipt_card(ticket, experts, turn.texts, self._node.settings.zone)]
+
+    async def on_execute(self, turn: Turn, value: dict[str, Any]) -> Card:
+        """Action.Execute from a ticket card: the answer is that viewer's updated card."""
+        try:
+            action = parse_action(value)
+            person = turn.person
+            if isinstance(action, ClaimTicket):
+                outcome = await self._routing.claim(action.number, person)
+            elif isinstance(action, ReleaseTicket):
+                outcome = await self._routing.release(action.number, person)
+            elif isinstance(action, ReassignTicket):
+                outcome = await self._routing.reassign(action.number, person, action.expert)
+            elif isinstance(action, AnswerTicket):
+                outcome = await self._routing.answer(
+                    action.number, person, action.answer, action.publish
+                )
+            elif isinstance(action, RefreshTicket):
+                outcome = Outcome(await self._routing.get(action.number))
+            else:
+                raise UserError("error.bad_action")
+        except UserError as error:
+            log.info("user error %s", error.key, extra={"command": str(value.get("verb"))[:40]})
+            return message_card(Markdown(error.message(turn.texts)))
+        return await self._routing.view(outcome.ticket, turn.person, outcome)
+
+    async def _routing_command(self, command: Command, turn: Turn) -> list[Card]:
+        texts, person = turn.texts, turn.person
+        zone = self._node.settings.zone
+        if command.name == "ask_expert":
+            return [await self._ask_form(turn, command.argument)]
+        if command.name == "on_call":
+            return [await self._on_call_card(texts)]
+        if command.name == "experts_channel":
+            if not self._is_admin(turn):
+                raise UserError("admin.only")
+            if turn.conversation_type != "channel":
+                raise UserError("admin.channel_only")
+            await self._routing.set_experts_channel(turn.conversation_id, by=turn.aad_id)
+            return [message_card(texts("admin.experts_channel_set"))]
+        network = await self._routing.network()
+        if command.name == "my_questions":
+            tickets = await self._routing.asked_by(person)
+            title = texts("list.mine")
+        elif command.name == "open_tickets":
+            tickets = await self._routing.open_for(person)
+            title = texts("list.open")
+        else:
+            tickets = await self._routing.assigned_to(person)
+            title = texts("list.assigned")
+        return [ticket_list_card(title, tickets[:20], texts, zone, network.experts.get)]
+
+    async def _on_call_card(self, texts: Texts) -> Card:
+        network = await self._routing.network()
+        if not network.experts:
+            return message_card(texts("network.empty"))
+        zone = self._node.settings.zone
+        now = datetime.now(zone)
+        lines = []
+        for slug, name in AREAS.items():
+            experts = network.on_call(slug, now, zone)
+            who = (
+                f"{experts[0].name} ({experts[0].municipality})"
+                if experts
+                else texts("network.none")
+            )
+            lines.append({"title": name, "text": who})
+        return render("criterion", {"name": texts("network.title"), "facts": [], "sections": lines})

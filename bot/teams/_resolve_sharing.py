@@ -1,0 +1,96 @@
+"""Shared work in Teams: the share forms, lists, the sharing channel, follow-up plans."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.criteria import AREAS, Criterion
+from bot.i18n import Texts, UserError, texts_for
+from bot.sharing import FormProblems
+from bot.teams._commands import Command
+from bot.teams._resolve_base import DOWNLOAD_SECONDS, Card, ResolverBase, Turn
+from cards import message_card
+from cards._sharing import (
+    analysis_form_card,
+    followup_form_card,
+    plan_card,
+    shared_item_card,
+    shared_list_card,
+)
+from cards.actions import (
+    ShareAnalysis,
+    ShareFollowUp,
+)
+
+log = logging.getLogger(__name__)
+
+SHARING_COMMANDS = frozenset(
+    {
+        "share_analysis",
+        "share_followup",
+        "sharing_channel",
+        "list_analyses",
+        "list_followups",
+        "plan",
+    }
+)
+
+
+class SharingCommands(ResolverBase):
+    async def _share(self, action: ShareAnalysis | ShareFollowUp, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        try:
+            if isinstance(action, ShareAnalysis):
+                item: Any = await self._sharing.share_analysis(turn.person, action.values)
+            else:
+                item = await self._sharing.share_followup(
+                    turn.person, action.values, ShareFollowUp.ROWS
+                )
+        except FormProblems as problems:  # the form again, with every problem marked
+            form = analysis_form_card if isinstance(action, ShareAnalysis) else followup_form_card
+            return [form(texts, action.values, problems.problems.fields)]
+        await self._sharing.post(shared_item_card(item, texts_for("sv")))
+        return [message_card(texts("share.shared")), shared_item_card(item, texts)]
+
+    def _plan(self, criteria: list[Criterion], texts: Texts) -> Card:
+        if not criteria:
+            raise UserError("plan.pick")
+        token = self._links.sign(
+            {"kind": "plan", "keys": [c.key for c in criteria]}, DOWNLOAD_SECONDS
+        )
+        return plan_card(criteria, texts, f"{self._node.settings.public_url}/files/{token}")
+
+    async def _sharing_command(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        if command.name == "share_analysis":
+            return [analysis_form_card(texts)]
+        if command.name == "share_followup":
+            return [followup_form_card(texts)]
+        if command.name == "plan":
+            ids = command.argument.replace(",", " ").split()
+            return [self._plan([self._levels(i)[0] for i in ids], texts)]
+        if command.name == "sharing_channel":
+            if not self._is_admin(turn):
+                raise UserError("admin.only")
+            if turn.conversation_type != "channel":
+                raise UserError("admin.channel_only")
+            await self._sharing.set_sharing_channel(turn.conversation_id, by=turn.aad_id)
+            return [message_card(texts("share.channel_set"))]
+        area = area_in(command.argument)
+        if command.name == "list_analyses":
+            analyses = await self._sharing.analyses(area=area)
+            return [shared_list_card(texts("list.analyses"), analyses, texts)]
+        followups = await self._sharing.followups(area=area)
+        return [shared_list_card(texts("list.followups"), followups, texts)]
+
+
+def area_in(text: str) -> str:
+    """An area named in a list command ("marknadsanalyser fordon"), or "" for all."""
+    words = text.lower()
+    if not words:
+        return ""
+    for slug, name in AREAS.items():
+        if words in slug or words in name.lower() or slug.split("-")[0] in words:
+            return slug
+    return ""
