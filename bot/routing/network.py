@@ -96,15 +96,6 @@ class Network:
                 experts.append(expert)
         return experts
 
-    def next_handoff(self, area: str, at: datetime, zone: ZoneInfo) -> datetime | None:
-        rotation = self.rotations.get(area)
-        if rotation is None:
-            return None
-        local = at.astimezone(zone)
-        first = datetime.combine(rotation.start, rotation.handoff_time, zone)
-        weeks = max(0, (local - first) // WEEK + 1)
-        return first + weeks * WEEK
-
 
 def _turn(rotation: Rotation, local: datetime, zone: ZoneInfo) -> int:
     first = datetime.combine(rotation.start, rotation.handoff_time, zone)
