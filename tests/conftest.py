@@ -12,7 +12,7 @@ from bot.storage._azure import AzureTableStore
 from bot.storage._sqlite import SqliteStore
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn
-from tests.support.identity import TokenEndpoint
+from tests.support.identity import ChannelIssuer, TokenEndpoint
 from tests.support.processes import Azurite
 
 
@@ -68,5 +68,14 @@ def authority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Token
     server.start()
     # msal talks https through requests; trust the local authority's self-signed certificate.
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca_file))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def issuer() -> Iterator[ChannelIssuer]:
+    """A local Bot Framework token issuer: OpenID metadata and signing keys."""
+    server = ChannelIssuer()
+    server.start()
     yield server
     server.stop()

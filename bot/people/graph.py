@@ -96,6 +96,13 @@ class GraphClient:
         answer = await self._call("GET", f"/v1.0/users/{user_id}?$select={fields}")
         return answer if isinstance(answer, dict) else None
 
+    async def team_owners(self, group_id: str) -> set[str] | None:
+        """Entra object ids of a team's owners (its Microsoft 365 group); None when unknown."""
+        answer = await self._call("GET", f"/v1.0/groups/{group_id}/owners?$select=id")
+        if not isinstance(answer, dict):
+            return None
+        return {str(owner.get("id")) for owner in answer.get("value", [])}
+
     async def presences(self, user_ids: list[str]) -> dict[str, Presence] | None:
         """Everyone's presence in one batched call; None when Graph cannot say."""
         if not user_ids:

@@ -119,6 +119,7 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             aad_id=sender.aad_object_id or "",
             locale=activity.locale or "sv-SE",
             team_id=_team_of(activity.channel_data),
+            team_group_id=_team_of(activity.channel_data, "aadGroupId"),
             member_email=lambda: _member_email(turn_context, sender.id or ""),
         )
 
@@ -128,11 +129,12 @@ async def _send_cards(turn_context: TurnContext, cards: list[Card]) -> None:
         await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
 
 
-def _team_of(channel_data: object) -> str:
+def _team_of(channel_data: object, field: str = "id") -> str:
+    """The team's Teams id (or another of its fields) from Teams' channel data."""
     if isinstance(channel_data, dict):
         team = channel_data.get("team")
-        if isinstance(team, dict) and isinstance(team.get("id"), str):
-            return str(team["id"])
+        if isinstance(team, dict) and isinstance(team.get(field), str):
+            return str(team[field])
     return ""
 
 

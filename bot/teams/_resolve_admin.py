@@ -116,9 +116,9 @@ class AdminCommands(ResolverBase):
             return [
                 message_card(texts("digest.preview_sent" if sent else "digest.preview_no_chat"))
             ]
-        # Team owners cannot be told from the Bot Framework alone; admins manage subscriptions.
-        if not self._is_admin(turn):
-            raise UserError("admin.only")
+        # Team owners are told apart through Graph (when configured); admins always may.
+        if not await self._is_owner_or_admin(turn):
+            raise UserError("digest.owner_only")
         channel = turn.conversation_id.split(";")[0]
         if command.name == "unsubscribe":
             removed = await subscriptions.remove(channel)

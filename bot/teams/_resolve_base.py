@@ -37,6 +37,7 @@ class Turn:
     aad_id: str = ""
     locale: str = "sv-SE"
     team_id: str = ""
+    team_group_id: str = ""  # the team's Microsoft 365 group (Entra) id, for its owners
     # The person's e-mail/UPN from their Teams member profile, fetched only when asked for.
     member_email: Callable[[], Awaitable[str]] | None = None
 
@@ -58,6 +59,15 @@ class ResolverBase:
     _graph: GraphClient | None
     _profiles: Profiles
     _privacy: PersonalData
+
+    async def _is_owner_or_admin(self, turn: Turn) -> bool:
+        """Admins, and with Graph configured the owners of the team the turn is in."""
+        if self._is_admin(turn):
+            return True
+        if self._graph is None or not (turn.team_group_id and turn.aad_id):
+            return False
+        owners = await self._graph.team_owners(turn.team_group_id)
+        return owners is not None and turn.aad_id in owners
 
     def _is_admin(self, turn: Turn) -> bool:
         admins = self._node.settings.admin_ids

@@ -15,10 +15,13 @@ from bot.people import GraphClient, canonical, from_address, from_profile
 from bot.routing import NetworkRepository, Person, RoutingService
 from bot.storage import Store
 from bot.tokens import GRAPH_SCOPE, AppTokenProvider
+from tests.conftest import local_settings
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
-from tests.support.connector import card_text
+from tests.support import activities
+from tests.support.botserver import BotServer
+from tests.support.connector import ConnectorStandIn, card_text
 from tests.support.graph import GraphStandIn
-from tests.support.identity import TokenEndpoint
+from tests.support.identity import ChannelIssuer, TokenEndpoint
 
 ZONE = ZoneInfo("Europe/Stockholm")
 ASKER = Person("29:asker", "aad-asker", "Alex", "sv-SE")
@@ -149,9 +152,6 @@ async def test_graph_profile_lookup(graph: GraphClient, graph_server: GraphStand
 async def test_the_ask_form_knows_the_municipality_and_a_correction_wins(
     tmp_path: Path,
 ) -> None:
-    from tests.conftest import local_settings
-    from tests.support.botserver import BotServer
-    from tests.support.connector import ConnectorStandIn
     from tests.teams.test_criteria_questions import ask
 
     connector = ConnectorStandIn()
@@ -172,6 +172,50 @@ async def test_the_ask_form_knows_the_municipality_and_a_correction_wins(
         assert municipality(form) == "Höör"
         refused = await ask(bot, connector, "min kommun Oslo")
         assert "känner inte till kommunen" in card_text(refused)
+    finally:
+        await bot.stop()
+        await connector.stop()
+
+
+async def test_a_team_owner_subscribes_a_channel_when_graph_knows_the_owners(
+    tmp_path: Path,
+    issuer: ChannelIssuer,
+    authority: TokenEndpoint,
+    graph_server: GraphStandIn,
+) -> None:
+    app_id = "11111111-2222-3333-4444-555555555555"
+    connector = ConnectorStandIn()
+    await connector.start()
+    bot = BotServer(
+        local_settings(
+            tmp_path, app_id=app_id, app_password="local-secret", app_type="SingleTenant",
+            app_tenant_id="tenant-skane", openid_metadata_url=issuer.metadata_url,
+            login_url=authority.base, graph_enabled=True, graph_url=graph_server.url,
+            graph_login_url=authority.base,
+        )
+    )  # fmt: skip
+    await bot.start()
+    graph_server.owners["group-nyheter"] = ["aad-owner"]
+
+    async def say(text: str, aad_id: str) -> str:
+        activity = activities.message(
+            connector.url, text, conversation_type="channel",
+            conversation_id="19:nyheter@thread.tacv2", aad_id=aad_id,
+        )  # fmt: skip
+        activity["channelData"]["team"]["aadGroupId"] = "group-nyheter"
+        token = issuer.token(app_id, connector.url)
+        connector.clear()
+        status, _ = await bot.post(activity, headers={"Authorization": f"Bearer {token}"})
+        assert status == 200
+        return card_text(connector.sent[-1].card)
+
+    try:
+        assert "får nu veckobrevet" in await say("prenumerera veckobrev", "aad-owner")
+        assert "teamets ägare" in await say("avsluta veckobrev", "aad-member")
+        assert await bot.get("/readyz") == (
+            200,
+            {"status": "ready", "storage": "ok", "graph": "ok"},
+        )
     finally:
         await bot.stop()
         await connector.stop()

@@ -22,6 +22,7 @@ class GraphStandIn(LocalServer):
     fail: bool = False
     tokens_seen: list[str] = field(default_factory=list)
     presence_calls: int = 0
+    owners: dict[str, list[str]] = field(default_factory=dict)  # group id -> owner ids
 
     def __post_init__(self) -> None:
         LocalServer.__init__(self)
@@ -29,6 +30,7 @@ class GraphStandIn(LocalServer):
     def routes(self, app: web.Application) -> None:
         app.router.add_get("/v1.0/users/{id}", self._user)
         app.router.add_post("/v1.0/communications/getPresencesByUserId", self._presences)
+        app.router.add_get("/v1.0/groups/{id}/owners", self._owners)
 
     async def _gate(self, request: web.Request) -> web.Response | None:
         self.tokens_seen.append(request.headers.get("Authorization", ""))
@@ -64,3 +66,9 @@ class GraphStandIn(LocalServer):
             for user_id in ids
         ]
         return web.json_response({"value": value})
+
+    async def _owners(self, request: web.Request) -> web.Response:
+        if (refusal := await self._gate(request)) is not None:
+            return refusal
+        ids = self.owners.get(request.match_info["id"], [])
+        return web.json_response({"value": [{"id": owner} for owner in ids]})

@@ -3,7 +3,7 @@ the bot's own outbound token fetched by msal from a local authority."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,14 +17,6 @@ from tests.support.connector import ConnectorStandIn, card_text
 from tests.support.identity import ChannelIssuer, TokenEndpoint
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
-
-
-@pytest.fixture
-def issuer() -> Iterator[ChannelIssuer]:
-    server = ChannelIssuer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ async def test_only_admins_subscribe_and_only_in_channels(
     bot: BotServer, connector: ConnectorStandIn
 ) -> None:
     refused = await ask(bot, connector, "prenumerera veckobrev", **IN_CHANNEL)
-    assert "bara för nodens administratörer" in card_text(refused)
+    assert "teamets ägare och nodens administratörer" in card_text(refused)
     in_chat = await ask(bot, connector, "prenumerera veckobrev")
     assert "i den kanal" in card_text(in_chat)
 
