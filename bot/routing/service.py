@@ -409,6 +409,8 @@ class RoutingService:
                 continue
             candidates = network.on_call(ticket.area, self._now(), self._zone)
             fresh = [e for e in candidates if e.id not in ticket.notified]
+            # The next one in line should be at work too (all of them when Graph cannot say).
+            fresh = await self._at_work(fresh)
             level = ticket.escalation + 1
             targets = fresh[:1] if level == 1 and fresh else fresh
             if level == 1 and not fresh:

@@ -111,6 +111,29 @@ async def test_an_expert_going_out_of_office_between_two_tickets_is_skipped(
     assert graph_server.presence_calls == 2  # one batched call per ticket
 
 
+async def test_escalation_passes_over_an_expert_who_is_away(
+    store: Store, graph: GraphClient, graph_server: GraphStandIn
+) -> None:
+    from datetime import datetime
+
+    await NetworkRepository(store).save(network_of(3))
+    library = CriteriaLibrary(store)
+    now = [datetime(2026, 11, 25, 9, 0, tzinfo=ZONE).timestamp()]
+    messenger = RecordingMessenger()
+    service = RoutingService(
+        store, messenger, library, ZONE, presence=graph.presences, clock=lambda: now[0]
+    )
+    await service.set_experts_channel("19:experts@thread.tacv2")
+    ticket, experts = await service.ask(ASKER, "Vem tar frågan om elbussar?", AREA, "Lund", True)
+    order = (await service.network()).on_call(AREA, datetime.fromtimestamp(now[0], ZONE), ZONE)
+    assert experts[0].id == order[0].id
+    graph_server.availability[order[1].aad_id] = "Away"  # next in line is away
+    now[0] += 5 * 3600  # past the 4-working-hour deadline
+    assert await service.escalate_due() == 1
+    escalated = await service.get(ticket.number)
+    assert escalated.notified == (order[0].id, order[2].id)
+
+
 async def test_a_graph_failure_never_blocks_routing(
     routing: tuple[RoutingService, RecordingMessenger], graph_server: GraphStandIn
 ) -> None:
