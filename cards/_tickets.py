@@ -125,22 +125,7 @@ def ticket_card(
                 "value": format_moment(ticket.deadline, zone, language),
             }
         )
-    status, color = texts("ticket.status.open"), "Warning"
-    if ticket.state == CLAIMED and assignee is not None and ticket.claimed_at:
-        since = format_moment(ticket.claimed_at, zone, language)
-        status = texts(
-            "ticket.status.claimed",
-            name=assignee.name,
-            municipality=assignee.municipality,
-            since=since,
-        )
-        color = "Accent"
-    elif ticket.state == ANSWERED and assignee is not None and ticket.answered_at:
-        at = format_moment(ticket.answered_at, zone, language)
-        status = texts(
-            "ticket.status.answered", name=assignee.name, municipality=assignee.municipality, at=at
-        )
-        color = "Good"
+    status, color = _status(ticket, assignee, texts, zone)
     if ticket.state != ANSWERED and ticket.escalation:
         status += " · " + texts(f"ticket.escalated.{min(ticket.escalation, 2)}")
     if ticket.state == "open" and ticket.skipped:
@@ -215,6 +200,24 @@ def ticket_card(
     )  # fmt: skip
 
 
+def _status(
+    ticket: Ticket, assignee: Expert | None, texts: Texts, zone: ZoneInfo
+) -> tuple[str, str]:
+    """The ticket's state in words, and the colour the card shows it in."""
+    language = texts.language
+    if ticket.state == CLAIMED and assignee is not None and ticket.claimed_at:
+        since = format_moment(ticket.claimed_at, zone, language)
+        text = texts("ticket.status.claimed", name=assignee.name,
+                     municipality=assignee.municipality, since=since)  # fmt: skip
+        return text, "Accent"
+    if ticket.state == ANSWERED and assignee is not None and ticket.answered_at:
+        at = format_moment(ticket.answered_at, zone, language)
+        text = texts("ticket.status.answered", name=assignee.name,
+                     municipality=assignee.municipality, at=at)  # fmt: skip
+        return text, "Good"
+    return texts("ticket.status.open"), "Warning"
+
+
 def _execute(title: str, data: dict[str, Any], style: str | None = None) -> dict[str, Any]:
     verb = data["verb"]
     return {"title": title, "verb": verb, "data": data, "style": style}
@@ -246,22 +249,7 @@ def ticket_list_card(
     rows = []
     for ticket in tickets:
         assignee = expert_of(ticket.assignee) if ticket.assignee else None
-        if ticket.state == ANSWERED and assignee:
-            status = texts(
-                "ticket.status.answered",
-                name=assignee.name,
-                municipality=assignee.municipality,
-                at=format_moment(ticket.answered_at or 0, zone, texts.language),
-            )
-        elif ticket.state == CLAIMED and assignee:
-            status = texts(
-                "ticket.status.claimed",
-                name=assignee.name,
-                municipality=assignee.municipality,
-                since=format_moment(ticket.claimed_at or 0, zone, texts.language),
-            )
-        else:
-            status = texts("ticket.status.open")
+        status, _ = _status(ticket, assignee, texts, zone)
         rows.append(
             {
                 "heading": texts(
