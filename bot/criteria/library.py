@@ -189,15 +189,10 @@ class CriteriaLibrary:
         )
 
     async def _load_shared(self) -> list[Any]:
-        from bot.sharing.models import FollowUpReport, MarketAnalysis
+        from bot.sharing.models import shared_item
 
-        items: list[Any] = []
-        for record in await self._store.query(SHARED):
-            if record.partition == "analysis":
-                items.append(MarketAnalysis(**record.data))
-            elif record.partition == "followup":
-                items.append(FollowUpReport.from_data(record.data))
-        return items
+        items = [shared_item(r.partition, r.data) for r in await self._store.query(SHARED)]
+        return [item for item in items if item is not None]
 
     async def refresh_if_changed(self) -> None:
         """Reload when another instance (or the CLI) changed the library; cheap otherwise."""

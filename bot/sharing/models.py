@@ -150,3 +150,12 @@ def check_followup(values: dict[str, str], rows: int) -> Problems:
         problems.need(values.get(f"result_{n}", "") in RESULTS, f"result_{n}", "share.error.result")
     problems.need(filled > 0, "krav_1", "share.error.no_checks")
     return problems
+
+
+def shared_item(partition: str, data: dict[str, Any]) -> MarketAnalysis | FollowUpReport | None:
+    """A stored shared record (table "shared") as its model; None for an unknown kind."""
+    if partition == "analysis":
+        return MarketAnalysis(**data)
+    if partition == "followup":
+        return FollowUpReport.from_data(data)
+    return None
