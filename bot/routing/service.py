@@ -85,12 +85,10 @@ class RoutingService:
         self._network = None
 
     async def experts_channel(self) -> str:
-        setting = await self._network_store.setting("experts_channel")
-        return str(setting["conversation_id"]) if setting else ""
+        return await self._network_store.channel("experts_channel")
 
     async def set_experts_channel(self, conversation_id: str, by: str = "") -> None:
-        channel = conversation_id.split(";")[0]
-        await self._network_store.set_setting("experts_channel", {"conversation_id": channel})
+        channel = await self._network_store.set_channel("experts_channel", conversation_id)
         await self._audit.record(by or "system", "experts_channel.set", channel)
 
     async def expert(self, person: Person) -> Expert | None:

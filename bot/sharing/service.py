@@ -58,12 +58,10 @@ class SharingService:
         self._audit = AuditLog(store)
 
     async def sharing_channel(self) -> str:
-        setting = await self._settings.setting("sharing_channel")
-        return str(setting["conversation_id"]) if setting else ""
+        return await self._settings.channel("sharing_channel")
 
     async def set_sharing_channel(self, conversation_id: str, by: str) -> None:
-        channel = conversation_id.split(";")[0]
-        await self._settings.set_setting("sharing_channel", {"conversation_id": channel})
+        channel = await self._settings.set_channel("sharing_channel", conversation_id)
         await self._audit.record(by or "system", "sharing_channel.set", channel)
 
     def _new_id(self, prefix: str) -> str:
