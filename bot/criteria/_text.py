@@ -220,8 +220,22 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
 
+# Bounds on the analysis of one text, so no input costs more than a fixed amount of work per
+# word: Swedish compounds in procurement stay well below 48 letters ("avfallshanterings-
+# entreprenadupphandling" is 39); a longer "word" is noise and is not analysed at all.
+MAX_WORD_CHARS = 48
+# A question is read up to this many distinct words; real ones have fewer than 30.
+MAX_QUERY_WORDS = 64
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalize(text))
+    """The words of a text, lower-cased; words longer than MAX_WORD_CHARS are left out."""
+    return [word for word in _WORD.findall(normalize(text)) if len(word) <= MAX_WORD_CHARS]
+
+
+def query_words(text: str) -> list[str]:
+    """The distinct words of a question in order, at most MAX_QUERY_WORDS of them."""
+    return list(dict.fromkeys(words(text)))[:MAX_QUERY_WORDS]
 
 
 @lru_cache(maxsize=65536)

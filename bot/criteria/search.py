@@ -22,6 +22,7 @@ from bot.criteria._text import (
     STOPWORDS,
     SYNONYMS,
     TYPE_WORDS,
+    query_words,
     stem,
     synonyms_of,
     words,
@@ -51,6 +52,11 @@ _MIN_TAIL = 4
 _MIN_HEAD = 4
 _GENERIC_TAILS = ("upphandlingen", "upphandling", "kraven", "krav", "kriterier", "kriterium")
 _PREFIX_MAX_TERMS = 5
+# Query words are analysed once and remembered; the memo is dropped when it grows past this,
+# so a stream of made-up words cannot grow the process without end.
+_MEMO_LIMIT = 20_000
+# Unknown words get a typo or prefix guess, the costliest step: only this many per question.
+_MAX_GUESSES = 8
 
 
 @dataclass(frozen=True)
@@ -216,6 +222,8 @@ class SearchIndex:
             else:
                 parts = self.split_compound(word)
                 terms = ((stem(word), _EXACT), *((stem(part), _PART) for part in parts))
+            if len(self._word_terms) >= _MEMO_LIMIT:
+                self._word_terms.clear()
             self._word_terms[word] = terms
         return terms
 
@@ -224,6 +232,8 @@ class SearchIndex:
     def split_compound(self, word: str) -> tuple[str, ...]:
         parts = self._splits.get(word)
         if parts is None:
+            if len(self._splits) >= _MEMO_LIMIT:
+                self._splits.clear()
             parts = self._splits[word] = _split(word, self._lexicon)
         return parts
 
@@ -234,13 +244,14 @@ class SearchIndex:
         origin: dict[str, str] = {}
         level = type_ = ""
         areas: set[str] = set()
+        guesses_left = _MAX_GUESSES
 
         def add(term: str, weight: float, word: str) -> None:
             if term in self._vocabulary_set and weight > terms.get(term, 0.0):
                 terms[term] = weight
                 origin[term] = word
 
-        for word in words(text):
+        for word in query_words(text):
             if word in LEVEL_WORDS or word in TYPE_WORDS:
                 # A filter, and a faint search term too: "skillnaden mellan basnivå och
                 # spjutspetsnivå" is a question about levels, answered by the process guide.
@@ -263,7 +274,8 @@ class SearchIndex:
                 if term in self._vocabulary_set:
                     add(term, weight, word)
                     matched = True
-            if not matched and len(word) >= 5:
+            if not matched and len(word) >= 5 and guesses_left:
+                guesses_left -= 1
                 guesses = self._sharing_prefix(word) or self._closest(stem(word))
                 for guess in guesses:
                     add(guess, _FUZZY, word)
@@ -382,7 +394,7 @@ def _split(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:
             for candidate in (head, head[:-1]) if head[-1] in "se" else (head,):
                 if _known(candidate, lexicon):
                     return (candidate,)
-    splits = _splits(word, lexicon, depth=0)
+    splits = _splits(word, lexicon, 0, {})
     if splits:
         return min(splits, key=lambda parts: (len(parts), -min(len(p) for p in parts)))
     if _known(word, lexicon):
@@ -399,9 +411,19 @@ def _split(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:
     return ()
 
 
-def _splits(word: str, lexicon: frozenset[str], depth: int) -> list[tuple[str, ...]]:
+def _splits(
+    word: str,
+    lexicon: frozenset[str],
+    depth: int,
+    memo: dict[tuple[str, int], list[tuple[str, ...]]],
+) -> list[tuple[str, ...]]:
+    """Every split of `word` into known parts; `memo` keeps the work per word quadratic in
+    its length (a tail is split once per depth, however many heads lead to it)."""
     if len(word) < 2 * _MIN_PART or depth > 2:
         return []
+    done = memo.get((word, depth))
+    if done is not None:
+        return done
     found: list[tuple[str, ...]] = []
     for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
         head, tail = word[:cut], word[cut:]
@@ -411,7 +433,8 @@ def _splits(word: str, lexicon: frozenset[str], depth: int) -> list[tuple[str, .
             continue
         if _known(tail, lexicon):
             found.append((known_head, tail))
-        found += [(known_head, *rest) for rest in _splits(tail, lexicon, depth + 1)]
+        found += [(known_head, *rest) for rest in _splits(tail, lexicon, depth + 1, memo)]
+    memo[(word, depth)] = found
     return found
 
 
