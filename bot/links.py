@@ -5,9 +5,11 @@ signed with HMAC-SHA256."""
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from typing import Any
@@ -21,8 +23,18 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+_B64URL = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict: unpadded base64url in its one canonical spelling, or ValueError. Lenient
+    decoding would let many spellings of one token pass (extra "=", stray characters)."""
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:  # unused low bits set: another spelling of the same bytes
+        raise ValueError("not canonical base64url")
+    return data
 
 
 class LinkSigner:
@@ -59,9 +71,15 @@ class LinkSigner:
             expected = hmac.new(self._secret, encoded.encode(), hashlib.sha256).digest()
             if not hmac.compare_digest(expected, _unb64(signature)):
                 return None
-            payload: dict[str, Any] = json.loads(_unb64(encoded))
-        except (ValueError, TypeError):
+            payload = json.loads(_unb64(encoded))
+        except (ValueError, TypeError, binascii.Error, RecursionError):
             return None
-        if payload.get("exp", 0) < (now or time.time()):
+        # Signed by us, but checked all the same: a payload of another shape is refused.
+        if not isinstance(payload, dict):
+            return None
+        expires = payload.get("exp")
+        if not isinstance(expires, int) or isinstance(expires, bool):
+            return None
+        if expires < (now or time.time()):
             return None
         return payload

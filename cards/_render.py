@@ -28,7 +28,9 @@ _PART = re.compile(r"\$\{([$\w.]+)\}")
 # Inline markdown, and "<" so a user cannot write an <at> mention or a tag.
 _MARKDOWN = re.compile(r"([\\`*_\[\]~<])")
 # Markers that only mean something at the start of a line: headings, quotes, lists.
-_LINE_MARKER = re.compile(r"^(\s*)(#|>|[-+](?=\s)|\d+(?=\.\s))", re.MULTILINE)
+_LINE_MARKER = re.compile(r"^([ \t]*)(#|>|[-+](?=\s|$)|\d+(?=[.)](?:\s|$)))", re.MULTILINE)
+# Every line break a markdown renderer may honour, so each line's start is escaped.
+_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _ESCAPED_KEYS = frozenset({"text"})
 
 # A compiled node: (context, root data) -> rendered value. A compiled list entry returns a
@@ -52,13 +54,14 @@ class Card(dict[str, Any]):
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape CommonMark punctuation so user text renders literally."""
-    escaped = _MARKDOWN.sub(r"\\\1", text)
+    escaped = _MARKDOWN.sub(r"\\\1", _LINE_BREAK.sub("\n", text))
     return _LINE_MARKER.sub(_escape_marker, escaped)
 
 
 def _escape_marker(match: re.Match[str]) -> str:
     indent, marker = match.group(1), match.group(2)
-    # "- x" becomes "\- x"; "1. x" becomes "1\. x" (digits are not escapable, the dot is).
+    # "- x" becomes "\- x"; "1. x" becomes "1\. x", "1) x" "1\) x" (digits are not
+    # escapable, the dot and parenthesis are).
     return indent + (marker + "\\" if marker[0].isdigit() else "\\" + marker)
 
 

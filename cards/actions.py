@@ -275,7 +275,7 @@ def parse_action(value: dict[str, Any]) -> Action:
             return ReassignTicket(number, _text(raw["expert"] or "", 200))
         simple: type[ClaimTicket | ReleaseTicket | RefreshTicket | ShowTicket] = cls  # type: ignore[assignment]
         return simple(number)
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, ArithmeticError):
         raise UserError("error.bad_action") from None
 
 
@@ -299,8 +299,18 @@ def _bool(value: Any) -> bool:
     raise ValueError("bool")
 
 
+_NUMBER = re.compile(r"[0-9]{1,7}")
+
+
 def _number(value: Any) -> int:
-    number = int(value)
+    """A ticket number as the cards send it: a whole JSON number or ASCII digits. Not a bool
+    (`true` is 1 to Python), a float, other scripts' digits ("١") or "1_0"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _NUMBER.fullmatch(value):
+        number = int(value)
+    else:
+        raise ValueError("number")
     if not 0 < number < 10**7:
         raise ValueError("number")
     return number

@@ -3,6 +3,8 @@ the audit log, and the signed links that deliver an export."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.links import LinkSigner
+from bot.links import LinkSigner, _b64
 from bot.privacy import ERASED, PersonalData
 from bot.storage import Store
 from bot.teams._web import LINKS, ROUTING
@@ -32,6 +34,41 @@ def test_a_link_verifies_until_it_expires_and_not_when_forged() -> None:
     assert signer.verify(encoded[:-2] + "xx." + signature, now=1000) is None
     assert LinkSigner(b"other").verify(token, now=1000) is None
     assert signer.verify("garbage", now=1000) is None
+
+
+def test_a_link_is_read_only_in_its_one_spelling() -> None:
+    signer = LinkSigner(b"secret")
+    token = signer.sign({"kind": "mydata", "user": "u"}, 60, now=1000)
+    encoded, signature = token.split(".")
+    for variant in (
+        f"{encoded}==.{signature}",
+        f"{encoded}.{signature}==",
+        f"{encoded}.{signature}!",
+        f"{encoded}.{signature[:-1]}",
+        f" {encoded}.{signature}",
+        f"{encoded}.{signature}.",
+        f"{encoded}.{signature[:-1]}{chr(ord(signature[-1]) ^ 1)}",
+    ):
+        assert signer.verify(variant, now=1000) is None, variant
+    assert signer.verify(token, now=1000) is not None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [[1, 2], "text", {"kind": "mydata"}, {"kind": "mydata", "user": 5},
+     {"kind": "plan", "keys": "11567/bas"}, {"kind": "plan", "keys": [1]}, {"kind": None}],
+)  # fmt: skip
+async def test_a_correctly_signed_odd_link_gives_no_server_error(
+    bot: BotServer, payload: object
+) -> None:
+    signer = bot.app[LINKS]
+    if isinstance(payload, dict):
+        token = signer.sign(payload, 60)
+    else:  # not a mapping at all: signed by hand as the signer would
+        body = _b64(json.dumps(payload).encode())
+        token = f"{body}.{_b64(hmac.new(signer._secret, body.encode(), hashlib.sha256).digest())}"
+    status, _ = await fetch(f"{bot.url}/files/{token}")
+    assert status in (404, 410)
 
 
 async def test_the_link_secret_is_shared_through_storage(store: Store) -> None:

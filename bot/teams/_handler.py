@@ -4,10 +4,13 @@ and hands it to the resolver; then sends what comes back."""
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
+from typing import Any
 
 from botbuilder.core import (
     CardFactory,
     ConversationState,
+    InvokeResponse,
     MessageFactory,
     TurnContext,
     UserState,
@@ -16,7 +19,6 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import (
     ActivityTypes,
     AdaptiveCardInvokeResponse,
-    AdaptiveCardInvokeValue,
     ChannelAccount,
 )
 
@@ -90,18 +92,28 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
         if any(member.id == bot_id for member in members_removed):
             await self._resolver.removed(self._turn(turn_context))
 
-    async def on_adaptive_card_invoke(
-        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
-    ) -> AdaptiveCardInvokeResponse:
-        """Universal Actions (Action.Execute), refreshes included: the answer is the card
-        as this user should now see it."""
-        action = invoke_value.action or {}
-        data = action.get("data")
-        value = {**(data if isinstance(data, dict) else {}), "verb": action.get("verb", "")}
-        card = await self._resolver.on_execute(self._turn(turn_context), value)
-        return AdaptiveCardInvokeResponse(
-            status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
-        )
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Universal Actions are read here, not by the SDK: its answer to a malformed one is
+        not serialisable (HTTP 500). Every invoke gets an answer, never a 5xx."""
+        activity = turn_context.activity
+        if activity.name == "adaptiveCard/action":
+            turn = self._turn(turn_context)
+            value = _execute_value(activity.value)
+            if value is None:
+                log.info("malformed Universal Action refused")
+                card = self._resolver.error_card(turn, "error.bad_action")
+            else:
+                try:
+                    card = await self._resolver.on_execute(turn, value)
+                except Exception:  # the card shows the failure; the stored state is intact
+                    log.exception("card action failed")
+                    card = self._resolver.error_card(turn, "error.generic")
+            return InvokeResponse(status=int(HTTPStatus.OK), body=_card_response(card))
+        response: InvokeResponse = await super().on_invoke_activity(turn_context)
+        if response is not None and response.status == HTTPStatus.NOT_IMPLEMENTED:
+            log.info("invoke not supported", extra={"invoke": str(activity.name)[:60]})
+            return InvokeResponse(status=int(HTTPStatus.BAD_REQUEST))
+        return response
 
     def _turn(self, turn_context: TurnContext) -> Turn:
         activity = turn_context.activity
@@ -122,6 +134,23 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             team_group_id=_team_of(activity.channel_data, "aadGroupId"),
             member_email=lambda: _member_email(turn_context, sender.id or ""),
         )
+
+
+def _execute_value(value: Any) -> dict[str, Any] | None:
+    """The verb and data of an Action.Execute invoke; None when it is not one."""
+    action = value.get("action") if isinstance(value, dict) else None
+    if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+        return None
+    verb, data = action.get("verb"), action.get("data", {})
+    if not isinstance(verb, str) or not isinstance(data, dict):
+        return None
+    return {**data, "verb": verb}
+
+
+def _card_response(card: Card) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(
+        status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
+    )
 
 
 async def _send_cards(turn_context: TurnContext, cards: list[Card]) -> None:

@@ -119,6 +119,9 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
 
         return await self._guarded(turn, verb, run)
 
+    def error_card(self, turn: Turn, key: str) -> Card:
+        return message_card(turn.texts(key))
+
     async def _guarded(self, turn: Turn, what: str, run: Any) -> list[Card]:
         try:
             cards: list[Card] = await run()

@@ -35,7 +35,7 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity, CallerIdConstants
-from botframework.connector.auth import AuthenticationConstants
+from botframework.connector.auth import AuthenticationConstants, EmulatorValidation
 from msrest.serialization import Model
 
 from bot.config import Settings
@@ -56,6 +56,12 @@ from bot.teams._connector import (
     SharedConnectorFactory,
 )
 from bot.teams._handler import NodeBot
+from bot.teams._input import (
+    MAX_DEPTH,
+    SURROGATE_ESCAPE,
+    nesting_depth,
+    without_lone_surrogates,
+)
 from bot.teams._messenger import TeamsMessenger
 from bot.teams._pages import privacy, terms
 from bot.teams._references import ConversationBook, InboundLedger
@@ -92,6 +98,8 @@ def _graph(settings: Settings, session: aiohttp.ClientSession) -> GraphClient | 
 
 AUTH = web.AppKey("auth", ReusingAuthentication)
 _PRUNE_INTERVAL_S = 3600
+# A follow-up plan link names at most this many criteria (a card offers far fewer).
+MAX_PLAN_KEYS = 50
 
 
 def _sdk_configuration(settings: Settings) -> SimpleNamespace:
@@ -112,9 +120,10 @@ def _sdk_configuration(settings: Settings) -> SimpleNamespace:
         OAUTH_URL=AuthenticationConstants.OAUTH_URL,
         TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.openid_metadata_url
         or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
-        TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=(
-            AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
-        ),
+        # The node refuses emulator tokens before the SDK sees them (see `messages`); the
+        # override reaches this path too, so a test can show they are refused.
+        TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=settings.openid_metadata_url
+        or AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
         CALLER_ID=CallerIdConstants.public_azure_channel,
     )
 
@@ -266,6 +275,13 @@ async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
         log.warning("could not tell the user about the failure", exc_info=send_error)
 
 
+def _from_emulator(authorization: str) -> bool:
+    try:
+        return bool(EmulatorValidation.is_token_from_emulator(authorization))
+    except Exception:  # an unreadable token is the SDK's to refuse
+        return False
+
+
 def _refuse(status: int, reason: str, **fields: Any) -> web.Response:
     log.warning("request refused: %s", reason, extra={"status": status, **fields})
     return web.json_response({"error": reason}, status=status)
@@ -295,10 +311,14 @@ async def messages(request: web.Request) -> web.Response:
         return _refuse(413, "body too large", limit=settings.max_body_bytes)
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _refuse(400, "body is not valid JSON")
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         return _refuse(400, "activity has no type")
+    if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH and nesting_depth(body) > MAX_DEPTH:
+        return _refuse(400, "activity nested too deeply", limit=MAX_DEPTH)
+    if SURROGATE_ESCAPE.search(raw):
+        body = without_lone_surrogates(body)
     if isinstance(body.get("id"), str):
         activity_id.set(body["id"])
     if settings.allowed_tenants and _tenant_of(body) not in settings.allowed_tenants:
@@ -310,10 +330,12 @@ async def messages(request: web.Request) -> web.Response:
     if not activity.conversation or not activity.conversation.id or not activity.service_url:
         return _refuse(400, "activity lacks conversation or serviceUrl")
 
+    authorization = request.headers.get("Authorization")
+    if settings.auth_enabled and authorization and _from_emulator(authorization):
+        # Teams never sends Emulator tokens, and the SDK does not check their audience.
+        return _refuse(401, "authentication failed", cause="emulator token")
     try:
-        authenticated = await app[AUTH].authenticate_request(
-            activity, request.headers.get("Authorization")
-        )
+        authenticated = await app[AUTH].authenticate_request(activity, authorization)
     except Exception as error:  # the SDK raises bare Exceptions for bad tokens
         return _refuse(401, "authentication failed", cause=f"{type(error).__name__}: {error}")
 
@@ -337,9 +359,11 @@ async def download(request: web.Request) -> web.Response:
             status=410,
             text="Länken är ogiltig eller har gått ut. Be boten om en ny (skriv: mina data).",
         )
-    if payload.get("kind") == "plan":
+    kind = payload.get("kind")
+    keys = payload.get("keys")
+    if kind == "plan" and isinstance(keys, list) and all(isinstance(k, str) for k in keys):
         library = request.app[NODE].criteria
-        chosen = [library.criterion(str(key)) for key in payload.get("keys", [])]
+        chosen = [library.criterion(key) for key in keys[:MAX_PLAN_KEYS]]
         criteria = [c for c in chosen if c is not None]
         if not criteria:
             return web.Response(status=404, text="Kriterierna finns inte längre i biblioteket.")
@@ -349,8 +373,9 @@ async def download(request: web.Request) -> web.Response:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": 'attachment; filename="uppfoljningsplan.xlsx"'},
         )
-    if payload.get("kind") == "mydata":
-        data = await PersonalData(request.app[NODE].store).export(payload["user"], payload["aad"])
+    user, aad = payload.get("user"), payload.get("aad", "")
+    if kind == "mydata" and isinstance(user, str) and user and isinstance(aad, str):
+        data = await PersonalData(request.app[NODE].store).export(user, aad)
         return web.Response(
             body=json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json",

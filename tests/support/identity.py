@@ -82,6 +82,7 @@ class ChannelIssuer:
         issuer: str = CHANNEL_ISSUER,
         expires_in: int = 3600,
         key: rsa.RSAPrivateKey | None = None,
+        **claims_: str,
     ) -> str:
         now = int(time.time())
         claims = {
@@ -91,6 +92,7 @@ class ChannelIssuer:
             "nbf": now - 60,
             "iat": now - 60,
             "exp": now + expires_in,
+            **claims_,
         }
         return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
 

@@ -139,3 +139,19 @@ def test_without_an_app_id_the_server_refuses_to_listen_beyond_loopback(
     monkeypatch.delenv("MicrosoftAppId", raising=False)
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     assert "authentication is off" in capsys.readouterr().err
+
+
+async def test_an_emulator_token_is_refused_even_with_the_bots_app_id(
+    secured_bot: BotServer, issuer: ChannelIssuer, connector: ConnectorStandIn
+) -> None:
+    """The SDK accepts Emulator tokens without checking their audience; Teams never sends
+    them, so the node refuses them outright."""
+    emulator = "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/"
+    for audience in ("another-bot", APP_ID):
+        token = issuer.token(audience, connector.url, issuer=emulator, ver="1.0", appid=APP_ID)
+        status, _ = await secured_bot.post(
+            activities.message(connector.url, "hjälp"),
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert status == 401
+    assert connector.sent == []

@@ -43,16 +43,6 @@ async def experts_network(bot: BotServer, connector: ConnectorStandIn, count: in
     await routing.set_experts_channel(EXPERTS_CHANNEL)
 
 
-@pytest.fixture
-async def network(bot: BotServer, connector: ConnectorStandIn) -> None:
-    """20 experts in fordon-och-transport; the experts' channel; expert 2 has a 1:1 chat."""
-    await experts_network(bot, connector, 20)
-    await bot.post(
-        activities.message(connector.url, "hjälp", **as_expert(2, "a:personal-expert-2"))
-    )
-    connector.clear()
-
-
 async def submit_question(bot: BotServer, connector: ConnectorStandIn, question: str) -> int:
     card = await ask(bot, connector, question)
     form = await click(bot, connector, action(card, "expert.ask"))

@@ -1,0 +1,97 @@
+"""Malformed and hostile input at the HTTP edge: a clear refusal or message, never a 5xx, and
+nothing half stored."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.teams._web import ROUTING
+from tests.support import activities
+from tests.support.botserver import BotServer
+from tests.support.connector import ConnectorStandIn, card_text
+from tests.teams.test_expert_flow import as_expert, submit_question
+
+
+async def test_deeply_nested_json_is_refused_and_the_node_keeps_answering(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    for depth in (1000, 20_000):
+        deep = '{"a":' * depth + "1" + "}" * depth
+        body = json.dumps(activities.message(connector.url, "hjälp"))[:-1] + f',"x":{deep}}}'
+        status, _ = await bot.post(body.encode())
+        assert status == 400
+    # Just under the JSON parser's own limit, inside the activity's value.
+    value: dict[str, Any] = {}
+    for _ in range(900):
+        value = {"v": value}
+    status, _ = await bot.post(activities.submit(connector.url, value))
+    assert status == 400
+    status, _ = await bot.post(activities.message(connector.url, "hjälp"))
+    assert status == 200
+    assert "Det här kan jag" in card_text(connector.sent[-1].card)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, {}, {"action": {"type": "Action.Submit"}}, {"action": "x"}, [1, 2],
+     {"action": {"type": "Action.Execute", "verb": 7}},
+     {"action": {"type": "Action.Execute", "verb": "ticket.claim", "data": "x"}}],
+)  # fmt: skip
+async def test_a_malformed_universal_action_gets_a_card_not_a_server_error(
+    bot: BotServer, connector: ConnectorStandIn, value: Any
+) -> None:
+    activity = activities.invoke(connector.url, "adaptiveCard/action", {})
+    activity["value"] = value
+    if value is None:
+        del activity["value"]
+    status, body = await bot.post(activity)
+    assert status == 200
+    assert "knappen kunde inte hanteras" in card_text(body["value"])
+
+
+async def test_an_unknown_invoke_is_a_client_error(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    status, _ = await bot.post(activities.invoke(connector.url, "nothing/here", {"a": 1}))
+    assert status == 400
+
+
+@pytest.mark.parametrize("number", ["1e999", 1e999, True, "١", "1_0", " 1", 1.0, "0x1", [1]])
+async def test_odd_ticket_numbers_are_refused(
+    bot: BotServer, connector: ConnectorStandIn, number: Any
+) -> None:
+    data = {"verb": "ticket.refresh", "number": number}
+    body = json.dumps(activities.execute(connector.url, data)).replace("Infinity", "1e999")
+    status, answer = await bot.post(body.encode())
+    assert status == 200
+    assert "knappen kunde inte hanteras" in card_text(answer["value"])
+
+
+async def test_a_lone_surrogate_is_stored_as_a_replacement_character(
+    bot: BotServer, connector: ConnectorStandIn, network: None
+) -> None:
+    question = "Kan vi kräva biogas \\ud800 och utesluta HVO i godstransporter?"
+    value = {"verb": "ticket.create", "question": "QUESTION", "area": "fordon-och-transport",
+             "municipality": "Lund", "consent": "false"}  # fmt: skip
+    body = json.dumps(activities.submit(connector.url, value)).replace("QUESTION", question)
+    status, _ = await bot.post(body.encode())
+    assert status == 200
+    routing = bot.app[ROUTING]
+    stored = await routing.get(1)
+    assert stored.question == "Kan vi kräva biogas \ufffd och utesluta HVO i godstransporter?"
+    # The next question gets the next number: none was used up by a failed write.
+    assert await submit_question(bot, connector, "Vilken nivå ska vi välja för personbilar?") == 2
+
+
+async def test_ticket_numbers_the_expert_sees_still_work(
+    bot: BotServer, connector: ConnectorStandIn, network: None
+) -> None:
+    number = await submit_question(bot, connector, "Kan vi kräva biogas i godstransporter?")
+    for given in (number, str(number)):
+        data = {"verb": "ticket.refresh", "number": given}
+        status, body = await bot.post(activities.execute(connector.url, data, **as_expert(2)))
+        assert status == 200
+        assert "Kan vi kräva biogas" in card_text(body["value"])
