@@ -45,6 +45,9 @@ class Settings:
     escalation_hours: float = 4.0
     # How often the background round (pending deliveries, escalations) runs.
     routing_interval_s: float = 60.0
+    # How long a claimed delivery (a channel post, a 1:1) may take before another round
+    # takes it over; longer than any send lasts (the HTTP client gives up after 30 s).
+    delivery_claim_s: float = 90.0
     # Closed tickets older than this are anonymised.
     retention_months: float = 24.0
     # Where people reach the bot's own pages (download links): https://<host> in production.
@@ -95,6 +98,7 @@ class Settings:
             max_body_bytes=int(env.get("NODE_MAX_BODY_BYTES", str(256 * 1024))),
             escalation_hours=float(env.get("NODE_ESCALATION_HOURS", "4")),
             routing_interval_s=float(env.get("NODE_ROUTING_INTERVAL_S", "60")),
+            delivery_claim_s=float(env.get("NODE_DELIVERY_CLAIM_S", "90")),
             retention_months=float(env.get("NODE_RETENTION_MONTHS", "24")),
             public_url=(env.get("NODE_PUBLIC_URL", "") or "http://127.0.0.1:3978").rstrip("/"),
             link_secret=env.get("NODE_LINK_SECRET", ""),

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from bot.i18n import Texts
-from cards._render import Markdown, render
+from cards._render import Card, Markdown, render
 
 HELP_LINES = (
     "help.cmd.question",
@@ -51,6 +51,6 @@ def help_card(texts: Texts) -> dict[str, Any]:
     )
 
 
-def message_card(text: str, title: str | None = None) -> dict[str, Any]:
+def message_card(text: str, title: str | None = None) -> Card:
     """A short card for a sentence: `text` is escaped unless it is `Markdown`."""
     return render("message", {"title": title, "text": text})

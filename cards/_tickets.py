@@ -13,10 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.criteria import AREAS
-from bot.i18n import Texts
+from bot.i18n import Notice, Texts, texts_for
 from bot.places import MUNICIPALITIES
-from bot.routing.network import Expert
+from bot.routing.network import Expert, Network
+from bot.routing.service import ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER
 from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
+from cards._basic import message_card
 from cards._render import Card, Markdown, escape_markdown, render
 from cards.actions import (
     AnswerTicket,
@@ -43,7 +45,9 @@ _MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
 
-ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER = "asker", "assignee", "expert", "other"
+__all__ = ["ROLE_ASKER", "ROLE_ASSIGNEE", "ROLE_EXPERT", "ROLE_OTHER", "TicketCards"]
+# A notice's tone, as Adaptive Cards colour it.
+TONE_COLORS = {"good": "Good", "info": "Accent", "warning": "Warning", "attention": "Attention"}
 
 
 def format_moment(epoch: float, zone: ZoneInfo, language: str) -> str:
@@ -288,3 +292,42 @@ def answer_notice_card(ticket: Ticket, expert: Expert, texts: Texts) -> Card:
             ],
         },
     )  # fmt: skip
+
+
+class TicketCards:
+    """The cards routing sends (its `TicketCards` port): the experts' channel and the experts'
+    1:1 notices in the node's language, everything to the asker in the asker's."""
+
+    def __init__(self, zone: ZoneInfo, node_locale: str = "sv") -> None:
+        self._zone = zone
+        self._node_texts = texts_for(node_locale)
+
+    def channel(
+        self,
+        ticket: Ticket,
+        network: Network,
+        area_experts: Sequence[Expert],
+        on_call: Expert | None = None,
+    ) -> Card:
+        return ticket_card(
+            ticket, ROLE_OTHER, self._node_texts, self._zone, expert_of=network.experts.get,
+            area_experts=area_experts, on_call=on_call,
+        )  # fmt: skip
+
+    def expert_notice(
+        self, ticket: Ticket, network: Network, area_experts: Sequence[Expert], notice: Notice
+    ) -> Card:
+        texts = self._node_texts
+        return ticket_card(
+            ticket, ROLE_EXPERT, texts, self._zone, expert_of=network.experts.get,
+            area_experts=area_experts, notice=notice.message(texts), notice_color="Accent",
+        )  # fmt: skip
+
+    def receipt(self, ticket: Ticket, experts: Sequence[Expert]) -> Card:
+        return receipt_card(ticket, experts, texts_for(ticket.asker_locale), self._zone)
+
+    def asker_notice(self, ticket: Ticket, notice: Notice) -> Card:
+        return message_card(notice.message(texts_for(ticket.asker_locale)))
+
+    def answer(self, ticket: Ticket, expert: Expert) -> Card:
+        return answer_notice_card(ticket, expert, texts_for(ticket.asker_locale))

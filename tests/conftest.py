@@ -53,9 +53,30 @@ def local_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+def backend_settings(
+    backend: str, tmp_path: Path, azurite: Azurite, **overrides: object
+) -> Settings:
+    """Local settings on SQLite, or on Azurite under a table prefix of its own."""
+    if backend == "azure":
+        overrides = {"storage_connection_string": azurite.connection_string,
+                     "table_prefix": "t" + uuid.uuid4().hex[:10], **overrides}  # fmt: skip
+    return local_settings(tmp_path, **overrides)
+
+
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[BotServer]:
     server = BotServer(local_settings(tmp_path))
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture(params=["sqlite", "azure"])
+async def any_bot(
+    request: pytest.FixtureRequest, tmp_path: Path, azurite: Azurite
+) -> AsyncIterator[BotServer]:
+    """The node on each backend in turn, for what concurrency or storage could break."""
+    server = BotServer(backend_settings(request.param, tmp_path, azurite))
     await server.start()
     yield server
     await server.stop()

@@ -43,6 +43,19 @@ def texts_for(locale: str | None) -> Texts:
     return Texts(language_of(locale))
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell a person, in words chosen at the edge: a text key, its values, and its
+    tone (good, info, warning or attention), from which a card picks its colour."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    tone: str = "good"
+
+    def message(self, texts: Texts) -> str:
+        return texts(self.key, **self.values)
+
+
 @dataclass
 class UserError(Exception):
     """Something the user did that we can explain: a text key and its placeholders."""

@@ -1,8 +1,9 @@
 """Expert routing: ask, deliver, claim, release, reassign, answer, publish, escalate.
 
-Every state change is stored first (conditional on the version read), then the cards and
-notifications follow; those can fail and be retried without changing what was decided.
-Teams is reached only through the `Messenger` protocol.
+Every state change is stored first (conditional on the version read, re-decided on the fresh
+version when another change landed in between), then the messages follow as delivery steps
+(bot/routing/steps.py), each claimed before it is sent and recorded after. Teams is reached
+only through the `Messenger` protocol, cards only through the `TicketCards` port.
 """
 
 from __future__ import annotations
@@ -17,27 +18,26 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import AuditLog
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
-from bot.i18n import Texts, UserError, texts_for
-from bot.messaging import Card, Messenger, Person, PresenceLookup
+from bot.i18n import Notice, UserError
+from bot.messaging import Gone, Messenger, Person, PresenceLookup
 from bot.places import MUNICIPALITIES
+from bot.routing import steps
 from bot.routing.network import Expert, Network, NetworkRepository
+from bot.routing.ports import TicketCards
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN, Ticket, TicketRepository
 from bot.routing.workhours import add_working_hours
-from bot.storage import ConcurrencyError, Store
-from cards import message_card
-from cards._tickets import (
-    ROLE_ASKER,
-    ROLE_ASSIGNEE,
-    ROLE_EXPERT,
-    ROLE_OTHER,
-    answer_notice_card,
-    ticket_card,
-)
+from bot.storage import AlreadyExistsError, ConcurrencyError, Store
 
 log = logging.getLogger(__name__)
 
 MIN_QUESTION, MAX_QUESTION, MAX_ANSWER = 10, 2000, 8000
 _NETWORK_TTL_S = 5.0
+# A conditional write that keeps losing is given up after this many tries (never seen: each
+# try re-reads the ticket, and people click at human speed).
+_MAX_WRITES = 20
+
+# Who sees a ticket, and how.
+ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER = "asker", "assignee", "expert", "other"
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,7 @@ class Outcome:
     """What an action did, for the person who did it."""
 
     ticket: Ticket
-    notice: str | None = None
-    notice_color: str = "Good"
+    notice: Notice | None = None
     draft: str = ""
 
 
@@ -56,15 +55,19 @@ class RoutingService:
         store: Store,
         messenger: Messenger,
         library: CriteriaLibrary,
+        cards: TicketCards,
         zone: ZoneInfo,
         escalation_hours: float = 4.0,
         clock: Callable[[], float] = time.time,
         presence: PresenceLookup | None = None,
+        claim_seconds: float = steps.CLAIM_SECONDS,
     ) -> None:
         self._tickets = TicketRepository(store)
+        self._claim_seconds = claim_seconds
         self._network_store = NetworkRepository(store)
         self._messenger = messenger
         self._library = library
+        self._cards = cards
         self._zone = zone
         self._hours = escalation_hours
         self._clock = clock
@@ -97,6 +100,9 @@ class RoutingService:
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), self._zone)
 
+    def area_experts(self, ticket: Ticket, network: Network) -> list[Expert]:
+        return network.on_call(ticket.area, self._now(), self._zone)
+
     def _deadline(self, start: float) -> float:
         moment = datetime.fromtimestamp(start, self._zone)
         return add_working_hours(moment, self._hours, self._zone).timestamp()
@@ -118,14 +124,62 @@ class RoutingService:
         return mine[-1].municipality if mine else ""
 
     async def ask(
-        self, person: Person, question: str, area: str, municipality: str, consent: bool
+        self,
+        person: Person,
+        question: str,
+        area: str,
+        municipality: str,
+        consent: bool,
+        *,
+        origin: str = "",
+        asked_in: str = "",
     ) -> tuple[Ticket, list[Expert]]:
+        """Store the question as a ticket, then deliver it. `origin` names the activity that
+        asked: asked again (a retried delivery), it finds the same ticket and only finishes
+        what is left of its delivery. `asked_in` is where the receipt goes."""
         problem = self.validate_question(question, area, municipality)
         if problem:
             raise UserError(problem)
+        ticket = await self._existing(origin) if origin else None
+        if ticket is None:
+            ticket = await self._store_new(
+                person, question, area, municipality, consent, origin, asked_in
+            )
+        try:
+            ticket = await self.deliver(ticket)
+        except Exception:
+            # The background round delivers it; the asker's receipt is a step of its own.
+            log.exception(
+                "delivery failed; left for the next round", extra={"ticket": ticket.number}
+            )
+        network = await self.network()
+        return ticket, [network.experts[i] for i in ticket.notified if i in network.experts]
+
+    async def _existing(self, origin: str) -> Ticket | None:
+        number = await self._tickets.number_for(origin)
+        if number is None:
+            return None
+        ticket = await self._tickets.get(number)
+        if ticket is not None:
+            log.info("question asked again (a retried delivery)", extra={"ticket": number})
+        return ticket
+
+    async def _store_new(
+        self,
+        person: Person,
+        question: str,
+        area: str,
+        municipality: str,
+        consent: bool,
+        origin: str,
+        asked_in: str,
+    ) -> Ticket:
         now = self._clock()
+        number = await self._tickets.next_number()
+        if origin:  # the activity takes its number first: a retry finds it
+            number = await self._tickets.reserve(origin, number)
         ticket = Ticket(
-            number=await self._tickets.next_number(),
+            number=number,
             question=question.strip(),
             area=area,
             municipality=municipality,
@@ -135,19 +189,15 @@ class RoutingService:
             consent_publish=consent,
             created_at=now,
             deadline=self._deadline(now),
+            asked_in=asked_in,
+            origin=origin,
         ).with_event("asked", now)
-        ticket = await self._tickets.add(ticket)  # stored first: nothing is lost after this
-        log.info("ticket stored", extra={"ticket": ticket.number, "area": area})
         try:
-            ticket = await self.deliver(ticket)
-        except Exception:
-            # The background round delivers it; the asker still gets a receipt.
-            log.exception(
-                "delivery failed; left for the next round", extra={"ticket": ticket.number}
-            )
-        network = await self.network()
-        experts = [e for e in network.experts.values() if e.id in ticket.notified]
-        return ticket, experts
+            ticket = await self._tickets.add(ticket)  # stored first: nothing is lost after this
+        except AlreadyExistsError:  # the same activity, handled at the same moment elsewhere
+            return await self.get(number)
+        log.info("ticket stored", extra={"ticket": ticket.number, "area": area})
+        return ticket
 
     async def _at_work(self, experts: list[Expert]) -> list[Expert]:
         """The experts at work, in order, by Graph presence; all of them when Graph is off,
@@ -161,124 +211,175 @@ class RoutingService:
         return at_work or experts
 
     async def deliver(self, ticket: Ticket) -> Ticket:
-        """Post to the experts' channel and tell the on-call expert; idempotent per step."""
+        """Route a new ticket (choose the expert), then take every delivery step that is due."""
+        if not ticket.routed:
+            ticket = await self._route(ticket)
+        return await self._run_steps(ticket)
+
+    async def _route(self, ticket: Ticket) -> Ticket:
+        """Choose who is told: the on-call expert at work (Graph presence), once."""
         network = await self.network()
-        on_call = network.on_call(ticket.area, self._now(), self._zone)
-        if not ticket.posted and not ticket.notified:
-            at_work = await self._at_work(on_call)
-            if at_work and at_work[0] is not on_call[0]:
-                # Those ahead of the chosen expert in the rota were passed over: the card says so.
-                passed = on_call[: on_call.index(at_work[0])]
-                ticket = replace(ticket, skipped=tuple(e.id for e in passed))
-            on_call = at_work
-        first = on_call[:1]
-        if not ticket.posted:
-            channel = await self.experts_channel()
-            activity_id = ""
-            if channel:
-                card = self.channel_card(ticket, network, on_call=first[0] if first else None)
-                activity_id = await self._messenger.to_channel(channel, card)
-            ticket = replace(
-                ticket, posted=True, channel_id=channel, channel_activity_id=activity_id
-            )
-            ticket = await self._save_retrying(ticket)
-        missing = [e for e in first if e.id not in ticket.notified]
-        for expert in missing:
-            await self._notify_expert(ticket, expert, "notice.new_ticket")
-        if missing:
-            ticket = replace(ticket, notified=(*ticket.notified, *(e.id for e in missing)))
-            ticket = await self._save_retrying(ticket)
+        on_call = self.area_experts(ticket, network)
+        at_work = await self._at_work(on_call)
+        skipped: tuple[str, ...] = ()
+        if at_work and at_work[0] is not on_call[0]:
+            # Those ahead of the chosen expert in the rota were passed over: the card says so.
+            skipped = tuple(e.id for e in on_call[: on_call.index(at_work[0])])
+        first = at_work[:1]
+
+        def route(current: Ticket) -> Ticket | None:
+            if current.routed:
+                return None
+            routed = replace(current, routed=True, skipped=skipped,
+                             notified=tuple(e.id for e in first))  # fmt: skip
+            routed = steps.add(routed, steps.POST, on_call=first[0].id if first else "")
+            for expert in first:
+                routed = steps.add(
+                    routed, steps.expert_step(expert.id, routed), expert=expert.id,
+                    key="notice.new_ticket",
+                )  # fmt: skip
+            if current.asked_in:  # last: it says whether the post went through
+                routed = steps.add(routed, steps.RECEIPT)
+            return routed
+
+        ticket, _ = await self._change(ticket.number, route)
         return ticket
 
     async def deliver_pending(self) -> int:
-        """Deliver tickets stored but never posted (the process stopped in between)."""
+        """Finish what was left: tickets never routed, and steps whose time has come (a failed
+        send's retry) or whose claim expired (the process died while sending)."""
         delivered = 0
+        now = self._clock()
         for ticket in await self._tickets.all():
-            if not ticket.posted and ticket.state == OPEN:
-                try:
-                    await self.deliver(ticket)
-                    delivered += 1
-                except Exception:
-                    log.exception(
-                        "delivery failed; trying again later", extra={"ticket": ticket.number}
-                    )
+            if ticket.routed and not steps.has_due(ticket, now):
+                continue
+            try:
+                await self.deliver(ticket)
+                delivered += 1
+            except Exception:
+                log.exception(
+                    "delivery failed; trying again later", extra={"ticket": ticket.number}
+                )
         return delivered
 
-    async def _save_retrying(self, ticket: Ticket) -> Ticket:
-        """Save delivery bookkeeping; a concurrent change (a claim) wins and we merge into it."""
-        try:
-            return await self._tickets.save(ticket)
-        except ConcurrencyError:
-            current = await self._tickets.get(ticket.number)
-            assert current is not None
-            merged = replace(
-                current,
-                posted=current.posted or ticket.posted,
-                channel_id=current.channel_id or ticket.channel_id,
-                channel_activity_id=current.channel_activity_id or ticket.channel_activity_id,
-                notified=tuple(dict.fromkeys((*current.notified, *ticket.notified))),
-            )
-            return await self._save_retrying(merged)
+    async def _run_steps(self, ticket: Ticket) -> Ticket:
+        for name in steps.due(ticket, self._clock()):
+            ticket = await self._take_step(ticket.number, name)
+        return ticket
 
-    async def _notify_expert(self, ticket: Ticket, expert: Expert, key: str, **values: Any) -> None:
-        texts = texts_for("sv")
-        notice = texts(
-            key, area=AREAS.get(ticket.area, ticket.area), number=ticket.number, **values
-        )
-        card = ticket_card(
-            ticket, ROLE_EXPERT, texts, self._zone, expert_of=(await self.network()).experts.get,
-            notice=notice, notice_color="Accent",
-        )  # fmt: skip
-        if expert.teams_id and not await self._tell(expert.teams_id, card):
-            log.info("expert not reached 1:1", extra={"expert": expert.id})
+    async def _take_step(self, number: int, name: str) -> Ticket:
+        """Claim one step, send it, record it; a step claimed elsewhere is left alone."""
+        token = ""
 
-    async def _tell(self, user_id: str, card: Card) -> bool:
-        """A 1:1 notification after a decision is stored: its failure never undoes the
-        decision, it is logged (the channel card and lists still show the state)."""
+        def take(current: Ticket) -> Ticket | None:
+            nonlocal token
+            claimed = steps.claim(current, name, self._clock(), self._claim_seconds)
+            if claimed is None:
+                return None
+            current, token = claimed
+            return current
+
+        ticket, taken = await self._change(number, take)
+        if not taken or not token:
+            return ticket
+        extra: dict[str, Any] = {}
+        state = steps.DONE
         try:
-            return await self._messenger.to_person(user_id, card)
+            extra = await self._send_step(ticket, name)
+        except Gone:
+            log.info("recipient gone; not sent", extra={"ticket": number, "step": name})
+            state = steps.GONE
         except Exception:
-            log.exception("1:1 notification failed")
-            return False
+            log.exception("send failed; trying again later", extra={"ticket": number, "step": name})
+            ticket, _ = await self._change(
+                number, lambda t: steps.retry_later(t, name, token, self._clock())
+            )
+            return ticket
 
-    # --- views ----------------------------------------------------------------------------
+        def done(current: Ticket) -> Ticket | None:
+            recorded = steps.record(current, name, token, state)
+            return None if recorded is None else replace(recorded, **extra)
+
+        ticket, _ = await self._change(number, done)
+        return ticket
+
+    async def _send_step(self, ticket: Ticket, name: str) -> dict[str, Any]:
+        """Send one step's message; returns what to store with its record."""
+        network = await self.network()
+        step = ticket.steps[name]
+        area_experts = self.area_experts(ticket, network)
+        if name == steps.POST:
+            channel = await self.experts_channel()
+            if not channel:
+                return {"posted": True}
+            on_call = network.experts.get(step.get("on_call", ""))
+            card = self._cards.channel(ticket, network, area_experts, on_call)
+            activity_id = await self._messenger.to_channel(channel, card)
+            return {"posted": True, "channel_id": channel, "channel_activity_id": activity_id}
+        if name == steps.CHANNEL:
+            if ticket.channel_id and ticket.channel_activity_id:
+                card = self._cards.channel(ticket, network, area_experts)
+                await self._messenger.update(ticket.channel_id, ticket.channel_activity_id, card)
+            return {}
+        if name == steps.RECEIPT:
+            experts = [network.experts[i] for i in ticket.notified if i in network.experts]
+            await self._messenger.to_channel(ticket.asked_in, self._cards.receipt(ticket, experts))
+            return {}
+        if name.startswith("expert:"):
+            expert = network.experts.get(step["expert"])
+            if expert is None or not expert.teams_id:
+                return {}
+            values = {"area": AREAS.get(ticket.area, ticket.area), "number": ticket.number}
+            notice = Notice(step["key"], {**values, **step.get("values", {})})
+            card = self._cards.expert_notice(ticket, network, area_experts, notice)
+            if not await self._messenger.to_person(expert.teams_id, card):
+                log.info("expert not reached 1:1", extra={"expert": expert.id})
+            return {}
+        if name.startswith("asker:") and ticket.asker_id:
+            if step["key"] == "answer":
+                expert = network.experts.get(ticket.assignee)
+                if expert is None:
+                    return {}
+                card = self._cards.answer(ticket, expert)
+            else:
+                card = self._cards.asker_notice(ticket, Notice(step["key"], step["values"]))
+            if not await self._messenger.to_person(ticket.asker_id, card):
+                log.info("asker not reached 1:1", extra={"ticket": ticket.number})
+        return {}
+
+    async def _change(
+        self, number: int, change: Callable[[Ticket], Ticket | None]
+    ) -> tuple[Ticket, bool]:
+        """Apply `change` to the stored ticket and store it, conditionally; when another write
+        landed first, decide again on the fresh ticket. Returns the ticket as stored, and
+        whether `change` changed it (it returns None to leave the ticket as it is)."""
+        for _ in range(_MAX_WRITES):
+            current = await self.get(number)
+            updated = change(current)
+            if updated is None:
+                return current, False
+            try:
+                return await self._tickets.save(updated), True
+            except ConcurrencyError:
+                continue
+        raise ConcurrencyError(f"ticket {number} kept changing")
+
+    # --- who sees what --------------------------------------------------------------------
 
     def role(self, ticket: Ticket, person: Person, network: Network) -> str:
         expert = network.expert_for_user(person.user_id, person.aad_id)
         if expert is not None and expert.id == ticket.assignee:
             return ROLE_ASSIGNEE
-        if expert is not None:
+        if expert is not None and self._may_take(expert, ticket):
             return ROLE_EXPERT
         if person.user_id == ticket.asker_id:
             return ROLE_ASKER
         return ROLE_OTHER
 
-    def channel_card(self, ticket: Ticket, network: Network, on_call: Expert | None = None) -> Card:
-        """The message everyone sees; the people named in its refresh get their own view."""
-        return ticket_card(
-            ticket, ROLE_OTHER, texts_for("sv"), self._zone, expert_of=network.experts.get,
-            area_experts=network.on_call(ticket.area, self._now(), self._zone), on_call=on_call,
-        )  # fmt: skip
-
-    async def view(self, ticket: Ticket, person: Person, outcome: Outcome | None = None) -> Card:
-        network = await self.network()
-        return ticket_card(
-            ticket, self.role(ticket, person, network), person.texts, self._zone,
-            expert_of=network.experts.get,
-            area_experts=network.on_call(ticket.area, self._now(), self._zone),
-            notice=outcome.notice if outcome else None,
-            notice_color=outcome.notice_color if outcome else "Good",
-            draft=outcome.draft if outcome else "",
-        )  # fmt: skip
-
-    async def _refresh_channel(self, ticket: Ticket) -> None:
-        if not (ticket.channel_id and ticket.channel_activity_id):
-            return
-        try:
-            card = self.channel_card(ticket, await self.network())
-            await self._messenger.update(ticket.channel_id, ticket.channel_activity_id, card)
-        except Exception:
-            log.exception("channel card not updated", extra={"ticket": ticket.number})
+    @staticmethod
+    def _may_take(expert: Expert, ticket: Ticket) -> bool:
+        """An expert takes the tickets of the areas they cover, and those sent to them."""
+        return expert.covers(ticket.area) or expert.id in ticket.notified
 
     async def get(self, number: int) -> Ticket:
         ticket = await self._tickets.get(number)
@@ -286,98 +387,148 @@ class RoutingService:
             raise UserError("ticket.not_found", {"number": number})
         return ticket
 
+    async def visible(self, number: int, person: Person, admin: bool = False) -> Ticket:
+        """A ticket for those who may see it: the asker, the holder, the experts of its area
+        (and those it was sent to), and admins. Anyone else is told it does not exist, exactly
+        as for a number never given out."""
+        ticket = await self.get(number)
+        if admin or person.user_id == ticket.asker_id:
+            return ticket
+        if self.role(ticket, person, await self.network()) in (ROLE_ASSIGNEE, ROLE_EXPERT):
+            return ticket
+        log.info("ticket refused to someone not involved", extra={"ticket": number})
+        raise UserError("ticket.not_found", {"number": number})
+
     # --- expert actions -------------------------------------------------------------------
 
     async def claim(self, number: int, person: Person) -> Outcome:
-        texts = person.texts
         expert = await self.expert(person)
         ticket = await self.get(number)
         if expert is None:
-            return Outcome(ticket, texts("ticket.not_expert"), "Attention")
-        if ticket.state == ANSWERED:
-            return Outcome(ticket, texts("ticket.closed"), "Attention")
-        if ticket.state == CLAIMED:
-            return self._taken(ticket, texts, await self.network())
+            return Outcome(ticket, Notice("ticket.not_expert", tone="attention"))
+        if not self._may_take(expert, ticket):
+            return Outcome(ticket, Notice("ticket.not_your_area", tone="attention"))
         now = self._clock()
-        claimed = replace(ticket, state=CLAIMED, assignee=expert.id, claimed_at=now).with_event(
-            "claimed", now, by=expert.id
-        )
-        try:
-            claimed = await self._tickets.save(claimed)
-        except ConcurrencyError:  # someone else's claim landed first
-            current = await self.get(number)
-            return self._taken(current, texts, await self.network())
+
+        def take(current: Ticket) -> Ticket | None:
+            if current.state != OPEN:
+                return None
+            claimed = replace(current, state=CLAIMED, assignee=expert.id, claimed_at=now)
+            claimed = claimed.with_event("claimed", now, by=expert.id)
+            notice = {"name": expert.name, "municipality": expert.municipality, "number": number}
+            claimed = steps.add(claimed, steps.asker_step("claimed", claimed),
+                                key="notice.claimed", values=notice)  # fmt: skip
+            return steps.add(claimed, steps.CHANNEL)
+
+        claimed, won = await self._change(number, take)
+        if not won:
+            if claimed.state == ANSWERED:
+                return Outcome(claimed, Notice("ticket.closed", tone="attention"))
+            return self._taken(claimed, await self.network())
         log.info("ticket claimed", extra={"ticket": number, "expert": expert.id})
         await self._audit.record(expert.id, "ticket.claim", f"#{number}")
-        await self._refresh_channel(claimed)
-        asker_texts = texts_for(claimed.asker_locale)
-        notice = asker_texts(
-            "notice.claimed", name=expert.name, municipality=expert.municipality, number=number
-        )
-        await self._tell(claimed.asker_id, message_card(notice))
-        return Outcome(claimed, texts("ticket.claimed_by_you"), "Good")
+        claimed = await self._run_steps(claimed)
+        return Outcome(claimed, Notice("ticket.claimed_by_you"))
 
-    def _taken(self, ticket: Ticket, texts: Texts, network: Network) -> Outcome:
+    def _taken(self, ticket: Ticket, network: Network) -> Outcome:
         holder = network.experts.get(ticket.assignee)
-        name = holder.name if holder else "?"
-        municipality = holder.municipality if holder else ""
-        return Outcome(
-            ticket, texts("ticket.taken", name=name, municipality=municipality), "Warning"
-        )
+        values = {"name": holder.name if holder else "?",
+                  "municipality": holder.municipality if holder else ""}  # fmt: skip
+        return Outcome(ticket, Notice("ticket.taken", values, tone="warning"))
 
-    async def _own(self, number: int, person: Person) -> tuple[Ticket, Expert]:
+    async def _held_change(
+        self,
+        number: int,
+        person: Person,
+        change: Callable[[Ticket, Expert], Ticket | None],
+    ) -> tuple[Ticket, Expert, bool]:
+        """A change only the ticket's holder may make, decided on the stored ticket."""
         expert = await self.expert(person)
-        ticket = await self.get(number)
-        if ticket.state == ANSWERED:
-            raise UserError("ticket.closed")
-        if expert is None or ticket.assignee != expert.id:
+
+        def held(current: Ticket) -> Ticket | None:
+            if current.state != CLAIMED or expert is None or current.assignee != expert.id:
+                return None
+            return change(current, expert)
+
+        ticket, changed = await self._change(number, held)
+        if not changed:
+            if ticket.state == ANSWERED:
+                raise UserError("ticket.closed")
             raise UserError("ticket.not_yours")
-        return ticket, expert
+        assert expert is not None
+        return ticket, expert, changed
 
     async def release(self, number: int, person: Person) -> Outcome:
-        ticket, expert = await self._own(number, person)
         now = self._clock()
-        released = replace(ticket, state=OPEN, assignee="", claimed_at=None).with_event(
-            "released", now, by=expert.id
-        )
-        released = await self._tickets.save(released)
+
+        def release(current: Ticket, expert: Expert) -> Ticket:
+            released = replace(current, state=OPEN, assignee="", claimed_at=None)
+            return steps.add(released.with_event("released", now, by=expert.id), steps.CHANNEL)
+
+        released, expert, _ = await self._held_change(number, person, release)
         await self._audit.record(expert.id, "ticket.release", f"#{number}")
-        await self._refresh_channel(released)
-        return Outcome(released, person.texts("ticket.released"))
+        released = await self._run_steps(released)
+        return Outcome(released, Notice("ticket.released"))
 
     async def reassign(self, number: int, person: Person, to_expert: str) -> Outcome:
-        ticket, expert = await self._own(number, person)
-        target = (await self.network()).experts.get(to_expert)
-        if target is None or not target.covers(ticket.area) or target.id == expert.id:
-            return Outcome(ticket, person.texts("ticket.unknown_expert"), "Attention")
+        network = await self.network()
+        target = network.experts.get(to_expert)
         now = self._clock()
-        moved = replace(ticket, assignee=target.id, claimed_at=now).with_event(
-            "reassigned", now, by=expert.id, to=target.id
-        )
-        moved = await self._tickets.save(moved)
+
+        def move(current: Ticket, expert: Expert) -> Ticket | None:
+            if target is None or not target.covers(current.area) or target.id == expert.id:
+                return None
+            moved = replace(current, assignee=target.id, claimed_at=now)
+            moved = moved.with_event("reassigned", now, by=expert.id, to=target.id)
+            moved = steps.add(moved, steps.expert_step(target.id, moved), expert=target.id,
+                              key="notice.reassigned", values={"name": expert.name})  # fmt: skip
+            return steps.add(moved, steps.CHANNEL)
+
+        if target is None:
+            ticket = await self.get(number)
+            return Outcome(ticket, Notice("ticket.unknown_expert", tone="attention"))
+        try:
+            moved, expert, _ = await self._held_change(number, person, move)
+        except UserError:
+            current = await self.get(number)
+            holder = await self.expert(person)
+            if current.state == CLAIMED and holder is not None and current.assignee == holder.id:
+                # Held, but the choice was refused: an expert outside the area, or oneself.
+                return Outcome(current, Notice("ticket.unknown_expert", tone="attention"))
+            raise
         await self._audit.record(expert.id, "ticket.reassign", f"#{number}", to=target.id)
-        await self._refresh_channel(moved)
-        await self._notify_expert(moved, target, "notice.reassigned", name=expert.name)
-        return Outcome(moved, person.texts("ticket.reassigned", name=target.name))
+        moved = await self._run_steps(moved)
+        return Outcome(moved, Notice("ticket.reassigned", {"name": target.name}))
 
     async def answer(self, number: int, person: Person, text: str, publish: bool) -> Outcome:
-        ticket, expert = await self._own(number, person)
-        texts = person.texts
-        if not text.strip():
-            return Outcome(ticket, texts("ticket.answer_empty"), "Attention", draft=text)
-        if len(text) > MAX_ANSWER:
-            return Outcome(
-                ticket, texts("ticket.answer_too_long"), "Attention", draft=text[:MAX_ANSWER]
-            )
+        if not text.strip() or len(text) > MAX_ANSWER:
+            ticket = await self.get(number)
+            key = "ticket.answer_too_long" if text.strip() else "ticket.answer_empty"
+            return Outcome(ticket, Notice(key, tone="attention"), draft=text[:MAX_ANSWER])
         now = self._clock()
-        publish = publish and ticket.consent_publish
-        answered = replace(
-            ticket, state=ANSWERED, answer=text.strip(), answered_at=now, published=publish
-        ).with_event("answered", now, by=expert.id, published=publish)
-        answered = await self._tickets.save(answered)
-        log.info("ticket answered", extra={"ticket": number, "published": publish})
-        await self._audit.record(expert.id, "ticket.answer", f"#{number}", published=publish)
-        if publish:
+
+        def answer(current: Ticket, expert: Expert) -> Ticket:
+            published = publish and current.consent_publish
+            answered = replace(current, state=ANSWERED, answer=text.strip(), answered_at=now,
+                               published=published)  # fmt: skip
+            answered = answered.with_event("answered", now, by=expert.id, published=published)
+            answered = steps.add(answered, steps.asker_step("answered", answered), key="answer")
+            return steps.add(answered, steps.CHANNEL)
+
+        try:
+            answered, expert, _ = await self._held_change(number, person, answer)
+        except UserError as refused:
+            current = await self.get(number)
+            holder = await self.expert(person)
+            if current.state == ANSWERED and holder is not None and current.assignee == holder.id:
+                # A second click on "Skicka svar": the answer is already on its way.
+                return Outcome(current, Notice("ticket.answered"))
+            raise refused
+        log.info("ticket answered", extra={"ticket": number, "published": answered.published})
+        await self._audit.record(
+            expert.id, "ticket.answer", f"#{number}", published=answered.published
+        )
+        if answered.published:
             await self._audit.record(expert.id, "knowledge.publish", f"T{number}")
             await self._library.publish_answer(
                 PublishedAnswer(
@@ -388,10 +539,8 @@ class RoutingService:
                     published_at=datetime.fromtimestamp(now, self._zone).date().isoformat(),
                 )
             )
-        await self._refresh_channel(answered)
-        asker_texts = texts_for(answered.asker_locale)
-        await self._tell(answered.asker_id, answer_notice_card(answered, expert, asker_texts))
-        return Outcome(answered, texts("ticket.answered"))
+        answered = await self._run_steps(answered)
+        return Outcome(answered, Notice("ticket.answered"))
 
     # --- escalation -----------------------------------------------------------------------
 
@@ -405,7 +554,7 @@ class RoutingService:
                 continue
             if ticket.escalation >= 2:
                 continue
-            candidates = network.on_call(ticket.area, self._now(), self._zone)
+            candidates = self.area_experts(ticket, network)
             fresh = [e for e in candidates if e.id not in ticket.notified]
             # The next one in line should be at work too (all of them when Graph cannot say).
             fresh = await self._at_work(fresh)
@@ -419,15 +568,17 @@ class RoutingService:
                 deadline=self._deadline(now),
                 notified=(*ticket.notified, *(e.id for e in targets)),
             ).with_event("escalated", now, level=level)
+            for expert in targets:
+                updated = steps.add(updated, steps.expert_step(expert.id, updated),
+                                    expert=expert.id, key="notice.new_ticket")  # fmt: skip
+            updated = steps.add(updated, steps.CHANNEL)
             try:
                 updated = await self._tickets.save(updated)
             except ConcurrencyError:
                 continue  # claimed or changed meanwhile: look again next round
             escalated += 1
             log.info("ticket escalated", extra={"ticket": ticket.number, "level": level})
-            for expert in targets:
-                await self._notify_expert(updated, expert, "notice.new_ticket")
-            await self._refresh_channel(updated)
+            await self._run_steps(updated)
         return escalated
 
     # --- lists ----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
 TICKETS = "tickets"
 COUNTERS = "counters"
 _PARTITION = "t"
+# Activity -> ticket number, so a retried activity makes no second ticket.
+ORIGINS = "ticketorigins"
 
 OPEN, CLAIMED, ANSWERED = "open", "claimed", "answered"
 
@@ -40,6 +42,15 @@ class Ticket:
     channel_id: str = ""
     channel_activity_id: str = ""
     events: tuple[dict[str, Any], ...] = field(default=())
+    # Set once the experts to tell are chosen (on-call, presence): the deliveries follow.
+    routed: bool = False
+    # Where the question was asked (the receipt goes there) and the activity that asked it,
+    # so a retried delivery of that activity finds this ticket instead of making another.
+    asked_in: str = ""
+    origin: str = ""
+    # Every message the ticket causes, by name: claimed before it is sent, recorded after
+    # (see bot/routing/steps.py). Name -> {"state", "until", "tries", ...}.
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
     etag: str | None = field(default=None, compare=False)
 
     @property
@@ -68,6 +79,8 @@ class Ticket:
         data["notified"] = tuple(data.get("notified", ()))
         data["skipped"] = tuple(data.get("skipped", ()))
         data["events"] = tuple(data.get("events", ()))
+        # Tickets stored before delivery steps existed were routed when posted or sent.
+        data.setdefault("routed", bool(data.get("posted") or data["notified"]))
         return cls(**data, etag=record.etag)
 
     def with_event(self, kind: str, at: float, **details: Any) -> Ticket:
@@ -100,6 +113,21 @@ class TicketRepository:
     async def add(self, ticket: Ticket) -> Ticket:
         stored = await self._store.insert(TICKETS, Record(_PARTITION, ticket.key, ticket.to_data()))
         return replace(ticket, etag=stored.etag)
+
+    async def number_for(self, origin: str) -> int | None:
+        """The ticket number an activity was given, when it was given one."""
+        record = await self._store.get(ORIGINS, _PARTITION, origin)
+        return None if record is None else int(record.data["number"])
+
+    async def reserve(self, origin: str, number: int) -> int:
+        """Give an activity its ticket number, once: the number it already has, if any."""
+        try:
+            await self._store.insert(ORIGINS, Record(_PARTITION, origin, {"number": number}))
+        except AlreadyExistsError:
+            known = await self.number_for(origin)
+            assert known is not None
+            return known
+        return number
 
     async def get(self, number: int) -> Ticket | None:
         record = await self._store.get(TICKETS, _PARTITION, f"{number:07d}")

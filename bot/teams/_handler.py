@@ -69,6 +69,8 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             if guarded:
                 await self._inbound.release(conversation_id, activity.id)
             raise
+        if guarded:
+            await self._inbound.finish(conversation_id, activity.id)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         turn = self._turn(turn_context)
@@ -132,6 +134,7 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             locale=activity.locale or "sv-SE",
             team_id=_team_of(activity.channel_data),
             team_group_id=_team_of(activity.channel_data, "aadGroupId"),
+            activity_id=activity.id or "",
             member_email=lambda: _member_email(turn_context, sender.id or ""),
         )
 

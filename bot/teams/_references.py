@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -14,6 +15,8 @@ from bot.storage import AlreadyExistsError, Record, Store
 CONVERSATIONS = "conversations"
 PEOPLE = "people"
 INBOUND = "inbound"
+
+log = logging.getLogger(__name__)
 
 
 class ConversationBook:
@@ -82,34 +85,71 @@ class ConversationBook:
 class InboundLedger:
     """Marks activities as taken, so a delivery Teams retries is not processed twice.
 
+    A mark is written when a turn starts and marked done when it ends. A retry of a finished
+    turn is dropped; a retry of one still running in this process too. A mark left unfinished
+    (the process died mid-turn, or another instance is still at it) does not block the retry:
+    it is processed, and what it does is safe to do twice (a ticket is found again by the
+    activity that asked, every message it sends is claimed first).
+
     Marks are partitioned by UTC day so old ones can be dropped a day at a time; a retry that
     crosses midnight is caught by also looking in the previous day during the first minutes.
     """
 
     KEEP_DAYS = 2
     _MIDNIGHT_WINDOW_S = 15 * 60
+    _OPEN, _DONE = "open", "done"
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._running: dict[str, str] = {}  # key -> the day partition its mark is in
 
     async def take(self, conversation_id: str, activity_id: str, now: float | None = None) -> bool:
-        """True the first time an activity is seen; False for a repeat delivery."""
+        """True when the activity is to be processed: the first time it is seen, or again
+        after a turn that never finished."""
         now = time.time() if now is None else now
         key = f"{conversation_id}|{activity_id}"
-        day = _day(now)
-        if now % 86400 < self._MIDNIGHT_WINDOW_S and await self._store.get(
-            INBOUND, _day(now - 86400), key
-        ):
-            return False
+        if key in self._running:
+            return False  # a repeat while this process is still at it
+        days = [_day(now)]
+        if now % 86400 < self._MIDNIGHT_WINDOW_S:
+            days.append(_day(now - 86400))
+        for day in days[1:]:
+            earlier = await self._store.get(INBOUND, day, key)
+            if earlier is not None:
+                return self._retake(key, day, earlier.data)
         try:
-            await self._store.insert(INBOUND, Record(day, key, {"at": now}))
+            await self._store.insert(
+                INBOUND, Record(days[0], key, {"at": now, "state": self._OPEN})
+            )
         except AlreadyExistsError:
-            return False
+            found = await self._store.get(INBOUND, days[0], key)
+            return found is None or self._retake(key, days[0], found.data)
+        self._running[key] = days[0]
         return True
+
+    def _retake(self, key: str, day: str, mark: dict[str, Any]) -> bool:
+        # Marks from before turns were marked done count as done.
+        if mark.get("state", self._DONE) == self._DONE:
+            return False
+        log.info("retry of a turn that did not finish: processing it")
+        self._running[key] = day
+        return True
+
+    async def finish(self, conversation_id: str, activity_id: str) -> None:
+        """The turn ended: its retries are dropped from now on."""
+        key = f"{conversation_id}|{activity_id}"
+        day = self._running.pop(key, None)
+        if day is not None:
+            await self._store.upsert(
+                INBOUND, Record(day, key, {"at": time.time(), "state": self._DONE})
+            )
 
     async def release(self, conversation_id: str, activity_id: str) -> None:
         """Forget a mark when processing failed, so Teams' retry is processed after all."""
-        await self._store.delete(INBOUND, _day(time.time()), f"{conversation_id}|{activity_id}")
+        key = f"{conversation_id}|{activity_id}"
+        day = self._running.pop(key, None)
+        if day is not None:
+            await self._store.delete(INBOUND, day, key)
 
     async def prune(self, now: float | None = None) -> int:
         """Drop the marks of days older than KEEP_DAYS; returns how many went."""

@@ -38,6 +38,7 @@ class Turn:
     locale: str = "sv-SE"
     team_id: str = ""
     team_group_id: str = ""  # the team's Microsoft 365 group (Entra) id, for its owners
+    activity_id: str = ""  # the activity being handled: a retried one carries the same id
     # The person's e-mail/UPN from their Teams member profile, fetched only when asked for.
     member_email: Callable[[], Awaitable[str]] | None = None
 

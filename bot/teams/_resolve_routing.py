@@ -9,7 +9,7 @@ from typing import Any
 from bot.criteria import AREAS
 from bot.i18n import Texts, UserError
 from bot.people import from_address, from_profile
-from bot.routing import Outcome
+from bot.routing import Outcome, Ticket
 from bot.teams._commands import Command
 from bot.teams._resolve_base import Card, ResolverBase, Turn
 from cards import (
@@ -17,7 +17,7 @@ from cards import (
     message_card,
     render,
 )
-from cards._tickets import ask_form_card, receipt_card, ticket_list_card
+from cards._tickets import TONE_COLORS, ask_form_card, ticket_card, ticket_list_card
 from cards.actions import (
     AnswerTicket,
     ClaimTicket,
@@ -58,10 +58,14 @@ class RoutingCommands(ResolverBase):
         return ask_form_card(turn.texts, question=question, area=area, municipality=municipality)
 
     async def _create_ticket(self, action: CreateTicket, turn: Turn) -> list[Card]:
+        """The receipt is not this turn's reply: routing sends it as a delivery step (once,
+        also when this turn is retried after a crash)."""
         try:
-            ticket, experts = await self._routing.ask(
-                turn.person, action.question, action.area, action.municipality, action.consent
-            )
+            await self._routing.ask(
+                turn.person, action.question, action.area, action.municipality, action.consent,
+                origin=f"{turn.conversation_id}|{turn.activity_id}" if turn.activity_id else "",
+                asked_in=turn.conversation_id,
+            )  # fmt: skip
         except UserError as error:  # re-show the form, with what the user wrote
             return [
                 ask_form_card(
@@ -73,7 +77,7 @@ class RoutingCommands(ResolverBase):
                     error=error.message(turn.texts),
                 )
             ]
-        return [receipt_card(ticket, experts, turn.texts, self._node.settings.zone)]
+        return []
 
     async def on_execute(self, turn: Turn, value: dict[str, Any]) -> Card:
         """Action.Execute from a ticket card: the answer is that viewer's updated card."""
@@ -91,13 +95,29 @@ class RoutingCommands(ResolverBase):
                     action.number, person, action.answer, action.publish
                 )
             elif isinstance(action, RefreshTicket):
-                outcome = Outcome(await self._routing.get(action.number))
+                ticket = await self._routing.visible(action.number, person, self._is_admin(turn))
+                outcome = Outcome(ticket)
             else:
                 raise UserError("error.bad_action")
         except UserError as error:
             log.info("user error %s", error.key, extra={"command": str(value.get("verb"))[:40]})
             return message_card(Markdown(error.message(turn.texts)))
-        return await self._routing.view(outcome.ticket, turn.person, outcome)
+        return await self._ticket_view(outcome.ticket, turn, outcome)
+
+    async def _ticket_view(
+        self, ticket: Ticket, turn: Turn, outcome: Outcome | None = None
+    ) -> Card:
+        """The ticket as this person should see it, with what their action did."""
+        network = await self._routing.network()
+        notice = outcome.notice if outcome else None
+        return ticket_card(
+            ticket, self._routing.role(ticket, turn.person, network), turn.texts,
+            self._node.settings.zone, expert_of=network.experts.get,
+            area_experts=self._routing.area_experts(ticket, network),
+            notice=notice.message(turn.texts) if notice else None,
+            notice_color=TONE_COLORS[notice.tone] if notice else "Good",
+            draft=outcome.draft if outcome else "",
+        )  # fmt: skip
 
     async def _routing_command(self, command: Command, turn: Turn) -> list[Card]:
         texts, person = turn.texts, turn.person

@@ -255,8 +255,8 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
         if isinstance(action, CreateTicket):
             return await self._create_ticket(action, turn)
         if isinstance(action, ShowTicket):
-            ticket = await self._routing.get(action.number)
-            return [await self._routing.view(ticket, turn.person)]
+            ticket = await self._routing.visible(action.number, turn.person, self._is_admin(turn))
+            return [await self._ticket_view(ticket, turn)]
         # Universal Actions sent as a plain submit (an old client): answer with the card.
         return [await self.on_execute(turn, payload_of(action))]
 

@@ -69,6 +69,7 @@ from bot.teams._resolver import Resolver
 from bot.teams._state import StoreStorage
 from bot.tokens import GRAPH_SCOPE, AppTokenProvider
 from cards import message_card
+from cards._tickets import TicketCards
 
 log = logging.getLogger(__name__)
 
@@ -172,9 +173,11 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         node.store,
         messenger,
         node.criteria,
+        TicketCards(settings.zone),
         settings.zone,
         settings.escalation_hours,
         presence=graph.presences if graph else None,
+        claim_seconds=settings.delivery_claim_s,
     )
     links = await LinkSigner.shared(node.store, settings.link_secret)
     sharing = SharingService(node.store, messenger, node.criteria)

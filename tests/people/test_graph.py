@@ -15,6 +15,7 @@ from bot.people import GraphClient, canonical, from_address, from_profile
 from bot.routing import NetworkRepository, Person, RoutingService
 from bot.storage import Store
 from bot.tokens import GRAPH_SCOPE, AppTokenProvider
+from cards._tickets import TicketCards
 from tests.conftest import local_settings
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
 from tests.support import activities
@@ -89,7 +90,9 @@ async def routing(store: Store, graph: GraphClient) -> tuple[RoutingService, Rec
     library = CriteriaLibrary(store)
     await library.load()
     messenger = RecordingMessenger()
-    service = RoutingService(store, messenger, library, ZONE, presence=graph.presences)
+    service = RoutingService(
+        store, messenger, library, TicketCards(ZONE), ZONE, presence=graph.presences
+    )
     await service.set_experts_channel("19:experts@thread.tacv2")
     return service, messenger
 
@@ -121,7 +124,13 @@ async def test_escalation_passes_over_an_expert_who_is_away(
     now = [datetime(2026, 11, 25, 9, 0, tzinfo=ZONE).timestamp()]
     messenger = RecordingMessenger()
     service = RoutingService(
-        store, messenger, library, ZONE, presence=graph.presences, clock=lambda: now[0]
+        store,
+        messenger,
+        library,
+        TicketCards(ZONE),
+        ZONE,
+        presence=graph.presences,
+        clock=lambda: now[0],
     )
     await service.set_experts_channel("19:experts@thread.tacv2")
     ticket, experts = await service.ask(ASKER, "Vem tar frågan om elbussar?", AREA, "Lund", True)

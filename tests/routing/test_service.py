@@ -9,16 +9,22 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.criteria import CriteriaLibrary
-from bot.i18n import UserError
-from bot.routing import NetworkRepository, Person, RoutingService
+from bot.i18n import UserError, texts_for
+from bot.routing import NetworkRepository, Outcome, Person, RoutingService
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN
 from bot.storage import Store
+from cards._tickets import TicketCards
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
 from tests.support.connector import card_text
 
 ZONE = ZoneInfo("Europe/Stockholm")
 ASKER = Person("29:asker", "aad-asker", "Alex Wilber", "sv-SE")
 CHANNEL = "19:experts@thread.tacv2"
+
+
+def said(outcome: Outcome) -> str:
+    """What the person who acted is told, in Swedish."""
+    return outcome.notice.message(texts_for("sv")) if outcome.notice else ""
 
 
 def expert_person(n: int) -> Person:
@@ -47,7 +53,7 @@ async def routing(store: Store, clock: Clock) -> tuple[RoutingService, Recording
     library = CriteriaLibrary(store)
     await library.load()
     messenger = RecordingMessenger()
-    service = RoutingService(store, messenger, library, ZONE, 4.0, clock=clock)
+    service = RoutingService(store, messenger, library, TicketCards(ZONE), ZONE, 4.0, clock=clock)
     await service.set_experts_channel(CHANNEL)
     return service, messenger
 
@@ -109,11 +115,9 @@ async def test_twenty_concurrent_claims_have_exactly_one_winner(
     outcomes = await asyncio.gather(
         *(service.claim(number, expert_person(n)) for n in range(1, 21))
     )
-    winners = [
-        o for o in outcomes if o.ticket.state == CLAIMED and "Du har tagit" in (o.notice or "")
-    ]
+    winners = [o for o in outcomes if o.ticket.state == CLAIMED and "Du har tagit" in said(o)]
     assert len(winners) == 1
-    losers = [o for o in outcomes if "Redan tagen av" in (o.notice or "")]
+    losers = [o for o in outcomes if "Redan tagen av" in said(o)]
     assert len(losers) == 19
     stored = await service.get(number)
     assert stored.assignee == winners[0].ticket.assignee
@@ -128,14 +132,18 @@ async def test_only_experts_claim_and_answered_tickets_stay_closed(
     service, _ = routing
     number = await ask(service)
     refused = await service.claim(number, ASKER)
-    assert "Bara registrerade" in (refused.notice or "")
+    assert "Bara registrerade" in said(refused)
     assert (await service.get(number)).state == OPEN
     await service.claim(number, expert_person(1))
     await service.answer(number, expert_person(1), "Ja, det går bra.", publish=False)
     again = await service.claim(number, expert_person(2))
-    assert "redan besvarat" in (again.notice or "")
+    assert "redan besvarat" in said(again)
+    # A second "Skicka svar" (a double click) is told the answer is sent, and changes nothing.
+    twice = await service.answer(number, expert_person(1), "Ett till svar", publish=False)
+    assert "Svaret är skickat" in said(twice)
+    assert (await service.get(number)).answer == "Ja, det går bra."
     with pytest.raises(UserError):
-        await service.answer(number, expert_person(1), "Ett till svar", publish=False)
+        await service.answer(number, expert_person(2), "Ett till svar", publish=False)
 
 
 async def test_an_empty_answer_re_shows_the_form_and_changes_nothing(
@@ -145,10 +153,10 @@ async def test_an_empty_answer_re_shows_the_form_and_changes_nothing(
     number = await ask(service)
     await service.claim(number, expert_person(1))
     outcome = await service.answer(number, expert_person(1), "   ", publish=False)
-    assert "Skriv ett svar" in (outcome.notice or "")
+    assert "Skriv ett svar" in said(outcome)
     assert (await service.get(number)).state == CLAIMED
     long = await service.answer(number, expert_person(1), "x" * 8001, publish=False)
-    assert "högst 8000" in (long.notice or "")
+    assert "högst 8000" in said(long)
     assert (await service.get(number)).state == CLAIMED
 
 
@@ -233,7 +241,8 @@ async def test_a_claimed_ticket_does_not_escalate(
 
 
 async def test_a_stored_but_unposted_ticket_is_delivered_later(store: Store, clock: Clock) -> None:
-    """The process stopped between storing and posting: the next round delivers it."""
+    """Teams failed the channel post: a later round posts it, once; the expert's 1:1, which
+    went through, is not sent again."""
     await NetworkRepository(store).save(network_of(3))
     library = CriteriaLibrary(store)
 
@@ -241,15 +250,20 @@ async def test_a_stored_but_unposted_ticket_is_delivered_later(store: Store, clo
         async def to_channel(self, channel_id: str, card: dict) -> str:  # type: ignore[type-arg]
             raise ConnectionError("Teams is unreachable")
 
-    first = RoutingService(store, Failing(), library, ZONE, clock=clock)
+    failing = Failing()
+    first = RoutingService(store, failing, library, TicketCards(ZONE), ZONE, clock=clock)
     await first.set_experts_channel(CHANNEL)
     stored, experts = await first.ask(ASKER, "Vad gäller för elbussar?", AREA, "Lund", True)
     assert not stored.posted
-    assert experts == []
+    assert [e.name for e in experts] == ["Expert 2"]
+    assert len(failing.direct_to("29:expert-2")) == 1
     later = RecordingMessenger()
-    second = RoutingService(store, later, library, ZONE, clock=clock)
+    second = RoutingService(store, later, library, TicketCards(ZONE), ZONE, clock=clock)
+    assert await second.deliver_pending() == 0  # the failed post waits a little first
+    clock.advance(0.01)
     assert await second.deliver_pending() == 1
     assert len(later.channel_posts) == 1
+    assert later.direct == []
     assert await second.deliver_pending() == 0  # never twice
     (ticket,) = await second.asked_by(ASKER)
     assert ticket.posted

@@ -77,6 +77,9 @@ class ConnectorStandIn(LocalServer):
     retry_after: str = "1"
     throttled: int = 0
     _random: random.Random = field(default_factory=lambda: random.Random(48))
+    # Seconds Teams takes to answer a new message or an update. A message is taken when the
+    # answer is given: one whose sender went away meanwhile (a killed node) is not taken.
+    latency: float = 0.0
 
     def __post_init__(self) -> None:
         LocalServer.__init__(self)
@@ -103,6 +106,14 @@ class ConnectorStandIn(LocalServer):
 
         await asyncio.wait_for(enough(), seconds)
         return self.sent
+
+    async def _wait(self, request: web.Request) -> bool:
+        """Teams' latency; False when the sender went away meanwhile."""
+        if self.latency:
+            await asyncio.sleep(self.latency)
+            transport = request.transport
+            return transport is not None and not transport.is_closing()
+        return True
 
     def _record(self, kind: str, request: web.Request, body: dict[str, Any]) -> str:
         new_id = request.match_info.get("aid") if kind == "update" else f"msg-{next(self._ids)}"
@@ -148,17 +159,26 @@ class ConnectorStandIn(LocalServer):
             return web.json_response({"error": {"code": "ServiceError"}}, status=500)
         if (refusal := self._gone(request) or self._throttle()) is not None:
             return refusal
-        return web.json_response({"id": self._record("send", request, await self._body(request))})
+        body = await self._body(request)
+        if not await self._wait(request):
+            return web.Response(status=499)
+        return web.json_response({"id": self._record("send", request, body)})
 
     async def _reply(self, request: web.Request) -> web.Response:
         if self._refused(request):
             return web.json_response({"error": {"code": "ServiceError"}}, status=500)
         if (refusal := self._gone(request) or self._throttle()) is not None:
             return refusal
-        return web.json_response({"id": self._record("reply", request, await self._body(request))})
+        body = await self._body(request)
+        if not await self._wait(request):
+            return web.Response(status=499)
+        return web.json_response({"id": self._record("reply", request, body)})
 
     async def _update(self, request: web.Request) -> web.Response:
-        return web.json_response({"id": self._record("update", request, await self._body(request))})
+        body = await self._body(request)
+        if not await self._wait(request):
+            return web.Response(status=499)
+        return web.json_response({"id": self._record("update", request, body)})
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.storage import Record
+from bot.teams._references import InboundLedger
 from tests.support import activities
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
@@ -68,6 +69,24 @@ async def test_a_repeated_delivery_is_acknowledged_but_answered_once(
     first, _ = await bot.post(activity)
     second, _ = await bot.post(activity)
     assert (first, second) == (200, 200)
+    assert len(connector.sent) == 1
+
+
+async def test_a_turn_that_never_finished_is_processed_when_retried(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    """A process killed mid-turn leaves its mark unfinished: Teams' retry must not be dropped
+    for it, while a retry of a finished turn still is."""
+    activity = activities.message(connector.url, "hjälp")
+    assert bot.node is not None
+    # The killed process: its own ledger on the same store took the mark, then died.
+    dead = InboundLedger(bot.node.store)
+    assert await dead.take(activity["conversation"]["id"], activity["id"])
+    status, _ = await bot.post(activity)
+    assert status == 200
+    assert len(connector.sent) == 1
+    status, _ = await bot.post(activity)  # finished now: the next retry is dropped
+    assert status == 200
     assert len(connector.sent) == 1
 
 

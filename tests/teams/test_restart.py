@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -17,6 +18,7 @@ import pytest
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn, card_text
 from tests.support.processes import ROOT, free_port, wait_for_port
+from tests.teams.test_delivery_once import QUESTIONS, ask_activity, numbers, settled
 
 EXPERTS_CHANNEL = "19:experts@thread.tacv2"
 NETWORK = """
@@ -107,3 +109,50 @@ async def _wait_for_channel_posts(connector: ConnectorStandIn, count: int) -> li
             return posts
         await asyncio.sleep(0.05)
     raise AssertionError("the ticket never reached the experts' channel")
+
+
+async def _post_quietly(node: NodeProcess, body: dict[str, Any]) -> int:
+    try:
+        return await node.post(body)
+    except (aiohttp.ClientError, OSError):
+        return 0  # the node died under the request: Teams will retry it
+
+
+async def test_a_kill_mid_stream_loses_nothing_and_sends_nothing_twice(
+    node: NodeProcess, connector: ConnectorStandIn
+) -> None:
+    """The node killed while 20 questions are being stored and delivered, Teams answering in
+    0.5 s; after the restart Teams retries what got no answer (same activity ids)."""
+    node.env["NODE_DELIVERY_CLAIM_S"] = "2"
+    node.start()
+    try:
+        channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}
+        assert await node.post(activities.bot_added(connector.url, **channel)) == 200
+        assert await node.post(activities.message(connector.url, "expertkanal", **channel)) == 200
+        connector.clear()
+        connector.latency = 0.5
+        stream = [ask_activity(connector.url, n) for n in range(QUESTIONS)]
+        requests = [asyncio.create_task(_post_quietly(node, body)) for body in stream]
+        await asyncio.sleep(0.8)  # some tickets stored, some half delivered, some not begun
+        node.kill()
+        answered = await asyncio.gather(*requests)
+        node.start()
+        # Teams retries every activity that got no answer, with the same id.
+        retried = [body for body, status in zip(stream, answered, strict=True) if status != 200]
+        assert retried, "the kill came too late to test anything"
+        again = await asyncio.gather(*(node.post(body) for body in retried))
+        assert set(again) == {200}
+        receipts_done = lambda: all(  # noqa: E731
+            connector.to(f"a:personal-asker-{n}") for n in range(QUESTIONS)
+        )
+        await settled(connector, receipts_done)
+        await asyncio.sleep(3.0)  # claims of the killed process expire (2 s) and are resumed
+    finally:
+        if node.process and node.process.poll() is None:
+            node.process.terminate()
+            node.process.wait(10)
+    posts = numbers(connector.to(EXPERTS_CHANNEL))
+    assert sorted(posts) == list(range(1, QUESTIONS + 1))  # no ticket lost, none made twice
+    assert set(posts.values()) == {1}
+    for n in range(QUESTIONS):
+        assert len(connector.to(f"a:personal-asker-{n}")) == 1
