@@ -177,7 +177,7 @@ class RoutingService:
         now = self._clock()
         number = await self._tickets.next_number()
         if origin:  # the activity takes its number first: a retry finds it
-            number = await self._tickets.reserve(origin, number)
+            number = await self._tickets.reserve(origin, number, now)
         ticket = Ticket(
             number=number,
             question=question.strip(),
@@ -244,6 +244,9 @@ class RoutingService:
 
         ticket, _ = await self._change(ticket.number, route)
         return ticket
+
+    async def forget_origins(self, days: float = 2.0) -> int:
+        return await self._tickets.forget_origins(self._clock() - days * 86400)
 
     async def deliver_pending(self) -> int:
         """Finish what was left: tickets never routed, and steps whose time has come (a failed

@@ -119,15 +119,25 @@ class TicketRepository:
         record = await self._store.get(ORIGINS, _PARTITION, origin)
         return None if record is None else int(record.data["number"])
 
-    async def reserve(self, origin: str, number: int) -> int:
+    async def reserve(self, origin: str, number: int, now: float) -> int:
         """Give an activity its ticket number, once: the number it already has, if any."""
+        record = Record(_PARTITION, origin, {"number": number, "at": now})
         try:
-            await self._store.insert(ORIGINS, Record(_PARTITION, origin, {"number": number}))
+            await self._store.insert(ORIGINS, record)
         except AlreadyExistsError:
             known = await self.number_for(origin)
             assert known is not None
             return known
         return number
+
+    async def forget_origins(self, before: float) -> int:
+        """Drop what activities asked before `before`: Teams retries within minutes, and the
+        keys name people's conversations."""
+        removed = 0
+        for record in await self._store.query(ORIGINS, _PARTITION):
+            if float(record.data.get("at", 0)) < before:
+                removed += await self._store.delete(ORIGINS, _PARTITION, record.key)
+        return removed
 
     async def get(self, number: int) -> Ticket | None:
         record = await self._store.get(TICKETS, _PARTITION, f"{number:07d}")

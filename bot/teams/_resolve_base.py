@@ -15,6 +15,7 @@ from bot.messaging import Messenger
 from bot.node import Node
 from bot.people import GraphClient, Profiles
 from bot.privacy import PersonalData
+from bot.ratelimits import PersonLimits
 from bot.routing import Person, RoutingService
 from bot.sharing import SharingService
 from cards import escape_markdown
@@ -60,6 +61,13 @@ class ResolverBase:
     _graph: GraphClient | None
     _profiles: Profiles
     _privacy: PersonalData
+    _limits: PersonLimits
+
+    async def _within_limit(self, turn: Turn, kind: str) -> None:
+        """UserError("rate.limited") when this person has done `kind` too often lately."""
+        if not await self._limits.allow(kind, turn.aad_id or turn.user_id):
+            log.warning("person rate-limited", extra={"kind": kind})
+            raise UserError("rate.limited")
 
     async def _is_owner_or_admin(self, turn: Turn) -> bool:
         """Admins, and with Graph configured the owners of the team the turn is in."""

@@ -61,6 +61,7 @@ class RoutingCommands(ResolverBase):
         """The receipt is not this turn's reply: routing sends it as a delivery step (once,
         also when this turn is retried after a crash)."""
         try:
+            await self._within_limit(turn, "ticket")
             await self._routing.ask(
                 turn.person, action.question, action.area, action.municipality, action.consent,
                 origin=f"{turn.conversation_id}|{turn.activity_id}" if turn.activity_id else "",

@@ -18,6 +18,7 @@ from bot.messaging import Messenger
 from bot.node import Node
 from bot.people import GraphClient, Profiles
 from bot.privacy import PersonalData
+from bot.ratelimits import PersonLimits
 from bot.routing import RoutingService
 from bot.sharing import SharingService
 from bot.teams._commands import Command, closest_command, parse
@@ -87,6 +88,7 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
         self._graph = graph
         self._profiles = Profiles(node.store)
         self._privacy = PersonalData(node.store)
+        self._limits = PersonLimits()
 
     async def welcome(self, turn: Turn) -> list[Card]:
         # Demo (make run): the first channel the bot joins becomes the experts' channel, so
@@ -235,6 +237,7 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
                 raise UserError("criterion.not_found", {"id": action.key.split("/")[0]})
             return [await self._criterion_card(criterion, texts)]
         if isinstance(action, ShareAnalysis | ShareFollowUp):
+            await self._within_limit(turn, "share")
             return await self._share(action, turn)
         if isinstance(action, MakePlan):
             found = [self._criteria.criterion(key) for key in action.keys]
@@ -245,6 +248,7 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
             found = [self._criteria.criterion(key) for key in action.keys]
             return self._compare([c for c in found if c is not None], texts)
         if isinstance(action, Feedback):
+            await self._within_limit(turn, "feedback")
             await self._criteria.record_feedback(action.question, action.helpful, list(action.ids))
             return [message_card(texts("feedback.thanks"))]
         if isinstance(action, AskExpert):

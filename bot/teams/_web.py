@@ -253,7 +253,7 @@ class _Background:
             log.info("weekly digest", extra={"week": report.week, **figures})
         if time.monotonic() - self._pruned_at > _PRUNE_INTERVAL_S:
             self._pruned_at = time.monotonic()
-            removed = await self._ledger.prune()
+            removed = await self._ledger.prune() + await self._routing.forget_origins()
             anonymised = await self._privacy.apply_retention(self._retention_months)
             if removed or anonymised:
                 log.info("housekeeping", extra={"pruned": removed, "anonymised": anonymised})

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.routing import Person
 from bot.teams._web import ROUTING
 from tests.support import activities
 from tests.support.botserver import BotServer
@@ -95,3 +96,38 @@ async def test_ticket_numbers_the_expert_sees_still_work(
         status, body = await bot.post(activities.execute(connector.url, data, **as_expert(2)))
         assert status == 200
         assert "Kan vi kräva biogas" in card_text(body["value"])
+
+
+async def test_one_person_cannot_flood_the_experts_but_others_still_ask(
+    bot: BotServer, connector: ConnectorStandIn, network: None
+) -> None:
+    def ask(n: int, **who: Any) -> dict[str, Any]:
+        question = f"Kan vi kräva biogas, variant {n}?"
+        value = {"verb": "ticket.create", "question": question, "area": "fordon-och-transport",
+                 "municipality": "Lund", "consent": "false"}  # fmt: skip
+        return activities.submit(connector.url, value, **who)
+
+    for n in range(10):
+        assert (await bot.post(ask(n)))[0] == 200
+    connector.clear()
+    assert (await bot.post(ask(10)))[0] == 200
+    (form,) = [s.card for s in connector.to("a:personal-alex")]
+    assert "många gånger på kort tid" in card_text(form)
+    assert "Kan vi kräva biogas, variant 10?" in card_text(form)  # the text is kept
+    assert len(await bot.app[ROUTING].asked_by(_person("29:user-alex"))) == 10
+    other = {"user_id": "29:user-b", "aad_id": "aad-b", "conversation_id": "a:personal-b"}
+    assert (await bot.post(ask(11, **other)))[0] == 200
+    assert len(await bot.app[ROUTING].asked_by(_person("29:user-b"))) == 1
+
+
+async def test_feedback_is_limited_per_person(bot: BotServer, connector: ConnectorStandIn) -> None:
+    feedback = {"verb": "answer.feedback", "question": "biogas", "helpful": True, "ids": []}
+    for _ in range(60):
+        await bot.post(activities.submit(connector.url, feedback))
+    assert "Tack" in card_text(connector.sent[-1].card)
+    await bot.post(activities.submit(connector.url, feedback))
+    assert "många gånger på kort tid" in card_text(connector.sent[-1].card)
+
+
+def _person(user_id: str) -> Person:
+    return Person(user_id, "", "")
