@@ -7,6 +7,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from azure.core.exceptions import DeserializationError  # what msrest raises
 from botbuilder.core import (
     CardFactory,
     ConversationState,
@@ -111,7 +112,13 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
                     log.exception("card action failed")
                     card = self._resolver.error_card(turn, "error.generic")
             return InvokeResponse(status=int(HTTPStatus.OK), body=_card_response(card))
-        response: InvokeResponse = await super().on_invoke_activity(turn_context)
+        try:
+            response: InvokeResponse = await super().on_invoke_activity(turn_context)
+        except (DeserializationError, ValueError, TypeError, AttributeError, KeyError):
+            # The SDK reads the value of the invokes it knows into its models; a value of
+            # another shape is the sender's error, not ours.
+            log.info("invoke with an unreadable value", extra={"invoke": str(activity.name)[:60]})
+            return InvokeResponse(status=int(HTTPStatus.BAD_REQUEST))
         if response is not None and response.status == HTTPStatus.NOT_IMPLEMENTED:
             log.info("invoke not supported", extra={"invoke": str(activity.name)[:60]})
             return InvokeResponse(status=int(HTTPStatus.BAD_REQUEST))

@@ -45,3 +45,52 @@ def without_lone_surrogates(value: Any) -> Any:
     if isinstance(value, list):
         return [without_lone_surrogates(item) for item in value]
     return value
+
+
+# The parts of an activity the node reads, with the JSON type Teams sends them as. botbuilder
+# reads them without checking (a list where an object belongs fails deep inside a turn).
+_OBJECTS = ("from", "recipient", "conversation", "channelData", "relatesTo")
+_LISTS_OF_OBJECTS = ("entities", "attachments", "membersAdded", "membersRemoved")
+_STRINGS = ("id", "channelId", "serviceUrl", "locale", "text", "name", "timestamp",
+            "localTimestamp", "replyToId", "textFormat", "action", "callerId")  # fmt: skip
+_ACCOUNT_STRINGS = ("id", "name", "aadObjectId", "role", "conversationType", "tenantId")
+# Ids, names and addresses are short in Teams; anything longer is not from Teams.
+MAX_NAME = 1024
+
+
+def activity_problem(body: dict[str, Any]) -> str | None:
+    """Why an activity cannot be from Teams, or None: wrong JSON types or absurd lengths."""
+    for name in _OBJECTS:
+        if body.get(name) is not None and not isinstance(body[name], dict):
+            return f"{name} must be an object"
+    for name in _LISTS_OF_OBJECTS:
+        items = body.get(name)
+        if items is not None and not (
+            isinstance(items, list) and all(isinstance(i, dict) for i in items)
+        ):
+            return f"{name} must be a list of objects"
+    for name in _STRINGS:
+        value = body.get(name)
+        if value is not None and not isinstance(value, str):
+            return f"{name} must be a string"
+        if name != "text" and isinstance(value, str) and len(value) > MAX_NAME:
+            return f"{name} is too long"
+    for name in ("from", "recipient", "conversation"):
+        part = body.get(name) or {}
+        for field in _ACCOUNT_STRINGS:
+            value = part.get(field)
+            if value is not None and (not isinstance(value, str) or len(value) > MAX_NAME):
+                return f"{name}.{field} must be a short string"
+    if not isinstance((body.get("recipient") or {}).get("id"), str):
+        return "activity has no recipient"
+    if body["type"] in ("message", "invoke") and not isinstance(
+        (body.get("from") or {}).get("id"), str
+    ):
+        return "activity has no sender"
+    if body.get("channelId") == "msteams" and not isinstance(body.get("channelData"), dict):
+        return "a Teams activity has channelData"
+    channel_data = body.get("channelData") or {}
+    for name in ("tenant", "team", "channel", "settings", "notification"):
+        if channel_data.get(name) is not None and not isinstance(channel_data[name], dict):
+            return f"channelData.{name} must be an object"
+    return None

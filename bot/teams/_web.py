@@ -59,6 +59,7 @@ from bot.teams._handler import NodeBot
 from bot.teams._input import (
     MAX_DEPTH,
     SURROGATE_ESCAPE,
+    activity_problem,
     nesting_depth,
     without_lone_surrogates,
 )
@@ -322,6 +323,9 @@ async def messages(request: web.Request) -> web.Response:
         return _refuse(400, "activity nested too deeply", limit=MAX_DEPTH)
     if SURROGATE_ESCAPE.search(raw):
         body = without_lone_surrogates(body)
+    problem = activity_problem(body)
+    if problem:
+        return _refuse(400, problem)
     if isinstance(body.get("id"), str):
         activity_id.set(body["id"])
     if settings.allowed_tenants and _tenant_of(body) not in settings.allowed_tenants:
