@@ -25,6 +25,7 @@ import aiohttp
 
 from bench import claims as claims_bench
 from bench import digest as digest_bench
+from bench import hostile as hostile_bench
 from bench import search as search_bench
 from bench._processes import NODE, start
 from tests.support import activities
@@ -180,6 +181,15 @@ def main() -> None:
         f"Claim race: {race['tickets']} tickets x {race['claims_per_ticket']} concurrent claims, "
         f"one winner each; invoke p50 {race['p50_ms']} ms, p99 {race['p99_ms']} ms, "
         f"max {race['max_ms']} ms"
+    )
+    hostile = asyncio.run(hostile_bench.run())
+    figures["hostile messages"] = hostile
+    print(
+        f"Hostile: a {hostile['long_word_chars']:,}-character word {hostile['long_word_ms']} ms, "
+        f"a {hostile['many_words_bytes']:,}-byte message of 4,000 words "
+        f"{hostile['many_words_ms']} ms; others asking at that moment p50 "
+        f"{hostile['long_word_others_p50_ms']} / {hostile['many_words_others_p50_ms']} ms, "
+        f"max {hostile['long_word_others_max_ms']} / {hostile['many_words_others_max_ms']} ms"
     )
     fan_out = asyncio.run(digest_bench.run())
     figures["digest fan-out"] = fan_out
