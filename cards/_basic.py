@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
+from bot.commands import Group, Spec
 from bot.i18n import Texts
-from cards._render import Card, Markdown, render
-
-HELP_LINES = (
-    "help.cmd.question",
-    "help.cmd.help",
-    "help.cmd.criterion",
-    "help.cmd.levels",
-    "help.cmd.compare",
-)
+from cards._render import Card, Markdown, escape_markdown, render
 
 
-# Cards of the node's own words depend only on the language: render each once. Callers treat
+# Cards of the node's own words depend only on their inputs: render each once. Callers treat
 # cards as immutable (they are serialized, never edited).
 @cache
-def welcome_card(texts: Texts) -> dict[str, Any]:
+def welcome_card(texts: Texts, suggested: tuple[Spec, ...] = ()) -> Card:
+    """The first card in a new chat: what the node is, and buttons for the main things to
+    start with (an example question, and the commands marked `suggested`)."""
+    buttons = [{"title": texts("help.button.example"), "command": texts("example.question")}]
+    buttons += [{"title": texts(f"cmd.{s.name}.button"), "command": s.spelling(texts.language)}
+                for s in suggested]  # fmt: skip
     return render(
         "welcome",
         {
@@ -28,22 +25,32 @@ def welcome_card(texts: Texts) -> dict[str, Any]:
             "body": texts("welcome.body"),
             "try": Markdown(texts("welcome.try")),
             "help": Markdown(texts("welcome.help")),
-            "example_title": texts("help.button.example"),
-            "example_question": texts("example.question"),
-            "help_title": texts("help.button.help"),
-            "help_command": texts("command.help"),
+            "buttons": buttons,
         },
     )
 
 
 @cache
-def help_card(texts: Texts) -> dict[str, Any]:
+def help_card(texts: Texts, commands: tuple[Spec, ...]) -> Card:
+    """The commands given (those this person may run here), grouped by job."""
+    language = texts.language
+    groups = []
+    for group in Group:
+        lines = [texts("help.cmd.question")] if group is Group.CRITERIA else []
+        for spec in commands:
+            if spec.group is group:
+                argument = f" {texts(f'cmd.{spec.name}.arg')}" if spec.argument else ""
+                spelling = escape_markdown(spec.spelling(language))
+                lines.append(f"**{spelling}**{argument}: {texts(f'cmd.{spec.name}')}")
+        if lines:
+            title = texts(f"help.group.{group.value}")
+            groups.append({"title": title, "lines": [{"line": Markdown(line)} for line in lines]})
     return render(
         "help",
         {
             "title": texts("help.title"),
             "intro": texts("help.intro"),
-            "commands": [{"line": texts(key)} for key in HELP_LINES],
+            "groups": groups,
             "filters": texts("help.cmd.filters"),
             "example_title": texts("help.button.example"),
             "example_question": texts("example.question"),

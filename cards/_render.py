@@ -143,7 +143,9 @@ def _compile_string(text: str, escape: bool) -> _Node:
                 out.append(piece)
             else:
                 value = piece(context, root)
-                out.append(_escaped("" if value is None else str(value), escape))
+                # A Markdown value stays Markdown inside a longer string: not escaped.
+                text = value if isinstance(value, str) else ("" if value is None else str(value))
+                out.append(_escaped(text, escape))
         return "".join(out)
 
     return interpolate

@@ -13,15 +13,20 @@ import re
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
+
+from bot.commands import CHANNEL, COMMANDS, GROUP_CHAT, PERSONAL
+from bot.i18n import texts_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "deployment" / "appPackage"
 OUTPUT = ROOT / "deployment" / "build" / "miljokravsnoden.zip"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _HOST = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}$")
+MAX_MENU = 10  # Teams shows at most 10 commands per scope
 
 
-def filled_manifest(bot_id: str, domain: str, app_id: str | None = None) -> dict[str, object]:
+def filled_manifest(bot_id: str, domain: str, app_id: str | None = None) -> dict[str, Any]:
     if not _GUID.match(bot_id):
         raise ValueError(f"MicrosoftAppId must be a GUID, got {bot_id!r}")
     if not _HOST.match(domain):
@@ -34,8 +39,28 @@ def filled_manifest(bot_id: str, domain: str, app_id: str | None = None) -> dict
     text = (SOURCE / "manifest.json").read_text("utf-8")
     for name, value in (("TEAMS_APP_ID", app_id), ("BOT_ID", bot_id), ("BOT_DOMAIN", domain)):
         text = text.replace("${{" + name + "}}", value)
-    manifest: dict[str, object] = json.loads(text)
+    manifest: dict[str, Any] = json.loads(text)
+    manifest["bots"][0]["commandLists"] = command_lists()
     return manifest
+
+
+def command_lists() -> list[dict[str, Any]]:
+    """The compose box's command menus, made from the command registry: per scope the
+    commands marked for the menu that work there, in Swedish (the app's default language)."""
+    texts = texts_for("sv")
+    lists = []
+    for scopes, where in ((["personal"], PERSONAL), (["team"], CHANNEL),
+                          (["groupChat"], GROUP_CHAT)):  # fmt: skip
+        commands = [
+            {"title": spec.spelling("sv"), "description": texts(f"cmd.{spec.name}")[:128]}
+            for spec in COMMANDS
+            if where in spec.menu
+        ]
+        if len(commands) > MAX_MENU:
+            raise ValueError(f"{len(commands)} commands in the {scopes[0]} menu; Teams shows 10")
+        if commands:
+            lists.append({"scopes": scopes, "commands": commands})
+    return lists
 
 
 def build(bot_id: str, domain: str, app_id: str | None = None, output: Path = OUTPUT) -> Path:

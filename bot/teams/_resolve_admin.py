@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from bot.audit import AuditLog
+from bot.commands import Command
 from bot.criteria import AREAS
 from bot.digest import Subscription
 from bot.i18n import UserError
 from bot.people import canonical
 from bot.stats import compute
-from bot.teams._commands import Command
 from bot.teams._resolve_base import DOWNLOAD_SECONDS, Card, ResolverBase, Turn
 from bot.teams._resolve_sharing import area_in
 from cards import (
@@ -26,56 +26,103 @@ from cards.actions import payload as payload_of
 
 log = logging.getLogger(__name__)
 
-PRIVACY_COMMANDS = frozenset({"my_data", "erase_my_data", "audit_log"})
-DIGEST_COMMANDS = frozenset({"subscribe", "unsubscribe", "preview_digest", "statistics"})
-PROFILE_COMMANDS = frozenset({"my_municipality", "status"})
-
 
 class AdminCommands(ResolverBase):
-    async def _privacy_command(self, command: Command, turn: Turn) -> list[Card]:
+    # --- your data ------------------------------------------------------------------------
+
+    async def cmd_my_data(self, command: Command, turn: Turn) -> list[Card]:
         texts = turn.texts
-        if command.name == "my_data":
-            data = await self._privacy.export(turn.user_id, turn.aad_id)
-            token = self._links.sign(
-                {"kind": "mydata", "user": turn.user_id, "aad": turn.aad_id}, DOWNLOAD_SECONDS
+        data = await self._privacy.export(turn.user_id, turn.aad_id)
+        token = self._links.sign(
+            {"kind": "mydata", "user": turn.user_id, "aad": turn.aad_id}, DOWNLOAD_SECONDS
+        )
+        summary = texts(
+            "privacy.summary",
+            questions=len(data["questions"]),
+            expert=len(data["tickets_as_expert"]),
+            events=len(data["audit_events"]),
+            shared=len(data["shared_items"]),
+        )
+        return [
+            render(
+                "criterion",
+                {
+                    "name": texts("privacy.title"),
+                    "facts": [],
+                    "sections": [
+                        {"title": "", "text": summary},
+                        {"title": "", "text": Markdown(texts("privacy.erase_hint"))},
+                    ],
+                    "link": f"{self._node.settings.public_url}/files/{token}",
+                    "link_title": texts("privacy.download"),
+                },
             )
-            summary = texts(
-                "privacy.summary",
-                questions=len(data["questions"]),
-                expert=len(data["tickets_as_expert"]),
-                events=len(data["audit_events"]),
+        ]
+
+    async def cmd_erase_my_data(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        return [
+            render(
+                "criterion",
+                {
+                    "name": texts("privacy.confirm_title"),
+                    "facts": [],
+                    "sections": [{"title": "", "text": texts("privacy.confirm_text")}],
+                    "actions": [
+                        {"title": texts("privacy.confirm"), "data": payload_of(ConfirmErase())}
+                    ],
+                },
             )
-            return [
-                render(
-                    "criterion",
-                    {
-                        "name": texts("privacy.title"),
-                        "facts": [],
-                        "sections": [
-                            {"title": "", "text": summary},
-                            {"title": "", "text": Markdown(texts("privacy.erase_hint"))},
-                        ],
-                        "link": f"{self._node.settings.public_url}/files/{token}",
-                        "link_title": texts("privacy.download"),
-                    },
-                )
-            ]
-        if command.name == "erase_my_data":
-            return [
-                render(
-                    "criterion",
-                    {
-                        "name": texts("privacy.confirm_title"),
-                        "facts": [],
-                        "sections": [{"title": "", "text": texts("privacy.confirm_text")}],
-                        "actions": [
-                            {"title": texts("privacy.confirm"), "data": payload_of(ConfirmErase())}
-                        ],
-                    },
-                )
-            ]
-        if not self._is_admin(turn):
-            raise UserError("admin.only")
+        ]
+
+    async def cmd_my_municipality(self, command: Command, turn: Turn) -> list[Card]:
+        municipality = canonical(command.argument)
+        if not municipality:
+            raise UserError("profile.unknown", {"name": escape_markdown(command.argument[:40])})
+        await self._profiles.correct(turn.user_id, municipality)
+        return [message_card(turn.texts("profile.set", municipality=municipality))]
+
+    # --- the digest -----------------------------------------------------------------------
+
+    async def cmd_preview_digest(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        subscriptions = self._digest.subscriptions
+        content = await self._digest.content()
+        current = await subscriptions.get(turn.conversation_id.split(";")[0])
+        areas = current.areas if current else ()
+        card = digest_card(content.for_areas(areas), texts)
+        sent = await self._messenger.to_person(turn.user_id, card)
+        return [message_card(texts("digest.preview_sent" if sent else "digest.preview_no_chat"))]
+
+    async def cmd_unsubscribe(self, command: Command, turn: Turn) -> list[Card]:
+        removed = await self._digest.subscriptions.remove(turn.conversation_id.split(";")[0])
+        key = "digest.unsubscribed" if removed else "digest.not_subscribed"
+        return [message_card(turn.texts(key))]
+
+    async def cmd_subscribe(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        channel = turn.conversation_id.split(";")[0]
+        words = command.argument.lower().split()
+        areas = tuple(dict.fromkeys(a for w in words if (a := area_in(w))))
+        quiet = "tyst" in words or "quiet" in words
+        subscription = Subscription(channel, turn.team_id, areas, skip_quiet=quiet)
+        await self._digest.subscriptions.save(subscription)
+        named = (
+            texts("digest.subscribed_areas", areas=", ".join(AREAS[a] for a in areas))
+            if areas
+            else ""
+        )
+        return [message_card(texts("digest.subscribed", areas=named))]
+
+    # --- administration -------------------------------------------------------------------
+
+    async def cmd_statistics(self, command: Command, turn: Turn) -> list[Card]:
+        settings = self._node.settings
+        stats = await compute(self._node.store, settings.zone, settings.escalation_hours)
+        return [statistics_card(stats, turn.texts)]
+
+    async def cmd_audit_log(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
         events = await AuditLog(self._node.store).recent(30)
         zone = self._node.settings.zone
         lines = [
@@ -96,59 +143,8 @@ class AdminCommands(ResolverBase):
             )
         ]
 
-    async def _digest_command(self, command: Command, turn: Turn) -> list[Card]:
+    async def cmd_status(self, command: Command, turn: Turn) -> list[Card]:
         texts = turn.texts
-        if command.name == "statistics":
-            if not self._is_admin(turn):
-                raise UserError("admin.only")
-            settings = self._node.settings
-            stats = await compute(self._node.store, settings.zone, settings.escalation_hours)
-            return [statistics_card(stats, texts)]
-        if turn.conversation_type != "channel":
-            raise UserError("admin.channel_only")
-        subscriptions = self._digest.subscriptions
-        if command.name == "preview_digest":
-            content = await self._digest.content()
-            current = await subscriptions.get(turn.conversation_id.split(";")[0])
-            areas = current.areas if current else ()
-            card = digest_card(content.for_areas(areas), texts)
-            sent = await self._messenger.to_person(turn.user_id, card)
-            return [
-                message_card(texts("digest.preview_sent" if sent else "digest.preview_no_chat"))
-            ]
-        # Team owners are told apart through Graph (when configured); admins always may.
-        if not await self._is_owner_or_admin(turn):
-            raise UserError("digest.owner_only")
-        channel = turn.conversation_id.split(";")[0]
-        if command.name == "unsubscribe":
-            removed = await subscriptions.remove(channel)
-            return [
-                message_card(texts("digest.unsubscribed" if removed else "digest.not_subscribed"))
-            ]
-        words = command.argument.lower().split()
-        areas = tuple(dict.fromkeys(a for w in words if (a := area_in(w))))
-        await subscriptions.save(
-            Subscription(
-                channel, turn.team_id, areas, skip_quiet="tyst" in words or "quiet" in words
-            )
-        )
-        named = (
-            texts("digest.subscribed_areas", areas=", ".join(AREAS[a] for a in areas))
-            if areas
-            else ""
-        )
-        return [message_card(texts("digest.subscribed", areas=named))]
-
-    async def _profile_command(self, command: Command, turn: Turn) -> list[Card]:
-        texts = turn.texts
-        if command.name == "my_municipality":
-            municipality = canonical(command.argument)
-            if not municipality:
-                raise UserError("profile.unknown", {"name": escape_markdown(command.argument[:40])})
-            await self._profiles.correct(turn.user_id, municipality)
-            return [message_card(texts("profile.set", municipality=municipality))]
-        if not self._is_admin(turn):
-            raise UserError("admin.only")
         try:
             await self._node.store.ping()
             storage = "ok"

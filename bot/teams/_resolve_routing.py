@@ -6,11 +6,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from bot.commands import Command
 from bot.criteria import AREAS
 from bot.i18n import Texts, UserError
 from bot.people import from_address, from_profile
 from bot.routing import Outcome, Ticket
-from bot.teams._commands import Command
 from bot.teams._resolve_base import Card, ResolverBase, Turn
 from cards import (
     Markdown,
@@ -29,10 +29,6 @@ from cards.actions import (
 )
 
 log = logging.getLogger(__name__)
-
-ROUTING_COMMANDS = frozenset(
-    {"ask_expert", "on_call", "experts_channel", "my_questions", "open_tickets", "my_tickets"}
-)
 
 
 class RoutingCommands(ResolverBase):
@@ -120,31 +116,32 @@ class RoutingCommands(ResolverBase):
             draft=outcome.draft if outcome else "",
         )  # fmt: skip
 
-    async def _routing_command(self, command: Command, turn: Turn) -> list[Card]:
-        texts, person = turn.texts, turn.person
-        zone = self._node.settings.zone
-        if command.name == "ask_expert":
-            return [await self._ask_form(turn, command.argument)]
-        if command.name == "on_call":
-            return [await self._on_call_card(texts)]
-        if command.name == "experts_channel":
-            if not self._is_admin(turn):
-                raise UserError("admin.only")
-            if turn.conversation_type != "channel":
-                raise UserError("admin.channel_only")
-            await self._routing.set_experts_channel(turn.conversation_id, by=turn.aad_id)
-            return [message_card(texts("admin.experts_channel_set"))]
+    async def cmd_ask_expert(self, command: Command, turn: Turn) -> list[Card]:
+        return [await self._ask_form(turn, command.argument)]
+
+    async def cmd_on_call(self, command: Command, turn: Turn) -> list[Card]:
+        return [await self._on_call_card(turn.texts)]
+
+    async def cmd_experts_channel(self, command: Command, turn: Turn) -> list[Card]:
+        await self._routing.set_experts_channel(turn.conversation_id, by=turn.aad_id)
+        return [message_card(turn.texts("admin.experts_channel_set"))]
+
+    async def cmd_my_questions(self, command: Command, turn: Turn) -> list[Card]:
+        tickets = await self._routing.asked_by(turn.person)
+        return await self._ticket_list(turn, turn.texts("list.mine"), tickets)
+
+    async def cmd_open_tickets(self, command: Command, turn: Turn) -> list[Card]:
+        tickets = await self._routing.open_for(turn.person)
+        return await self._ticket_list(turn, turn.texts("list.open"), tickets)
+
+    async def cmd_my_tickets(self, command: Command, turn: Turn) -> list[Card]:
+        tickets = await self._routing.assigned_to(turn.person)
+        return await self._ticket_list(turn, turn.texts("list.assigned"), tickets)
+
+    async def _ticket_list(self, turn: Turn, title: str, tickets: list[Ticket]) -> list[Card]:
         network = await self._routing.network()
-        if command.name == "my_questions":
-            tickets = await self._routing.asked_by(person)
-            title = texts("list.mine")
-        elif command.name == "open_tickets":
-            tickets = await self._routing.open_for(person)
-            title = texts("list.open")
-        else:
-            tickets = await self._routing.assigned_to(person)
-            title = texts("list.assigned")
-        return [ticket_list_card(title, tickets[:20], texts, zone, network.experts.get)]
+        zone = self._node.settings.zone
+        return [ticket_list_card(title, tickets[:20], turn.texts, zone, network.experts.get)]
 
     async def _on_call_card(self, texts: Texts) -> Card:
         network = await self._routing.network()

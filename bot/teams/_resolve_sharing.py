@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.commands import Command
 from bot.criteria import AREAS, Criterion
 from bot.i18n import Texts, UserError, texts_for
 from bot.sharing import FormProblems
-from bot.teams._commands import Command
 from bot.teams._resolve_base import DOWNLOAD_SECONDS, Card, ResolverBase, Turn
 from cards import message_card
 from cards._sharing import (
@@ -24,17 +24,6 @@ from cards.actions import (
 )
 
 log = logging.getLogger(__name__)
-
-SHARING_COMMANDS = frozenset(
-    {
-        "share_analysis",
-        "share_followup",
-        "sharing_channel",
-        "list_analyses",
-        "list_followups",
-        "plan",
-    }
-)
 
 
 class SharingCommands(ResolverBase):
@@ -61,28 +50,27 @@ class SharingCommands(ResolverBase):
         )
         return plan_card(criteria, texts, f"{self._node.settings.public_url}/files/{token}")
 
-    async def _sharing_command(self, command: Command, turn: Turn) -> list[Card]:
-        texts = turn.texts
-        if command.name == "share_analysis":
-            return [analysis_form_card(texts)]
-        if command.name == "share_followup":
-            return [followup_form_card(texts)]
-        if command.name == "plan":
-            ids = command.argument.replace(",", " ").split()
-            return [self._plan([self._levels(i)[0] for i in ids], texts)]
-        if command.name == "sharing_channel":
-            if not self._is_admin(turn):
-                raise UserError("admin.only")
-            if turn.conversation_type != "channel":
-                raise UserError("admin.channel_only")
-            await self._sharing.set_sharing_channel(turn.conversation_id, by=turn.aad_id)
-            return [message_card(texts("share.channel_set"))]
-        area = area_in(command.argument)
-        if command.name == "list_analyses":
-            analyses = await self._sharing.analyses(area=area)
-            return [shared_list_card(texts("list.analyses"), analyses, texts)]
-        followups = await self._sharing.followups(area=area)
-        return [shared_list_card(texts("list.followups"), followups, texts)]
+    async def cmd_share_analysis(self, command: Command, turn: Turn) -> list[Card]:
+        return [analysis_form_card(turn.texts)]
+
+    async def cmd_share_followup(self, command: Command, turn: Turn) -> list[Card]:
+        return [followup_form_card(turn.texts)]
+
+    async def cmd_plan(self, command: Command, turn: Turn) -> list[Card]:
+        ids = command.argument.replace(",", " ").split()
+        return [self._plan([self._levels(i)[0] for i in ids], turn.texts)]
+
+    async def cmd_sharing_channel(self, command: Command, turn: Turn) -> list[Card]:
+        await self._sharing.set_sharing_channel(turn.conversation_id, by=turn.aad_id)
+        return [message_card(turn.texts("share.channel_set"))]
+
+    async def cmd_list_analyses(self, command: Command, turn: Turn) -> list[Card]:
+        analyses = await self._sharing.analyses(area=area_in(command.argument))
+        return [shared_list_card(turn.texts("list.analyses"), analyses, turn.texts)]
+
+    async def cmd_list_followups(self, command: Command, turn: Turn) -> list[Card]:
+        followups = await self._sharing.followups(area=area_in(command.argument))
+        return [shared_list_card(turn.texts("list.followups"), followups, turn.texts)]
 
 
 def area_in(text: str) -> str:

@@ -8,8 +8,10 @@ privacy commands live in their own parts (_resolve_*.py), mixed into `Resolver`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.commands import COMMANDS, Command, Spec, Who, closest_command, parse
 from bot.criteria import Answer, Criterion
 from bot.digest import DigestService
 from bot.i18n import Texts, UserError
@@ -21,16 +23,10 @@ from bot.privacy import PersonalData
 from bot.ratelimits import PersonLimits
 from bot.routing import RoutingService
 from bot.sharing import SharingService
-from bot.teams._commands import Command, closest_command, parse
-from bot.teams._resolve_admin import (
-    DIGEST_COMMANDS,
-    PRIVACY_COMMANDS,
-    PROFILE_COMMANDS,
-    AdminCommands,
-)
+from bot.teams._resolve_admin import AdminCommands
 from bot.teams._resolve_base import Card, Turn
-from bot.teams._resolve_routing import ROUTING_COMMANDS, RoutingCommands
-from bot.teams._resolve_sharing import SHARING_COMMANDS, SharingCommands
+from bot.teams._resolve_routing import RoutingCommands
+from bot.teams._resolve_sharing import SharingCommands
 from cards import (
     AnswerHit,
     Markdown,
@@ -65,6 +61,18 @@ from cards.actions import payload as payload_of
 log = logging.getLogger(__name__)
 
 MAX_COMPARE = 3
+Handler = Callable[[Command, Turn], Awaitable[list[Card]]]
+# What a person is told when a command is not theirs to run.
+_REFUSED = {
+    Who.ADMIN: "admin.only",
+    Who.OWNER: "digest.owner_only",
+    Who.EXPERT: "ticket.not_expert",
+}
+
+
+def _suggested(where: str) -> tuple[Spec, ...]:
+    """The welcome card's buttons: the main things anyone can start with here."""
+    return tuple(s for s in COMMANDS if s.suggested and where in s.where and s.who is Who.ANYONE)
 
 
 class Resolver(RoutingCommands, SharingCommands, AdminCommands):
@@ -101,7 +109,7 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
             await self._routing.set_experts_channel(turn.conversation_id)
         if turn.team_id:  # back in a team it was removed from: its subscriptions resume
             await self._digest.subscriptions.resume_team(turn.team_id)
-        return [welcome_card(turn.texts)]
+        return [welcome_card(turn.texts, _suggested(turn.conversation_type))]
 
     async def removed(self, turn: Turn) -> None:
         if turn.team_id:
@@ -135,28 +143,47 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
     # --- typed commands -------------------------------------------------------------------
 
     async def _run(self, command: Command, turn: Turn) -> list[Card]:
+        """Dispatch by lookup: the command's place and permission are checked here, once,
+        from its declaration; then its handler runs."""
         await self._criteria.refresh_if_changed()
-        if command.name == "help":
-            return [help_card(turn.texts)]
-        if command.name == "criterion":
-            return await self._show_criterion(command.argument, turn.texts)
-        if command.name == "levels":
-            return [levels_card(self._levels(command.argument), turn.texts)]
-        if command.name == "compare":
-            return self._compare_ids(command.argument.replace(",", " ").split(), turn.texts)
-        if command.name in ROUTING_COMMANDS:
-            return await self._routing_command(command, turn)
-        if command.name in PRIVACY_COMMANDS:
-            return await self._privacy_command(command, turn)
-        if command.name in SHARING_COMMANDS:
-            return await self._sharing_command(command, turn)
-        if command.name in DIGEST_COMMANDS:
-            return await self._digest_command(command, turn)
-        if command.name in PROFILE_COMMANDS:
-            return await self._profile_command(command, turn)
-        if not command.text:
-            return [help_card(turn.texts)]
-        return self._question(command, turn)
+        spec = command.spec
+        if spec is None:
+            if not command.text:
+                return [await self._help(turn)]
+            return self._question(command, turn)
+        if turn.conversation_type not in spec.where:
+            raise UserError("command.channel_only", {"command": spec.spelling(turn.texts.language)})
+        if not await self._may(spec.who, turn):
+            raise UserError(_REFUSED[spec.who])
+        handler: Handler = getattr(self, spec.handler)
+        return await handler(command, turn)
+
+    async def _may(self, who: Who, turn: Turn) -> bool:
+        if who is Who.ANYONE:
+            return True
+        if who is Who.ADMIN:
+            return self._is_admin(turn)
+        if who is Who.OWNER:
+            return await self._is_owner_or_admin(turn)
+        return await self._routing.expert(turn.person) is not None
+
+    async def _help(self, turn: Turn) -> Card:
+        """What this person can do here, grouped by job."""
+        allowed = [spec for spec in COMMANDS if turn.conversation_type in spec.where]
+        permitted = {who: await self._may(who, turn) for who in {s.who for s in allowed}}
+        return help_card(turn.texts, tuple(spec for spec in allowed if permitted[spec.who]))
+
+    async def cmd_help(self, command: Command, turn: Turn) -> list[Card]:
+        return [await self._help(turn)]
+
+    async def cmd_criterion(self, command: Command, turn: Turn) -> list[Card]:
+        return await self._show_criterion(command.argument, turn.texts)
+
+    async def cmd_levels(self, command: Command, turn: Turn) -> list[Card]:
+        return [levels_card(self._levels(command.argument), turn.texts)]
+
+    async def cmd_compare(self, command: Command, turn: Turn) -> list[Card]:
+        return self._compare_ids(command.argument.replace(",", " ").split(), turn.texts)
 
     def _question(self, command: Command, turn: Turn) -> list[Card]:
         answer = self._criteria.answer(command.text)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.commands import COMMANDS
 from bot.criteria import CriteriaLibrary
 from bot.i18n import texts_for
 from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
@@ -39,6 +40,7 @@ from tests.routing.conftest import AREA, network_of
 from tests.support.browser import render_cards
 
 ZONE = ZoneInfo("Europe/Stockholm")
+SUGGESTED = tuple(spec for spec in COMMANDS if spec.suggested)
 
 QUESTIONS = [
     "Vilka miljökrav kan jag ställa på städtjänster?",
@@ -54,8 +56,8 @@ def all_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
     for language in ("sv", "en"):
         texts = texts_for(language)
         cards += [
-            (f"welcome/{language}", welcome_card(texts)),
-            (f"help/{language}", help_card(texts)),
+            (f"welcome/{language}", welcome_card(texts, SUGGESTED)),
+            (f"help/{language}", help_card(texts, COMMANDS)),
             (f"message/{language}", message_card("**inte fet** [x](y)", title="Rubrik")),
             (f"no-answer/{language}", no_answer_card("vad kostar en glass", texts)),
         ]

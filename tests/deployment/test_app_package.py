@@ -29,7 +29,7 @@ def schema_for(manifest: dict[str, object]) -> dict[str, object]:
 def test_the_filled_manifest_validates_against_the_official_schema() -> None:
     manifest = filled_manifest(BOT_ID, "miljokravsnoden.azurewebsites.net")
     jsonschema.Draft4Validator(schema_for(manifest)).validate(manifest)
-    bots: list[dict[str, object]] = manifest["bots"]  # type: ignore[assignment]
+    bots: list[dict[str, object]] = manifest["bots"]
     (bot,) = bots
     assert set(bot["scopes"]) == {"personal", "team", "groupChat"}  # type: ignore[call-overload]
     assert bot["botId"] == BOT_ID
@@ -38,7 +38,7 @@ def test_the_filled_manifest_validates_against_the_official_schema() -> None:
 
 def test_a_broken_manifest_is_caught_by_the_schema() -> None:
     manifest = filled_manifest(BOT_ID, "bot.example.se")
-    manifest["bots"][0]["scopes"] = ["everywhere"]  # type: ignore[index]
+    manifest["bots"][0]["scopes"] = ["everywhere"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(schema_for(manifest)).validate(manifest)
 
