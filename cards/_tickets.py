@@ -273,6 +273,7 @@ def ticket_list_card(
 def answer_notice_card(ticket: Ticket, expert: Expert, texts: Texts) -> Card:
     """What the asker receives: the answer, "Hjälpte det?" and a follow-up question."""
     followup = AskExpert(f"#{ticket.number}: ", ticket.area)
+    about = (ticket.question, (f"ticket-{ticket.number}",))
     answered_by = texts("notice.answered_by", name=expert.name, municipality=expert.municipality)
     return render(
         "criterion",
@@ -285,9 +286,9 @@ def answer_notice_card(ticket: Ticket, expert: Expert, texts: Texts) -> Card:
             ],
             "actions": [
                 {"title": f"{texts('action.helped')} {texts('action.yes')}",
-                 "data": payload(Feedback(ticket.question, True, (f"ticket-{ticket.number}",)))},
+                 "data": payload(Feedback.about(about[0], True, about[1]))},
                 {"title": f"{texts('action.helped')} {texts('action.no')}",
-                 "data": payload(Feedback(ticket.question, False, (f"ticket-{ticket.number}",)))},
+                 "data": payload(Feedback.about(about[0], False, about[1]))},
                 {"title": texts("notice.followup"), "data": payload(followup)},
             ],
         },

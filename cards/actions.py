@@ -1,122 +1,238 @@
-"""Typed card actions: one dataclass per action a card can send back.
+"""Typed card actions: one dataclass per action a card can send back, declared once.
 
-Cards build their `data` with `payload(action)`; the handler reads `activity.value` with
-`parse_action`, which validates everything at the edge. Input ids in the cards are the field
-names here (see `Compare.INPUT`), so a card and its handler cannot drift apart.
+A class is its action's whole declaration: its verb, its payload (the fields), how a raw
+payload is parsed and checked (`read`), and which of its fields a card's inputs fill
+(`INPUTS`: the inputs carry those field names as ids, so card and handler cannot drift
+apart). Subclassing `CardAction` registers the verb; `parse_action` dispatches by it. Cards
+build a button's `data` with `payload(action)` or `button(cls, ...)`.
+
+Texts are only checked for type and an absurd size here: whether a question or an answer is
+too long is the domain's to say, so the form comes back with the text and the problem marked.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
+from bot.fields import ANSWER, FEEDBACK_QUESTION, QUESTION, SHARED_TEXT
 from bot.i18n import UserError
 
-MAX_QUESTION = 1000
 _KEY = re.compile(r"^(\d{3,6}|LOK-\d{1,5})/(bas|avancerad|spjutspets)$")
 _KRAV_ID = re.compile(r"^(\d{3,6}|LOK-\d{1,5})(:\d{1,3})?$")
+_NUMBER = re.compile(r"[0-9]{1,7}")
+_BY_VERB: dict[str, type[CardAction]] = {}
+
+
+class CardAction:
+    VERB: ClassVar[str]
+    INPUTS: ClassVar[tuple[str, ...]] = ()  # fields filled by the card's inputs
+
+    def __init_subclass__(cls, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if abstract:  # a shape several actions share, not an action of its own
+            return
+        if cls.VERB in _BY_VERB:
+            raise TypeError(f"two card actions with the verb {cls.VERB}")
+        _BY_VERB[cls.VERB] = cls
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        """The action from a card's payload; ValueError (or TypeError) when malformed."""
+        raise NotImplementedError
+
+
+def verbs() -> dict[str, type[CardAction]]:
+    return dict(_BY_VERB)
 
 
 @dataclass(frozen=True)
-class ShowCriterion:
+class ShowCriterion(CardAction):
     VERB: ClassVar[str] = "criterion.show"
     key: str  # "10699/avancerad": one criterion at one level
 
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(_match(_KEY, value.get("key")))
+
 
 @dataclass(frozen=True)
-class ShowLevels:
+class ShowLevels(CardAction):
     VERB: ClassVar[str] = "criterion.levels"
     krav_id: str
 
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(_match(_KRAV_ID, value.get("krav_id")))
+
 
 @dataclass(frozen=True)
-class Compare:
+class Compare(CardAction):
     VERB: ClassVar[str] = "criterion.compare"
-    INPUT: ClassVar[str] = "keys"  # the Input.ChoiceSet's id: its value arrives as `keys`
+    INPUTS: ClassVar[tuple[str, ...]] = ("keys",)  # the Input.ChoiceSet's id
     keys: tuple[str, ...]
 
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        keys = value.get("keys")
+        items = keys.split(",") if isinstance(keys, str) else keys
+        if not isinstance(items, list) or len(items) > 20:
+            raise ValueError("keys")
+        return cls(tuple(_match(_KEY, item.strip()) for item in items if item.strip()))
+
 
 @dataclass(frozen=True)
-class Feedback:
+class MakePlan(Compare):
+    """Follow-up plan from criteria ticked in an answer card (the compare input)."""
+
+    VERB: ClassVar[str] = "plan.create"
+
+
+@dataclass(frozen=True)
+class Feedback(CardAction):
     VERB: ClassVar[str] = "answer.feedback"
     question: str
     helpful: bool
     ids: tuple[str, ...]
 
+    @classmethod
+    def about(cls, question: str, helpful: bool, ids: tuple[str, ...]) -> Self:
+        """The feedback button for an answer to `question` (kept to FEEDBACK_QUESTION)."""
+        return cls(question[: FEEDBACK_QUESTION.max], helpful, ids)
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        ids = value.get("ids") or []
+        if not isinstance(ids, list):
+            raise ValueError("ids")
+        return cls(
+            _text(value.get("question"), FEEDBACK_QUESTION.max),
+            _bool(value.get("helpful")),
+            tuple(_text(i, 40) for i in ids[:10]),
+        )
+
 
 @dataclass(frozen=True)
-class AskExpert:
+class AskExpert(CardAction):
     VERB: ClassVar[str] = "expert.ask"
     question: str
     area: str
 
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(_text(value.get("question"), QUESTION.cap), _text(value.get("area") or "", 40))
+
 
 @dataclass(frozen=True)
-class CreateTicket:
+class CreateTicket(CardAction):
     """The ask form's submit; its inputs carry these field names as ids."""
 
     VERB: ClassVar[str] = "ticket.create"
+    INPUTS: ClassVar[tuple[str, ...]] = ("question", "area", "municipality", "consent")
     question: str
     area: str
     municipality: str
     consent: bool
 
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(
+            _text(value.get("question") or "", QUESTION.cap),
+            _text(value.get("area") or "", 40),
+            _text(value.get("municipality") or "", 60),
+            _bool(value.get("consent", "false")),
+        )
+
 
 @dataclass(frozen=True)
-class ClaimTicket:
+class TicketAction(CardAction, abstract=True):
+    """An action on one ticket, by its number."""
+
+    number: int
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(_number(value.get("number")))
+
+
+@dataclass(frozen=True)
+class RefreshTicket(TicketAction):
+    """Universal Actions' refresh: the ticket as this viewer should see it."""
+
+    VERB: ClassVar[str] = "ticket.refresh"
+
+
+@dataclass(frozen=True)
+class ClaimTicket(TicketAction):
     VERB: ClassVar[str] = "ticket.claim"
-    number: int
 
 
 @dataclass(frozen=True)
-class ReleaseTicket:
+class ReleaseTicket(TicketAction):
     VERB: ClassVar[str] = "ticket.release"
-    number: int
 
 
 @dataclass(frozen=True)
-class AnswerTicket:
+class ShowTicket(TicketAction):
+    VERB: ClassVar[str] = "ticket.show"
+
+
+@dataclass(frozen=True)
+class AnswerTicket(CardAction):
     VERB: ClassVar[str] = "ticket.answer"
+    INPUTS: ClassVar[tuple[str, ...]] = ("answer", "publish")
     number: int
     answer: str
     publish: bool
 
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(
+            _number(value.get("number")),
+            _text(value.get("answer") or "", ANSWER.cap),
+            _bool(value.get("publish", "false")),
+        )
+
 
 @dataclass(frozen=True)
-class ReassignTicket:
+class ReassignTicket(CardAction):
     VERB: ClassVar[str] = "ticket.reassign"
+    INPUTS: ClassVar[tuple[str, ...]] = ("expert",)
     number: int
     expert: str
 
-
-@dataclass(frozen=True)
-class RefreshTicket:
-    VERB: ClassVar[str] = "ticket.refresh"
-    number: int
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(_number(value.get("number")), _text(value.get("expert") or "", 200))
 
 
 @dataclass(frozen=True)
-class ShowTicket:
-    VERB: ClassVar[str] = "ticket.show"
-    number: int
+class SharedForm(CardAction, abstract=True):
+    """A share form's submit: its inputs' ids are FIELDS, read as texts."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
+    values: dict[str, str]
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        form = {name: _text(value.get(name) or "", SHARED_TEXT.cap).strip() for name in cls.FIELDS}
+        return cls(form)
 
 
 @dataclass(frozen=True)
-class ShareAnalysis:
-    """The market-analysis form's submit: its inputs' ids are FIELDS."""
-
+class ShareAnalysis(SharedForm):
     VERB: ClassVar[str] = "sharing.analysis"
     FIELDS: ClassVar[tuple[str, ...]] = (
         "title", "area", "product_group", "municipality", "date", "suppliers_consulted",
         "summary", "findings", "link", "contact",
     )  # fmt: skip
-    values: dict[str, str]
 
 
 @dataclass(frozen=True)
-class ShareFollowUp:
-    """The follow-up form's submit: fixed fields plus ROWS rows of krav/method/result."""
+class ShareFollowUp(SharedForm):
+    """The follow-up form: fixed fields plus ROWS rows of krav/method/result."""
 
     VERB: ClassVar[str] = "sharing.followup"
     ROWS: ClassVar[int] = 5
@@ -124,157 +240,50 @@ class ShareFollowUp:
         "agreement", "supplier", "area", "municipality", "date", "findings", "link",
         *(f"{kind}_{n}" for n in range(1, 6) for kind in ("krav", "method", "result")),
     )  # fmt: skip
-    values: dict[str, str]
 
 
 @dataclass(frozen=True)
-class MakePlan:
-    """Follow-up plan from criteria ticked in an answer card (the compare input)."""
-
-    VERB: ClassVar[str] = "plan.create"
-    keys: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ConfirmErase:
+class ConfirmErase(CardAction):
     VERB: ClassVar[str] = "privacy.erase"
 
-
-Action = (
-    ShowCriterion
-    | ShowLevels
-    | Compare
-    | Feedback
-    | AskExpert
-    | CreateTicket
-    | ClaimTicket
-    | ReleaseTicket
-    | AnswerTicket
-    | ReassignTicket
-    | RefreshTicket
-    | ShowTicket
-    | ConfirmErase
-    | ShareAnalysis
-    | ShareFollowUp
-    | MakePlan
-)
-_BY_VERB: dict[str, type[Action]] = {
-    cls.VERB: cls
-    for cls in (
-        ShowCriterion,
-        ShowLevels,
-        Compare,
-        Feedback,
-        AskExpert,
-        CreateTicket,
-        ClaimTicket,
-        ReleaseTicket,
-        AnswerTicket,
-        ReassignTicket,
-        RefreshTicket,
-        ShowTicket,
-        ConfirmErase,
-        ShareAnalysis,
-        ShareFollowUp,
-        MakePlan,
-    )
-}
-# Form inputs are validated by the use case, which re-shows the form with the error; these
-# limits only keep absurd payloads out.
-MAX_ANSWER = 8000
-
-
-# Fields filled in by a card's inputs (of the same id), not carried in the button's data.
-_INPUT_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    Compare: (Compare.INPUT,),
-    MakePlan: (Compare.INPUT,),
-    ShareAnalysis: ("values",),
-    ShareFollowUp: ("values",),
-    CreateTicket: ("question", "area", "municipality", "consent"),
-    AnswerTicket: ("answer", "publish"),
-    ReassignTicket: ("expert",),
-}
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls()
 
 
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
 
 
-def _field_names(action: Action) -> tuple[str, ...]:
+def _field_names(action: CardAction) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(type(action))
     if names is None:
-        names = _FIELD_NAMES[type(action)] = tuple(f.name for f in fields(action))
+        names = _FIELD_NAMES[type(action)] = tuple(f.name for f in fields(action))  # type: ignore[arg-type]
     return names
 
 
-def payload(action: Action) -> dict[str, Any]:
+def payload(action: CardAction) -> dict[str, Any]:
     """The `data` of the card button that sends `action`."""
     # A shallow read: the fields are plain values (asdict's deep copy costs ~10 µs a call).
     data: dict[str, Any] = {}
     for name in _field_names(action):
-        value = getattr(action, name)
-        data[name] = list(value) if isinstance(value, tuple) else value
-    for name in _INPUT_FIELDS.get(type(action), ()):
-        del data[name]
+        if name not in action.INPUTS:
+            value = getattr(action, name)
+            data[name] = list(value) if isinstance(value, tuple) else value
     return {"verb": action.VERB, **data}
 
 
-def button(cls: type[Action], **data: Any) -> dict[str, Any]:
+def button(cls: type[CardAction], **data: Any) -> dict[str, Any]:
     """The `data` of a button whose remaining fields come from the card's inputs."""
     return {"verb": cls.VERB, **data}
 
 
-def parse_action(value: dict[str, Any]) -> Action:
+def parse_action(value: dict[str, Any]) -> CardAction:
     """Validate what a card sent; UserError("error.bad_action") for anything malformed."""
     cls = _BY_VERB.get(str(value.get("verb", "")))
     if cls is None:
         raise UserError("error.bad_action")
     try:
-        raw = {f.name: value.get(f.name) for f in fields(cls)}
-        if cls is ShowCriterion:
-            return ShowCriterion(_match(_KEY, raw["key"]))
-        if cls is ShowLevels:
-            return ShowLevels(_match(_KRAV_ID, raw["krav_id"]))
-        if cls is Compare or cls is MakePlan:
-            keys = value.get(Compare.INPUT)
-            items = keys.split(",") if isinstance(keys, str) else keys
-            if not isinstance(items, list):
-                raise ValueError("keys")
-            chosen = tuple(_match(_KEY, item.strip()) for item in items if item.strip())
-            return Compare(chosen) if cls is Compare else MakePlan(chosen)
-        if cls is ShareAnalysis or cls is ShareFollowUp:
-            form: dict[str, str] = {}
-            for name in cls.FIELDS:
-                item = value.get(name)
-                form[name] = _text(item if item is not None else "", MAX_ANSWER).strip()
-            return ShareAnalysis(form) if cls is ShareAnalysis else ShareFollowUp(form)
-        if cls is Feedback:
-            return Feedback(
-                _text(raw["question"]),
-                _bool(raw["helpful"]),
-                tuple(_text(i, 40) for i in (raw["ids"] or [])[:10]),
-            )
-        if cls is ConfirmErase:
-            return ConfirmErase()
-        if cls is AskExpert:
-            return AskExpert(_text(raw["question"]), _text(raw["area"] or "", 40))
-        if cls is CreateTicket:
-            return CreateTicket(
-                _text(raw["question"] or ""),
-                _text(raw["area"] or "", 40),
-                _text(raw["municipality"] or "", 60),
-                _bool(raw["consent"] if raw["consent"] is not None else "false"),
-            )
-        number = _number(raw["number"])
-        if cls is AnswerTicket:
-            return AnswerTicket(
-                number,
-                _text(raw["answer"] or "", MAX_ANSWER),
-                _bool(raw["publish"] if raw["publish"] is not None else "false"),
-            )
-        if cls is ReassignTicket:
-            return ReassignTicket(number, _text(raw["expert"] or "", 200))
-        simple: type[ClaimTicket | ReleaseTicket | RefreshTicket | ShowTicket] = cls  # type: ignore[assignment]
-        return simple(number)
+        return cls.read(value)
     except (ValueError, TypeError, AttributeError, ArithmeticError):
         raise UserError("error.bad_action") from None
 
@@ -285,7 +294,7 @@ def _match(pattern: re.Pattern[str], value: Any) -> str:
     return value
 
 
-def _text(value: Any, limit: int = MAX_QUESTION) -> str:
+def _text(value: Any, limit: int) -> str:
     if not isinstance(value, str) or len(value) > limit:
         raise ValueError("text")
     return value
@@ -297,9 +306,6 @@ def _bool(value: Any) -> bool:
     if value in ("true", "false"):
         return bool(value == "true")
     raise ValueError("bool")
-
-
-_NUMBER = re.compile(r"[0-9]{1,7}")
 
 
 def _number(value: Any) -> int:

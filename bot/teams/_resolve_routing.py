@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from bot.criteria import AREAS
 from bot.i18n import Texts, UserError
 from bot.people import from_address, from_profile
 from bot.routing import Outcome, Ticket
+from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_base import Card, ResolverBase, Turn
 from cards import (
     Markdown,
@@ -53,7 +55,7 @@ class RoutingCommands(ResolverBase):
         municipality = await self._municipality(turn)
         return ask_form_card(turn.texts, question=question, area=area, municipality=municipality)
 
-    async def _create_ticket(self, action: CreateTicket, turn: Turn) -> list[Card]:
+    async def act_create_ticket(self, action: CreateTicket, turn: Turn) -> list[Card]:
         """The receipt is not this turn's reply: routing sends it as a delivery step (once,
         also when this turn is retried after a crash)."""
         try:
@@ -80,26 +82,31 @@ class RoutingCommands(ResolverBase):
         """Action.Execute from a ticket card: the answer is that viewer's updated card."""
         try:
             action = parse_action(value)
-            person = turn.person
-            if isinstance(action, ClaimTicket):
-                outcome = await self._routing.claim(action.number, person)
-            elif isinstance(action, ReleaseTicket):
-                outcome = await self._routing.release(action.number, person)
-            elif isinstance(action, ReassignTicket):
-                outcome = await self._routing.reassign(action.number, person, action.expert)
-            elif isinstance(action, AnswerTicket):
-                outcome = await self._routing.answer(
-                    action.number, person, action.answer, action.publish
-                )
-            elif isinstance(action, RefreshTicket):
-                ticket = await self._routing.visible(action.number, person, self._is_admin(turn))
-                outcome = Outcome(ticket)
-            else:
+            route = ACTION_ROUTES[type(action)]
+            if not route.universal:
                 raise UserError("error.bad_action")
+            handler: Callable[[Any, Turn], Awaitable[Outcome]] = getattr(self, route.handler)
+            outcome = await handler(action, turn)
         except UserError as error:
             log.info("user error %s", error.key, extra={"command": str(value.get("verb"))[:40]})
             return message_card(Markdown(error.message(turn.texts)))
         return await self._ticket_view(outcome.ticket, turn, outcome)
+
+    async def exec_claim(self, action: ClaimTicket, turn: Turn) -> Outcome:
+        return await self._routing.claim(action.number, turn.person)
+
+    async def exec_release(self, action: ReleaseTicket, turn: Turn) -> Outcome:
+        return await self._routing.release(action.number, turn.person)
+
+    async def exec_reassign(self, action: ReassignTicket, turn: Turn) -> Outcome:
+        return await self._routing.reassign(action.number, turn.person, action.expert)
+
+    async def exec_answer(self, action: AnswerTicket, turn: Turn) -> Outcome:
+        return await self._routing.answer(action.number, turn.person, action.answer, action.publish)
+
+    async def exec_refresh(self, action: RefreshTicket, turn: Turn) -> Outcome:
+        admin = self._is_admin(turn)
+        return Outcome(await self._routing.visible(action.number, turn.person, admin))
 
     async def _ticket_view(
         self, ticket: Ticket, turn: Turn, outcome: Outcome | None = None

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 class SharingCommands(ResolverBase):
-    async def _share(self, action: ShareAnalysis | ShareFollowUp, turn: Turn) -> list[Card]:
+    async def act_share(self, action: ShareAnalysis | ShareFollowUp, turn: Turn) -> list[Card]:
         texts = turn.texts
         try:
             if isinstance(action, ShareAnalysis):

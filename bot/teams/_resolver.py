@@ -23,6 +23,7 @@ from bot.privacy import PersonalData
 from bot.ratelimits import PersonLimits
 from bot.routing import RoutingService
 from bot.sharing import SharingService
+from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_admin import AdminCommands
 from bot.teams._resolve_base import Card, Turn
 from bot.teams._resolve_routing import RoutingCommands
@@ -42,15 +43,12 @@ from cards import (
 )
 from cards._sharing import followup_summary_text
 from cards.actions import (
-    Action,
     AskExpert,
+    CardAction,
     Compare,
     ConfirmErase,
-    CreateTicket,
     Feedback,
     MakePlan,
-    ShareAnalysis,
-    ShareFollowUp,
     ShowCriterion,
     ShowLevels,
     ShowTicket,
@@ -62,6 +60,9 @@ log = logging.getLogger(__name__)
 
 MAX_COMPARE = 3
 Handler = Callable[[Command, Turn], Awaitable[list[Card]]]
+ActionHandler = Callable[[Any, Turn], Awaitable[list[Card]]]
+
+
 # What a person is told when a command is not theirs to run.
 _REFUSED = {
     Who.ADMIN: "admin.only",
@@ -256,39 +257,49 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
 
     # --- card actions ---------------------------------------------------------------------
 
-    async def _act(self, action: Action, turn: Turn) -> list[Card]:
-        texts = turn.texts
-        if isinstance(action, ShowCriterion):
-            criterion = self._criteria.criterion(action.key)
-            if criterion is None:
-                raise UserError("criterion.not_found", {"id": action.key.split("/")[0]})
-            return [await self._criterion_card(criterion, texts)]
-        if isinstance(action, ShareAnalysis | ShareFollowUp):
-            await self._within_limit(turn, "share")
-            return await self._share(action, turn)
-        if isinstance(action, MakePlan):
-            found = [self._criteria.criterion(key) for key in action.keys]
-            return [self._plan([c for c in found if c is not None], texts)]
-        if isinstance(action, ShowLevels):
-            return [levels_card(self._levels(action.krav_id), texts)]
-        if isinstance(action, Compare):
-            found = [self._criteria.criterion(key) for key in action.keys]
-            return self._compare([c for c in found if c is not None], texts)
-        if isinstance(action, Feedback):
-            await self._within_limit(turn, "feedback")
-            await self._criteria.record_feedback(action.question, action.helpful, list(action.ids))
-            return [message_card(texts("feedback.thanks"))]
-        if isinstance(action, AskExpert):
-            return [await self._ask_form(turn, action.question, action.area)]
-        if isinstance(action, ConfirmErase):
-            count = await self._privacy.erase(turn.user_id, turn.aad_id)
-            return [message_card(texts("privacy.erased", count=count))]
-        if isinstance(action, CreateTicket):
-            return await self._create_ticket(action, turn)
-        if isinstance(action, ShowTicket):
-            ticket = await self._routing.visible(action.number, turn.person, self._is_admin(turn))
-            return [await self._ticket_view(ticket, turn)]
-        # Universal Actions sent as a plain submit (an old client): answer with the card.
-        return [await self.on_execute(turn, payload_of(action))]
+    async def _act(self, action: CardAction, turn: Turn) -> list[Card]:
+        """Dispatch a card action by its type; its limit and permission come from its route."""
+        route = ACTION_ROUTES[type(action)]
+        if route.universal:
+            # A Universal Action sent as a plain submit (an old client): answer with the card.
+            return [await self.on_execute(turn, payload_of(action))]
+        if not await self._may(route.who, turn):
+            raise UserError(_REFUSED[route.who])
+        if route.limit:
+            await self._within_limit(turn, route.limit)
+        handler: ActionHandler = getattr(self, route.handler)
+        return await handler(action, turn)
+
+    async def act_show_criterion(self, action: ShowCriterion, turn: Turn) -> list[Card]:
+        criterion = self._criteria.criterion(action.key)
+        if criterion is None:
+            raise UserError("criterion.not_found", {"id": action.key.split("/")[0]})
+        return [await self._criterion_card(criterion, turn.texts)]
+
+    async def act_show_levels(self, action: ShowLevels, turn: Turn) -> list[Card]:
+        return [levels_card(self._levels(action.krav_id), turn.texts)]
+
+    async def act_compare(self, action: Compare, turn: Turn) -> list[Card]:
+        found = [self._criteria.criterion(key) for key in action.keys]
+        return self._compare([c for c in found if c is not None], turn.texts)
+
+    async def act_make_plan(self, action: MakePlan, turn: Turn) -> list[Card]:
+        found = [self._criteria.criterion(key) for key in action.keys]
+        return [self._plan([c for c in found if c is not None], turn.texts)]
+
+    async def act_feedback(self, action: Feedback, turn: Turn) -> list[Card]:
+        await self._criteria.record_feedback(action.question, action.helpful, list(action.ids))
+        return [message_card(turn.texts("feedback.thanks"))]
+
+    async def act_ask_expert(self, action: AskExpert, turn: Turn) -> list[Card]:
+        return [await self._ask_form(turn, action.question, action.area)]
+
+    async def act_confirm_erase(self, action: ConfirmErase, turn: Turn) -> list[Card]:
+        count = await self._privacy.erase(turn.user_id, turn.aad_id)
+        return [message_card(turn.texts("privacy.erased", count=count))]
+
+    async def act_show_ticket(self, action: ShowTicket, turn: Turn) -> list[Card]:
+        ticket = await self._routing.visible(action.number, turn.person, self._is_admin(turn))
+        return [await self._ticket_view(ticket, turn)]
 
     # --- expert routing -------------------------------------------------------------------

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from bot.commands import CHANNEL, COMMANDS, GROUP_CHAT, PERSONAL, Who, parse
+from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolver import Resolver
+from cards.actions import verbs
 from scripts.package import command_lists
 from tests.conftest import local_settings
 from tests.support import activities
@@ -125,3 +127,9 @@ async def test_the_welcome_card_offers_the_main_things_to_start_with(
         connector.clear()
         await bot.post(activities.message(connector.url, command))
         assert "bara för" not in card_text(connector.sent[-1].card)
+
+
+@pytest.mark.parametrize("cls", list(verbs().values()), ids=lambda c: str(c.VERB))
+def test_every_card_action_has_a_route_and_a_handler(cls: Any) -> None:
+    route = ACTION_ROUTES[cls]
+    assert callable(getattr(Resolver, route.handler, None)), f"no {route.handler} on Resolver"

@@ -1,0 +1,60 @@
+"""Where each card action goes: declared once per action type (the payloads themselves, with
+their verbs and parsing, are in cards/actions.py). Dispatch is a lookup in ACTION_ROUTES; a
+test fails when an action has no route or its handler is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.commands import Who
+from cards.actions import (
+    AnswerTicket,
+    AskExpert,
+    CardAction,
+    ClaimTicket,
+    Compare,
+    ConfirmErase,
+    CreateTicket,
+    Feedback,
+    MakePlan,
+    ReassignTicket,
+    RefreshTicket,
+    ReleaseTicket,
+    ShareAnalysis,
+    ShareFollowUp,
+    ShowCriterion,
+    ShowLevels,
+    ShowTicket,
+)
+
+
+@dataclass(frozen=True)
+class ActionRoute:
+    """Where a card action goes: its handler (a Resolver method), who may send it, the
+    per-person limit it counts against, and whether it is a Universal Action (answered with
+    the updated card, see on_execute)."""
+
+    handler: str = ""
+    who: Who = Who.ANYONE
+    limit: str = ""
+    universal: bool = False
+
+
+ACTION_ROUTES: dict[type[CardAction], ActionRoute] = {
+    ShowCriterion: ActionRoute("act_show_criterion"),
+    ShowLevels: ActionRoute("act_show_levels"),
+    Compare: ActionRoute("act_compare"),
+    MakePlan: ActionRoute("act_make_plan"),
+    Feedback: ActionRoute("act_feedback", limit="feedback"),
+    AskExpert: ActionRoute("act_ask_expert"),
+    CreateTicket: ActionRoute("act_create_ticket"),
+    ShowTicket: ActionRoute("act_show_ticket"),
+    ConfirmErase: ActionRoute("act_confirm_erase"),
+    ShareAnalysis: ActionRoute("act_share", limit="share"),
+    ShareFollowUp: ActionRoute("act_share", limit="share"),
+    ClaimTicket: ActionRoute("exec_claim", universal=True),
+    ReleaseTicket: ActionRoute("exec_release", universal=True),
+    ReassignTicket: ActionRoute("exec_reassign", universal=True),
+    AnswerTicket: ActionRoute("exec_answer", universal=True),
+    RefreshTicket: ActionRoute("exec_refresh", universal=True),
+}
