@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.criteria import AREAS
+from bot.fields import ANSWER, QUESTION
 from bot.i18n import Notice, Texts, texts_for
 from bot.places import MUNICIPALITIES
 from bot.routing.network import Expert, Network
@@ -72,6 +73,7 @@ def ask_form_card(
             "intro": texts("ask.intro"),
             "error": error,
             "question_label": texts("ask.question"),
+            "question_max": QUESTION.max,
             "question_error": texts("ask.question_error"),
             "question": question,
             "area_label": texts("ask.area"),
@@ -194,6 +196,7 @@ def ticket_card(
             "notice_color": notice_color,
             "answer_form": answer_form,
             "answer_input_label": texts("ticket.answer_label"),
+            "answer_max": ANSWER.max,
             "draft": draft or None,
             "publish_form": publish_form,
             "publish_label": texts("ticket.publish"),

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import AuditLog
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
+from bot.fields import ANSWER, QUESTION
 from bot.i18n import Notice, UserError
 from bot.messaging import Gone, Messenger, Person, PresenceLookup
 from bot.places import MUNICIPALITIES
@@ -30,7 +31,6 @@ from bot.storage import AlreadyExistsError, ConcurrencyError, Store
 
 log = logging.getLogger(__name__)
 
-MIN_QUESTION, MAX_QUESTION, MAX_ANSWER = 10, 2000, 8000
 _NETWORK_TTL_S = 5.0
 # A conditional write that keeps losing is given up after this many tries (never seen: each
 # try re-reads the ticket, and people click at human speed).
@@ -109,14 +109,15 @@ class RoutingService:
 
     # --- asking ---------------------------------------------------------------------------
 
-    def validate_question(self, question: str, area: str, municipality: str) -> str | None:
-        """The text key of what is wrong with an ask form, or None."""
-        if not MIN_QUESTION <= len(question.strip()) <= MAX_QUESTION:
-            return "ask.error.question"
+    def validate_question(self, question: str, area: str, municipality: str) -> UserError | None:
+        """What is wrong with an ask form, or None."""
+        if not QUESTION.fits(question):
+            limits = {"min": QUESTION.min, "max": QUESTION.max, "length": len(question.strip())}
+            return UserError("ask.error.question", limits)
         if area not in AREAS:
-            return "ask.error.area"
+            return UserError("ask.error.area")
         if municipality not in MUNICIPALITIES:
-            return "ask.error.municipality"
+            return UserError("ask.error.municipality")
         return None
 
     async def last_municipality(self, person: Person) -> str:
@@ -139,7 +140,7 @@ class RoutingService:
         what is left of its delivery. `asked_in` is where the receipt goes."""
         problem = self.validate_question(question, area, municipality)
         if problem:
-            raise UserError(problem)
+            raise problem
         ticket = await self._existing(origin) if origin else None
         if ticket is None:
             ticket = await self._store_new(
@@ -504,10 +505,11 @@ class RoutingService:
         return Outcome(moved, Notice("ticket.reassigned", {"name": target.name}))
 
     async def answer(self, number: int, person: Person, text: str, publish: bool) -> Outcome:
-        if not text.strip() or len(text) > MAX_ANSWER:
+        if not ANSWER.fits(text):
             ticket = await self.get(number)
             key = "ticket.answer_too_long" if text.strip() else "ticket.answer_empty"
-            return Outcome(ticket, Notice(key, tone="attention"), draft=text[:MAX_ANSWER])
+            values = {"max": ANSWER.max, "length": len(text)}
+            return Outcome(ticket, Notice(key, values, tone="attention"), draft=text)
         now = self._clock()
 
         def answer(current: Ticket, expert: Expert) -> Ticket:

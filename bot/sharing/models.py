@@ -12,11 +12,12 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.criteria.model import AREAS, KRAV_ID
+from bot.fields import SHARED_SHORT, SHARED_TEXT
 from bot.places import MUNICIPALITIES
 
 METHODS = ("stickprov", "intyg", "revision", "leverantörsförsäkran", "certifikat", "mätning")
 RESULTS = ("uppfyllt", "delvis", "ej uppfyllt", "ej kontrollerat")
-MAX_TEXT, MAX_SHORT = 4000, 200
+MAX_TEXT, MAX_SHORT = SHARED_TEXT.max, SHARED_SHORT.max
 _DIGITS = re.compile(r"^\d{1,4}$")
 
 

@@ -89,6 +89,33 @@ async def test_a_bad_form_is_shown_again_with_the_error_and_nothing_stored(
     assert await bot.node.store.query("tickets") == []
 
 
+async def test_a_question_of_1500_characters_is_taken(
+    bot: BotServer, connector: ConnectorStandIn, network: None
+) -> None:
+    """The form allows 2,000 characters; so does every layer behind it."""
+    question = "Hur formulerar vi krav på biogas i godstransporter? " + "x" * 1448
+    assert len(question) == 1500
+    number = await submit_question(bot, connector, question)
+    (post,) = connector.to(EXPERTS_CHANNEL)
+    assert "x" * 1448 in card_text(post.card)
+    assert (await bot.app[ROUTING].get(number)).question == question
+
+
+async def test_a_too_long_question_comes_back_in_the_form_not_lost(
+    bot: BotServer, connector: ConnectorStandIn, network: None
+) -> None:
+    question = "Får vi kräva elbussar? " + "y" * 2300
+    value = {"verb": "ticket.create", "question": question, "area": "fordon-och-transport",
+             "municipality": "Lund", "consent": "false"}  # fmt: skip
+    card = await click(bot, connector, value)
+    assert "mellan 10 och 2000 tecken (den har 2323)" in card_text(card)
+    field = next(e for e in card["body"] if e.get("id") == "question")
+    assert field["value"] == question
+    assert field["maxLength"] == 2000
+    assert bot.node is not None
+    assert await bot.node.store.query("tickets") == []
+
+
 async def test_twenty_concurrent_claims_over_http_have_one_winner(
     bot: BotServer, connector: ConnectorStandIn, network: None
 ) -> None:
