@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.criteria import CriteriaLibrary
 from bot.routing import NetworkRepository, read_network_file
+from bot.sharing import SharedItems
 from bot.storage import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class Node:
         store = open_store(settings)
         await store.ping()
         criteria = CriteriaLibrary(store)
+        criteria.add_source(SharedItems(store))  # shared items are found by the search too
         await criteria.load()
         if demo:
             await _load_demo_network(store, settings)

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from bot.criteria import AREAS
 from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
 from bot.routing.workhours import add_working_hours
+from bot.sharing import SharedItems
 from bot.storage import AlreadyExistsError, Record, Store
 
 ACTIVITY = "activity"
@@ -107,9 +108,9 @@ async def compute(
     stats.claim_hours = _spread(claims)
     stats.answer_hours = _spread(answers)
     stats.within_target = round(on_time / stats.answered, 3) if stats.answered else None
-    for record in await store.query("shared"):
-        if inside(float(record.data.get("shared_at", 0))):
-            stats.shared_per_municipality[str(record.data.get("municipality", ""))] += 1
+    for item in await SharedItems(store).all():
+        if inside(item.shared_at):
+            stats.shared_per_municipality[item.municipality] += 1
     months: Counter[str] = Counter(r.partition for r in await store.query(ACTIVITY))
     stats.active_per_month = {
         month: count

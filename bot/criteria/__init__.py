@@ -2,9 +2,16 @@
 and the Swedish search that answers questions from it. No botbuilder here."""
 
 from bot.criteria.importer import FileFormatError, ParsedFile, RowError, read_file
-from bot.criteria.library import Answer, CriteriaLibrary, Guide, ImportReport, PublishedAnswer
+from bot.criteria.library import (
+    Answer,
+    CriteriaLibrary,
+    DocumentSource,
+    Guide,
+    ImportReport,
+    PublishedAnswer,
+)
 from bot.criteria.model import AREAS, Criterion, CriterionType, Level, split_krav_id
-from bot.criteria.search import Hit, SearchIndex
+from bot.criteria.search import Document, Hit, SearchIndex
 
 __all__ = [
     "AREAS",
@@ -12,6 +19,8 @@ __all__ = [
     "CriteriaLibrary",
     "Criterion",
     "CriterionType",
+    "Document",
+    "DocumentSource",
     "FileFormatError",
     "Guide",
     "Hit",

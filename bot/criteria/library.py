@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.criteria.importer import ParsedFile, read_file
 from bot.criteria.model import AREAS, Criterion, split_krav_id
@@ -30,7 +30,6 @@ HISTORY = "criteriahistory"
 KNOWLEDGE = "knowledge"
 META = "meta"
 FEEDBACK = "feedback"
-SHARED = "shared"
 _LEVEL_ORDER = ["bas", "avancerad", "spjutspets"]
 # Below these scores the best hit is not an answer ("none") or an uncertain one ("weak"),
 # calibrated on the evaluation questions and on questions outside the library.
@@ -152,6 +151,12 @@ def build_documents(
     return documents
 
 
+class DocumentSource(Protocol):
+    """Search entries the library does not own (a higher package's, such as shared items)."""
+
+    async def documents(self) -> list[Document]: ...
+
+
 class CriteriaLibrary:
     def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic) -> None:
         self._store = store
@@ -160,7 +165,7 @@ class CriteriaLibrary:
         self._checked_at = float("-inf")
         self._criteria: dict[str, Criterion] = {}
         self._answers: dict[str, PublishedAnswer] = {}
-        self._shared: dict[str, Any] = {}
+        self._sources: list[DocumentSource] = []
         self._guides = {g.id: g for g in process_guides()}
         self.is_sample = True
         self.index = SearchIndex([])
@@ -173,12 +178,11 @@ class CriteriaLibrary:
         self.is_sample = not stored
         criteria = stored or sample_criteria()
         answers = [PublishedAnswer.from_dict(r.data) for r in await self._store.query(KNOWLEDGE)]
-        shared = await self._load_shared()
         self._criteria = {c.key: c for c in criteria}
         self._answers = {a.id: a for a in answers}
-        self._shared = {item.id: item for item in shared}
         documents = build_documents(criteria, answers, list(self._guides.values()))
-        documents += [_shared_document(item) for item in shared]
+        for source in self._sources:
+            documents += await source.documents()
         # Build first, then swap: searches in flight keep the old index until this line.
         self.index = SearchIndex(documents)
         self._revision = revision
@@ -188,11 +192,9 @@ class CriteriaLibrary:
             extra={"criteria": len(criteria), "answers": len(answers), "sample": self.is_sample},
         )
 
-    async def _load_shared(self) -> list[Any]:
-        from bot.sharing.models import shared_item
-
-        items = [shared_item(r.partition, r.data) for r in await self._store.query(SHARED)]
-        return [item for item in items if item is not None]
+    def add_source(self, source: DocumentSource) -> None:
+        """Entries of a higher package (shared items) searched with the library's own."""
+        self._sources.append(source)
 
     async def refresh_if_changed(self) -> None:
         """Reload when another instance (or the CLI) changed the library; cheap otherwise."""
@@ -320,14 +322,11 @@ class CriteriaLibrary:
         )
         return "updated"
 
-    async def shared_changed(self) -> None:
-        """A market analysis or follow-up was shared: searchable on every instance soon."""
+    async def sources_changed(self) -> None:
+        """A source's entries changed (an item was shared): searchable on every instance
+        after its next revision check, here at once."""
         await self._bump_revision()
         await self.load()
-
-    def shared_item(self, item_id: str) -> Any:
-        """A shared market analysis or follow-up report found by the search."""
-        return self._shared.get(item_id)
 
     async def publish_answer(self, answer: PublishedAnswer) -> None:
         """Add an expert's answer to the shared knowledge base; every instance's search
@@ -353,32 +352,3 @@ class CriteriaLibrary:
         key = f"{time.time_ns()}"
         data = {"question": question[:500], "helpful": helpful, "ids": ids[:10]}
         await self._store.insert(FEEDBACK, Record(day, key, data))
-
-
-def _shared_document(item: Any) -> Document:
-    """A shared market analysis or follow-up report as a search entry."""
-    if hasattr(item, "checks"):
-        checks = " ".join(f"{c.krav_id} {c.method} {c.result}" for c in item.checks)
-        return Document(
-            id=f"followup/{item.id}",
-            kind="followup",
-            area=item.area,
-            fields={
-                "name": f"Genomförd uppföljning: {item.agreement}",
-                "keywords": "uppföljning avtalsuppföljning genomförd",
-                "area": AREAS.get(item.area, ""),
-                "kravtext": f"{item.findings} {checks}",
-            },
-        )
-    return Document(
-        id=f"analysis/{item.id}",
-        kind="analysis",
-        area=item.area,
-        fields={
-            "name": f"Marknadsanalys: {item.title}",
-            "keywords": "marknadsanalys marknadsundersökning",
-            "product_group": item.product_group,
-            "area": AREAS.get(item.area, ""),
-            "kravtext": f"{item.summary} {item.findings}",
-        },
-    )

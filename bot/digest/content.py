@@ -11,7 +11,7 @@ from bot.audit import AuditLog
 from bot.criteria import AREAS
 from bot.routing.network import NetworkRepository
 from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
-from bot.sharing.models import FollowUpReport, MarketAnalysis, shared_item
+from bot.sharing import FollowUpReport, MarketAnalysis, SharedItems
 from bot.storage import Store
 
 
@@ -56,9 +56,8 @@ async def week_content(store: Store, now: datetime, zone: ZoneInfo) -> WeekConte
     since = (now - timedelta(days=7)).timestamp()
     network = await NetworkRepository(store).load()
     tickets = await TicketRepository(store).all()
-    shared = [shared_item(r.partition, r.data) for r in await store.query("shared")]
-    analyses = [item for item in shared if isinstance(item, MarketAnalysis)]
-    followups = [item for item in shared if isinstance(item, FollowUpReport)]
+    items = SharedItems(store)
+    analyses, followups = await items.analyses(), await items.followups()
     answered = []
     for ticket in tickets:
         if ticket.state == ANSWERED and (ticket.answered_at or 0) >= since:

@@ -20,8 +20,7 @@ from bot.digest.delivery import DigestSender, RunReport
 from bot.digest.subscriptions import Subscription, SubscriptionRepository
 from bot.i18n import texts_for
 from bot.messaging import Card, Messenger
-from bot.routing.leases import Lease
-from bot.storage import Record, Store
+from bot.storage import Lease, Record, Store
 from cards._digest import digest_card
 
 WEEKS = "digestweeks"

@@ -174,24 +174,6 @@ class NetworkRepository:
         }
         await self._store.upsert(NETWORK, Record("override", override.id, data))
 
-    async def channel(self, name: str) -> str:
-        """The conversation id of a configured channel ("" when none is set)."""
-        setting = await self.setting(name)
-        return str(setting["conversation_id"]) if setting else ""
-
-    async def set_channel(self, name: str, conversation_id: str) -> str:
-        """Configure a channel; a thread id ("...;messageid=...") stands for its channel."""
-        channel = conversation_id.split(";")[0]
-        await self.set_setting(name, {"conversation_id": channel})
-        return channel
-
-    async def setting(self, name: str) -> dict[str, Any] | None:
-        record = await self._store.get(NETWORK, "setting", name)
-        return None if record is None else dict(record.data)
-
-    async def set_setting(self, name: str, value: dict[str, Any]) -> None:
-        await self._store.upsert(NETWORK, Record("setting", name, value))
-
 
 # --- files --------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.audit import AuditLog
+from bot.channels import ChannelSettings
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
 from bot.fields import ANSWER, QUESTION
 from bot.i18n import Notice, UserError
@@ -65,6 +66,7 @@ class RoutingService:
         self._tickets = TicketRepository(store)
         self._claim_seconds = claim_seconds
         self._network_store = NetworkRepository(store)
+        self._channels = ChannelSettings(store)
         self._messenger = messenger
         self._library = library
         self._cards = cards
@@ -88,10 +90,10 @@ class RoutingService:
         self._network = None
 
     async def experts_channel(self) -> str:
-        return await self._network_store.channel("experts_channel")
+        return await self._channels.get("experts_channel")
 
     async def set_experts_channel(self, conversation_id: str, by: str = "") -> None:
-        channel = await self._network_store.set_channel("experts_channel", conversation_id)
+        channel = await self._channels.set("experts_channel", conversation_id)
         await self._audit.record(by or "system", "experts_channel.set", channel)
 
     async def expert(self, person: Person) -> Expert | None:

@@ -10,6 +10,7 @@ from bot.sharing.models import (
     Problems,
 )
 from bot.sharing.plan import plan_rows, plan_xlsx
+from bot.sharing.repository import SharedItem, SharedItems
 from bot.sharing.service import FollowUpSummary, FormProblems, SharingService
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "FormProblems",
     "MarketAnalysis",
     "Problems",
+    "SharedItem",
+    "SharedItems",
     "SharingService",
     "plan_rows",
     "plan_xlsx",

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.audit import AuditLog
+from bot.channels import ChannelSettings
 from bot.criteria import CriteriaLibrary, split_krav_id
 from bot.messaging import Card, Messenger, Person
-from bot.routing.network import NetworkRepository
 from bot.sharing.models import (
     FollowUpCheck,
     FollowUpReport,
@@ -23,10 +23,10 @@ from bot.sharing.models import (
     check_analysis,
     check_followup,
 )
-from bot.storage import Record, Store
+from bot.sharing.repository import SharedItem, SharedItems
+from bot.storage import Store
 
 log = logging.getLogger(__name__)
-SHARED = "shared"
 
 
 class FormProblems(Exception):
@@ -54,15 +54,19 @@ class SharingService:
         self._messenger = messenger
         self._library = library
         self._clock = clock
-        self._settings = NetworkRepository(store)
+        self._channels = ChannelSettings(store)
+        self._items = SharedItems(store)
         self._audit = AuditLog(store)
 
     async def sharing_channel(self) -> str:
-        return await self._settings.channel("sharing_channel")
+        return await self._channels.get("sharing_channel")
 
     async def set_sharing_channel(self, conversation_id: str, by: str) -> None:
-        channel = await self._settings.set_channel("sharing_channel", conversation_id)
+        channel = await self._channels.set("sharing_channel", conversation_id)
         await self._audit.record(by or "system", "sharing_channel.set", channel)
+
+    async def item(self, item_id: str) -> SharedItem | None:
+        return await self._items.get(item_id)
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}{time.time_ns() // 1000}"
@@ -86,8 +90,8 @@ class SharingService:
             shared_by=person.user_id,
             shared_at=self._clock(),
         )
-        await self._store.insert(SHARED, Record("analysis", item.id, item.to_data()))
-        await self._library.shared_changed()
+        await self._items.add(item)
+        await self._library.sources_changed()
         return item
 
     async def share_followup(
@@ -114,8 +118,8 @@ class SharingService:
             shared_by=person.user_id,
             shared_at=self._clock(),
         )
-        await self._store.insert(SHARED, Record("followup", item.id, item.to_data()))
-        await self._library.shared_changed()
+        await self._items.add(item)
+        await self._library.sources_changed()
         return item
 
     async def post(self, card: Card) -> None:
@@ -131,16 +135,12 @@ class SharingService:
     async def analyses(
         self, area: str = "", municipality: str = "", max_age_days: int = 0
     ) -> list[MarketAnalysis]:
-        items = [MarketAnalysis(**r.data) for r in await self._store.query(SHARED, "analysis")]
-        return self._filtered(items, area, municipality, max_age_days)
+        return self._filtered(await self._items.analyses(), area, municipality, max_age_days)
 
     async def followups(
         self, area: str = "", municipality: str = "", max_age_days: int = 0
     ) -> list[FollowUpReport]:
-        items = [
-            FollowUpReport.from_data(r.data) for r in await self._store.query(SHARED, "followup")
-        ]
-        return self._filtered(items, area, municipality, max_age_days)
+        return self._filtered(await self._items.followups(), area, municipality, max_age_days)
 
     def _filtered(
         self, items: list[Any], area: str, municipality: str, max_age_days: int

@@ -6,5 +6,6 @@ repositories turn into `Record`s. Both backends pass tests/storage/test_contract
 
 from bot.storage._factory import open_store
 from bot.storage._protocol import AlreadyExistsError, ConcurrencyError, Record, Store
+from bot.storage.lease import Lease
 
-__all__ = ["AlreadyExistsError", "ConcurrencyError", "Record", "Store", "open_store"]
+__all__ = ["AlreadyExistsError", "ConcurrencyError", "Lease", "Record", "Store", "open_store"]

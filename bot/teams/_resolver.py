@@ -151,7 +151,7 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
         if spec is None:
             if not command.text:
                 return [await self._help(turn)]
-            return self._question(command, turn)
+            return await self._question(command, turn)
         if turn.conversation_type not in spec.where:
             raise UserError("command.channel_only", {"command": spec.spelling(turn.texts.language)})
         if not await self._may(spec.who, turn):
@@ -186,16 +186,16 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
     async def cmd_compare(self, command: Command, turn: Turn) -> list[Card]:
         return self._compare_ids(command.argument.replace(",", " ").split(), turn.texts)
 
-    def _question(self, command: Command, turn: Turn) -> list[Card]:
+    async def _question(self, command: Command, turn: Turn) -> list[Card]:
         answer = self._criteria.answer(command.text)
         if answer.confidence == "none":
             guess = closest_command(command.text.split(" ")[0])
             if guess and " " not in command.text:
                 return self._not_understood(command, guess, turn)
             return [no_answer_card(command.text, turn.texts, answer.area)]
-        return [self._answer_card(answer, turn.texts)]
+        return [await self._answer_card(answer, turn.texts)]
 
-    def _answer_card(self, answer: Answer, texts: Texts) -> Card:
+    async def _answer_card(self, answer: Answer, texts: Texts) -> Card:
         hits: list[AnswerHit] = []
         for hit in answer.hits:
             document = hit.document
@@ -205,7 +205,7 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
             elif document.kind == "answer":
                 entry = self._criteria.published_answer(document.id.split("/", 1)[1])
             elif document.kind in ("analysis", "followup"):
-                entry = self._criteria.shared_item(document.id.split("/", 1)[1])
+                entry = await self._sharing.item(document.id.split("/", 1)[1])
             else:
                 entry = self._criteria.guide(document.id.split("/", 1)[1])
             if entry is not None:

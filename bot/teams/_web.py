@@ -47,9 +47,9 @@ from bot.node import Node
 from bot.people import GraphClient
 from bot.privacy import PersonalData
 from bot.routing import RoutingService
-from bot.routing.leases import Lease
 from bot.sharing import SharingService, plan_xlsx
 from bot.stats import ActivityLog
+from bot.storage import Lease
 from bot.teams._connector import (
     DEFAULT_LOGIN,
     ReusingAuthentication,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
+from bot.storage._protocol import AlreadyExistsError, ConcurrencyError, Record, Store
 
 LEASES = "leases"
 
