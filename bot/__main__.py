@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot import logs
 from bot.config import LOOPBACK_HOSTS, Settings
+from bot.node import Node
 from bot.storage import Store, open_store
 
 log = logging.getLogger("bot")
@@ -28,10 +29,19 @@ async def _opened_store(settings: Settings) -> AsyncIterator[Store]:
         await store.close()
 
 
+@contextlib.asynccontextmanager
+async def _opened_node(settings: Settings) -> AsyncIterator[Node]:
+    """The node as the server opens it (the library with every search source), closed after."""
+    node = await Node.open(settings)
+    try:
+        yield node
+    finally:
+        await node.close()
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from bot.node import Node
     from bot.teams import create_app
 
     if not settings.auth_enabled and args.host not in LOOPBACK_HOSTS:
@@ -63,12 +73,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.criteria import CriteriaLibrary
-
     async def run() -> None:
-        async with _opened_store(settings) as store:
-            library = CriteriaLibrary(store)
-            await library.load()
+        async with _opened_node(settings) as node:
+            library = node.criteria
             questions = sys.stdin if args.stdin else [args.question or ""]
             for question in questions:
                 hits = [library.describe(h) for h in library.search(question.strip(), args.limit)]
@@ -181,15 +188,13 @@ def _network_show(args: argparse.Namespace, settings: Settings) -> int:
 def _digest_run(args: argparse.Namespace, settings: Settings) -> int:
     import aiohttp
 
-    from bot.digest import DigestService
+    from bot.app import build_services
     from bot.teams import outbound_messenger
 
     async def run() -> int:
-        async with _opened_store(settings) as store, aiohttp.ClientSession() as session:
-            messenger = outbound_messenger(settings, store, session)
-            digest = DigestService(
-                store, messenger, settings.zone, settings.digest_rate, settings.digest_schedule
-            )
+        async with _opened_node(settings) as node, aiohttp.ClientSession() as session:
+            messenger = outbound_messenger(settings, node.store, session)
+            digest = (await build_services(node, messenger, session)).digest
             if args.dry_run:
                 for channel, card in await digest.dry_run(args.channel or ""):
                     shown = json.dumps(card, ensure_ascii=False) if card else "(quiet week)"

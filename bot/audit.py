@@ -7,8 +7,9 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from bot.personal import PersonRef
 from bot.storage import Record, Store
 
 AUDIT = "audit"
@@ -24,8 +25,19 @@ class AuditEvent:
 
 
 class AuditLog:
+    # Kept on erasure: it records who changed what, for accountability (admins only).
+    TABLES: ClassVar[dict[str, str]] = {AUDIT: "who (Entra or Teams id) did what, when"}
+
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    async def export_person(self, person: PersonRef) -> dict[str, Any]:
+        events = await self.of_person(*person.ids)
+        return {"audit_events": [{"at": e.at, "action": e.action, "target": e.target}
+                                 for e in events]}  # fmt: skip
+
+    async def erase_person(self, person: PersonRef) -> int:
+        return 0  # kept for accountability, as the privacy notice says
 
     async def record(self, who: str, action: str, target: str, **details: Any) -> None:
         now = time.time()

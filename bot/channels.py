@@ -3,6 +3,8 @@ with a command in the channel. Owns the table `channels`."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from bot.storage import Record, Store
 
 CHANNELS = "channels"
@@ -12,6 +14,8 @@ _LEGACY_TABLE, _LEGACY_PARTITION = "network", "setting"
 
 
 class ChannelSettings:
+    TABLES: ClassVar[dict[str, str]] = {CHANNELS: ""}
+
     def __init__(self, store: Store) -> None:
         self._store = store
 

@@ -12,11 +12,11 @@ import json
 import re
 import secrets
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.storage import AlreadyExistsError, Record, Store
 
-_META = "meta"
+SECRETS = "secrets"
 
 
 def _b64(data: bytes) -> str:
@@ -38,6 +38,8 @@ def _unb64(text: str) -> bytes:
 
 
 class LinkSigner:
+    TABLES: ClassVar[dict[str, str]] = {SECRETS: ""}
+
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
 
@@ -47,14 +49,14 @@ class LinkSigner:
         instance signs and verifies alike."""
         if configured:
             return cls(configured.encode())
-        record = await store.get(_META, "secrets", "links")
+        record = await store.get(SECRETS, "links", "links")
         if record is None:
             try:
                 record = await store.insert(
-                    _META, Record("secrets", "links", {"secret": secrets.token_hex(32)})
+                    SECRETS, Record("links", "links", {"secret": secrets.token_hex(32)})
                 )
             except AlreadyExistsError:
-                record = await store.get(_META, "secrets", "links")
+                record = await store.get(SECRETS, "links", "links")
                 assert record is not None
         return cls(str(record.data["secret"]).encode())
 

@@ -1,117 +1,81 @@
 """What the node holds about a person, and removing it (GDPR: access and erasure), plus the
 retention job that anonymises old closed tickets.
 
-Kept on erasure, without the person: published answers (they never carried names), the
-statistics fields of tickets (area, municipality, times), and the audit log, which records
-who changed what for accountability and is readable by admins only."""
+Every table owner that holds personal data takes part (bot/personal.py): this module asks
+them all, so a new table is covered by declaring it with its owner. Kept on erasure, without
+the person: published answers (they never carried names), the statistics fields of tickets
+(area, municipality, times), shared items (without who shared them), the experts' network
+(maintained by admins) and the audit log, which records who changed what for accountability
+and is readable by admins only."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.audit import AuditLog
+from bot.people import Profiles
+from bot.personal import PersonalRecords, PersonRef
 from bot.routing.network import NetworkRepository
-from bot.routing.tickets import ANSWERED, Ticket, TicketRepository
-from bot.storage import ConcurrencyError, Store
+from bot.routing.tickets import ERASED, TicketRepository
+from bot.sharing import SharedItems
+from bot.stats import ActivityLog
+from bot.storage import Store
 
-PEOPLE = "people"
-CONVERSATIONS = "conversations"
-ERASED = "(raderad)"
 MONTH_S = 30.44 * 86400
+__all__ = ["ERASED", "Erasure", "PersonalData"]
 
 
-def _anonymised(ticket: Ticket) -> Ticket:
-    keep_text = ticket.published  # already public in the knowledge base, without names
-    return replace(
-        ticket,
-        asker_id="",
-        asker_name=ERASED,
-        question=ticket.question if keep_text else ERASED,
-        answer=ticket.answer if keep_text else (ERASED if ticket.answer else ""),
-        events=tuple({k: v for k, v in e.items() if k in ("kind", "at")} for e in ticket.events),
-    )
+@dataclass(frozen=True)
+class Erasure:
+    questions: int  # tickets anonymised
+    shared: int  # shared items that no longer name the person
+    other: int  # everything else removed
 
 
 class PersonalData:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, store: Store, extra: Sequence[PersonalRecords] = ()) -> None:
+        """The domain's owners of personal data, and `extra` ones of the outer layers (the
+        Teams conversation references)."""
         self._tickets = TicketRepository(store)
+        self._shared = SharedItems(store)
+        self._network = NetworkRepository(store)
         self._audit = AuditLog(store)
+        self.owners: tuple[PersonalRecords, ...] = (
+            self._tickets, self._shared, self._network, self._audit,
+            Profiles(store), ActivityLog(store), *extra,
+        )  # fmt: skip
 
-    async def _expert_ids(self, user_id: str, aad_id: str) -> set[str]:
-        network = await NetworkRepository(self._store).load()
-        expert = network.expert_for_user(user_id, aad_id)
-        return {expert.id} if expert else set()
+    async def _person(self, user_id: str, aad_id: str) -> PersonRef:
+        expert = (await self._network.load()).expert_for_user(user_id, aad_id)
+        return PersonRef(user_id, aad_id, frozenset({expert.id}) if expert else frozenset())
 
     async def export(self, user_id: str, aad_id: str) -> dict[str, Any]:
-        tickets = await self._tickets.all()
-        experts = await self._expert_ids(user_id, aad_id)
-        person = await self._store.get(PEOPLE, "ref", user_id)
-        return {
+        person = await self._person(user_id, aad_id)
+        data: dict[str, Any] = {
             "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "person": {
-                "teams_id": user_id,
-                "aad_object_id": aad_id,
-                "name": person.data.get("name", "") if person else "",
-                "has_chat_with_bot": person is not None,
-            },
-            "questions": [
-                {
-                    "number": t.number,
-                    "question": t.question,
-                    "area": t.area,
-                    "municipality": t.municipality,
-                    "state": t.state,
-                    "asked_at": t.created_at,
-                    "answer": t.answer,
-                    "published": t.published,
-                }
-                for t in tickets
-                if t.asker_id == user_id
-            ],
-            "tickets_as_expert": [
-                {"number": t.number, "state": t.state, "claimed_at": t.claimed_at}
-                for t in tickets
-                if t.assignee in experts
-            ],
-            "audit_events": [
-                {"at": e.at, "action": e.action, "target": e.target}
-                for e in await self._audit.of_person(user_id, aad_id, *experts)
-            ],
-            "subscriptions": [],
-            "shared_items": [],
+            "person": {"teams_id": user_id, "aad_object_id": aad_id},
         }
+        for owner in self.owners:
+            for section, value in (await owner.export_person(person)).items():
+                if isinstance(value, dict) and isinstance(data.get(section), dict):
+                    data[section] = {**data[section], **value}
+                else:
+                    data[section] = value
+        return data
 
-    async def erase(self, user_id: str, aad_id: str) -> int:
-        """Anonymise the person's questions and forget their chat; returns tickets changed."""
-        changed = 0
-        for ticket in await self._tickets.all():
-            if ticket.asker_id == user_id and await self._save(_anonymised(ticket)):
-                changed += 1
-        person = await self._store.get(PEOPLE, "ref", user_id)
-        if person is not None:
-            conversation = person.data.get("reference", {}).get("conversation", {}).get("id")
-            if conversation:
-                await self._store.delete(CONVERSATIONS, "ref", conversation)
-            await self._store.delete(PEOPLE, "ref", user_id)
-        await self._audit.record("privacy", "person.erase", "(raderad)", tickets=changed)
-        return changed
+    async def erase(self, user_id: str, aad_id: str) -> Erasure:
+        """Ask every owner to remove or anonymise what it holds about the person."""
+        person = await self._person(user_id, aad_id)
+        counts = {type(owner): await owner.erase_person(person) for owner in self.owners}
+        questions = counts.pop(TicketRepository, 0)
+        shared = counts.pop(SharedItems, 0)
+        await self._audit.record("privacy", "person.erase", ERASED, tickets=questions)
+        return Erasure(questions, shared, sum(counts.values()))
 
     async def apply_retention(self, months: float, now: float | None = None) -> int:
         """Anonymise answered tickets closed more than `months` ago."""
         cutoff = (now or time.time()) - months * MONTH_S
-        changed = 0
-        for ticket in await self._tickets.all():
-            old = ticket.state == ANSWERED and (ticket.answered_at or 0) < cutoff
-            if old and ticket.asker_name != ERASED and await self._save(_anonymised(ticket)):
-                changed += 1
-        return changed
-
-    async def _save(self, ticket: Ticket) -> bool:
-        try:
-            await self._tickets.save(ticket)
-        except ConcurrencyError:
-            return False  # changed meanwhile: the next round (or request) tries again
-        return True
+        return await self._tickets.anonymise_closed_before(cutoff)

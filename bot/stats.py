@@ -16,11 +16,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
 from bot.criteria import AREAS
+from bot.personal import PersonRef
 from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
 from bot.routing.workhours import add_working_hours
 from bot.sharing import SharedItems
@@ -32,15 +34,35 @@ ACTIVITY = "activity"
 class ActivityLog:
     """One mark per user and month, written the first time this process sees them."""
 
+    TABLES: ClassVar[dict[str, str]] = {ACTIVITY: "a hash of a person's Teams id per month"}
+
     def __init__(self, store: Store) -> None:
         self._store = store
         self._seen: set[tuple[str, str]] = set()
+
+    @staticmethod
+    def _key(user_id: str) -> str:
+        return hashlib.sha256(user_id.encode()).hexdigest()[:24]
+
+    async def export_person(self, person: PersonRef) -> dict[str, Any]:
+        keys = {self._key(i) for i in person.ids}
+        months = sorted({r.partition for r in await self._store.query(ACTIVITY) if r.key in keys})
+        return {"active_months": months}
+
+    async def erase_person(self, person: PersonRef) -> int:
+        keys = {self._key(i) for i in person.ids}
+        removed = 0
+        for record in await self._store.query(ACTIVITY):
+            if record.key in keys:
+                removed += await self._store.delete(ACTIVITY, record.partition, record.key)
+        self._seen.clear()
+        return removed
 
     async def seen(self, user_id: str, now: float | None = None) -> None:
         if not user_id:
             return
         month = time.strftime("%Y-%m", time.gmtime(now or time.time()))
-        key = hashlib.sha256(user_id.encode()).hexdigest()[:24]
+        key = self._key(user_id)
         if (month, key) in self._seen:
             return
         with contextlib.suppress(AlreadyExistsError):  # another process saw them first

@@ -10,6 +10,7 @@ import msal
 
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+DEFAULT_LOGIN = "https://login.microsoftonline.com"  # Entra
 # Refresh a token this long before it expires, so no turn waits on Entra.
 REFRESH_MARGIN_S = 300
 

@@ -1,7 +1,9 @@
 """Adaptive Cards: JSON templates in cards/templates, filled by one renderer (`_render`).
 
 Each card is one pure function of its inputs (data and the viewer's texts) returning the card
-as a dict, so it can be snapshot-tested and rendered in the official renderer.
+as a dict, so it can be snapshot-tested and rendered in the official renderer. This module is
+the package's public surface: other packages import from here (and from cards.actions), never
+from a private module.
 """
 
 from cards._basic import help_card, message_card, welcome_card
@@ -13,19 +15,64 @@ from cards._criteria import (
     levels_card,
     no_answer_card,
 )
-from cards._render import Markdown, escape_markdown, render
+from cards._digest import DigestCards, digest_card, statistics_card
+from cards._render import Card, Markdown, escape_markdown, render
+from cards._sharing import (
+    analysis_form_card,
+    followup_form_card,
+    followup_summary_text,
+    plan_card,
+    shared_item_card,
+    shared_list_card,
+)
+from cards._tickets import (
+    ROLE_ASKER,
+    ROLE_ASSIGNEE,
+    ROLE_EXPERT,
+    ROLE_OTHER,
+    TONE_COLORS,
+    TicketCards,
+    answer_notice_card,
+    ask_form_card,
+    format_moment,
+    receipt_card,
+    ticket_card,
+    ticket_list_card,
+)
 
 __all__ = [
+    "ROLE_ASKER",
+    "ROLE_ASSIGNEE",
+    "ROLE_EXPERT",
+    "ROLE_OTHER",
+    "TONE_COLORS",
     "AnswerHit",
+    "Card",
+    "DigestCards",
     "Markdown",
+    "TicketCards",
+    "analysis_form_card",
     "answer_card",
+    "answer_notice_card",
+    "ask_form_card",
     "compare_card",
     "criterion_card",
+    "digest_card",
     "escape_markdown",
+    "followup_form_card",
+    "followup_summary_text",
+    "format_moment",
     "help_card",
     "levels_card",
     "message_card",
     "no_answer_card",
+    "plan_card",
+    "receipt_card",
     "render",
+    "shared_item_card",
+    "shared_list_card",
+    "statistics_card",
+    "ticket_card",
+    "ticket_list_card",
     "welcome_card",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.criteria import AREAS
 from bot.digest.content import WeekContent
-from bot.i18n import Texts
+from bot.i18n import Texts, texts_for
 from bot.stats import Stats
 from cards._render import Card, render
 
@@ -91,3 +91,13 @@ def statistics_card(stats: Stats, texts: Texts) -> Card:
             "sections": [s for s in sections if s],
         },
     )
+
+
+class DigestCards:
+    """The digest's cards (its `DigestCards` port), in the node's language."""
+
+    def __init__(self, node_locale: str = "sv") -> None:
+        self._texts = texts_for(node_locale)
+
+    def digest(self, content: WeekContent) -> Card:
+        return digest_card(content, self._texts)

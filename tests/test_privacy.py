@@ -15,12 +15,14 @@ import pytest
 
 from bot.links import LinkSigner, _b64
 from bot.privacy import ERASED, PersonalData
+from bot.sharing import SharedItems
 from bot.storage import Store
-from bot.teams._web import LINKS, ROUTING
+from bot.teams import TABLE_OWNERS
 from tests.conftest import local_settings
+from tests.sharing.test_sharing import ANALYSIS
 from tests.support import activities
 from tests.support.botserver import BotServer
-from tests.support.connector import ConnectorStandIn, card_text
+from tests.support.connector import ConnectorStandIn, card_nodes, card_text
 from tests.teams.test_criteria_questions import action, ask, click
 from tests.teams.test_expert_flow import EXPERTS_CHANNEL, as_expert, experts_network
 
@@ -61,7 +63,7 @@ def test_a_link_is_read_only_in_its_one_spelling() -> None:
 async def test_a_correctly_signed_odd_link_gives_no_server_error(
     bot: BotServer, payload: object
 ) -> None:
-    signer = bot.app[LINKS]
+    signer = bot.services.links
     if isinstance(payload, dict):
         token = signer.sign(payload, 60)
     else:  # not a mapping at all: signed by hand as the signer would
@@ -82,7 +84,7 @@ async def test_the_link_secret_is_shared_through_storage(store: Store) -> None:
 async def asked(bot: BotServer, connector: ConnectorStandIn) -> int:
     """Alex asked a question that Expert 2 answered (published)."""
     await experts_network(bot, connector, 3)
-    routing = bot.app[ROUTING]
+    routing = bot.services.routing
     value = {
         "verb": "ticket.create",
         "question": "Får vi kräva elbussar i skolskjutsen?",
@@ -124,7 +126,7 @@ async def test_my_data_lists_it_and_offers_a_download(
 
 
 async def test_an_expired_or_forged_link_gives_nothing(bot: BotServer, asked: int) -> None:
-    signer = bot.app[LINKS]
+    signer = bot.services.links
     expired = signer.sign({"kind": "mydata", "user": "29:user-alex", "aad": ""}, -1)
     status, text = await fetch(f"{bot.url}/files/{expired}")
     assert status == 410
@@ -141,7 +143,7 @@ async def test_erasing_my_data_anonymises_questions_and_keeps_the_published_answ
     done = await click(bot, connector, action(confirm, "privacy.erase"))
     assert "1 frågor har anonymiserats" in card_text(done)
     assert bot.node is not None
-    (ticket,) = await bot.app[ROUTING]._tickets.all()
+    (ticket,) = await bot.services.routing._tickets.all()
     assert ticket.asker_id == ""
     assert ticket.asker_name == ERASED
     assert ticket.municipality == "Ystad"  # statistics keep working
@@ -158,7 +160,7 @@ async def test_retention_anonymises_old_closed_tickets_only(
     assert await privacy.apply_retention(24) == 0  # answered just now
     in_two_years = time.time() + 25 * 30.44 * 86400
     assert await privacy.apply_retention(24, now=in_two_years) == 1
-    (ticket,) = await bot.app[ROUTING]._tickets.all()
+    (ticket,) = await bot.services.routing._tickets.all()
     assert ticket.asker_name == ERASED
     assert ticket.seconds_to_answer is not None  # the times remain for statistics
 
@@ -192,3 +194,48 @@ async def test_an_admin_reads_the_audit_log(tmp_path: Path, connector: Connector
         assert "aad-alex · experts\\_channel.set" in text
     finally:
         await server.stop()
+
+
+async def test_my_data_includes_what_i_shared_and_erasure_takes_my_name_off_it(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    await bot.post(activities.submit(connector.url, {"verb": "sharing.analysis", **ANALYSIS}))
+    card = await ask(bot, connector, "mina data")
+    assert "1 saker du delat" in card_text(card)
+    link = next(n["url"] for n in card_nodes(card) if n.get("type") == "Action.OpenUrl")
+    status, data = await fetch(link.replace(bot.settings.public_url, bot.url))
+    assert status == 200
+    (item,) = data["shared_items"]
+    assert item["title"] == ANALYSIS["title"]
+    assert item["contact"] == ANALYSIS["contact"]
+    confirm = await ask(bot, connector, "radera mina data")
+    done = await click(bot, connector, action(confirm, "privacy.erase"))
+    assert "borttaget från 1 delade saker" in card_text(done)
+    assert bot.node is not None
+    (kept,) = await SharedItems(bot.node.store).analyses()
+    assert kept.title == ANALYSIS["title"]  # the item stays for the other municipalities
+    assert kept.shared_by == ""
+    assert kept.contact == ERASED
+
+
+async def test_every_stored_table_has_exactly_one_owner(
+    bot: BotServer, connector: ConnectorStandIn, asked: int
+) -> None:
+    """Everything a full flow stores lies in a table an owner declares, and says what in it is
+    personal data; no table is declared by two owners."""
+    await bot.post(activities.submit(connector.url, {"verb": "sharing.analysis", **ANALYSIS}))
+    await bot.post(activities.message(connector.url, "min kommun Lund"))
+    await bot.post(activities.message(connector.url, "mina data"))
+    declared: dict[str, str] = {}
+    for owner in TABLE_OWNERS:
+        for table in owner.TABLES:
+            assert table not in declared, f"{table}: {declared.get(table)} and {owner.__name__}"
+            declared[table] = owner.__name__
+    assert bot.node is not None
+    assert set(await bot.node.store.tables()) - set(declared) == set()
+    personal_owners = {type(owner).__name__ for owner in bot.services.privacy.owners}
+    for owner_class in TABLE_OWNERS:
+        for table, described in owner_class.TABLES.items():
+            if described:  # personal data: the owner takes part in "mina data" and erasure
+                name = owner_class.__name__
+                assert name in personal_owners, f"{name} holds personal data in {table}"

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from aiolimiter import AsyncLimiter
 
@@ -50,6 +50,8 @@ class RunReport:
 
 
 class DigestSender:
+    TABLES: ClassVar[dict[str, str]] = {DELIVERIES: ""}  # channels and weeks
+
     def __init__(
         self,
         store: Store,

@@ -12,25 +12,33 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import Schedule
 from bot.digest.content import WeekContent, iso_week, week_content
 from bot.digest.delivery import DigestSender, RunReport
 from bot.digest.subscriptions import Subscription, SubscriptionRepository
-from bot.i18n import texts_for
 from bot.messaging import Card, Messenger
 from bot.storage import Lease, Record, Store
-from cards._digest import digest_card
 
 WEEKS = "digestweeks"
 
 
+class DigestCards(Protocol):
+    """The presentation's part: the digest card, in the node's language."""
+
+    def digest(self, content: WeekContent) -> Card: ...
+
+
 class DigestService:
+    TABLES: ClassVar[dict[str, str]] = {WEEKS: ""}
+
     def __init__(
         self,
         store: Store,
         messenger: Messenger,
+        cards: DigestCards,
         zone: ZoneInfo,
         rate_per_s: float = 40.0,
         schedule: Schedule | None = None,
@@ -39,6 +47,7 @@ class DigestService:
         lease_seconds: float = 60.0,
     ) -> None:
         self._store = store
+        self._cards = cards
         self._zone = zone
         self._schedule = schedule or Schedule()
         self._clock = clock
@@ -71,7 +80,7 @@ class DigestService:
         mine = content.for_areas(subscription.areas)
         if mine.quiet and subscription.skip_quiet:
             return None
-        return digest_card(mine, texts_for("sv"))
+        return self._cards.digest(mine)
 
     async def _keep_alive(self) -> bool:
         """Renew the run's lease when half of it has passed."""

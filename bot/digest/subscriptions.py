@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from typing import ClassVar
 
 from bot.storage import Record, Store
 
@@ -20,6 +21,8 @@ class Subscription:
 
 
 class SubscriptionRepository:
+    TABLES: ClassVar[dict[str, str]] = {SUBSCRIPTIONS: ""}  # channels, not people
+
     def __init__(self, store: Store) -> None:
         self._store = store
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any, ClassVar
 
 import yaml
 
+from bot.personal import PersonRef
 from bot.places import MUNICIPALITIES
 from bot.storage import Record, Store
 
@@ -54,8 +56,16 @@ def canonical(name: str) -> str:
 
 
 class Profiles:
+    TABLES: ClassVar[dict[str, str]] = {PROFILES: "the municipality a person says they work in"}
+
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    async def export_person(self, person: PersonRef) -> dict[str, Any]:
+        return {"municipality": await self.correction(person.user_id)}
+
+    async def erase_person(self, person: PersonRef) -> int:
+        return int(await self._store.delete(PROFILES, "municipality", person.user_id))
 
     async def correction(self, user_id: str) -> str:
         record = await self._store.get(PROFILES, "municipality", user_id)

@@ -13,12 +13,13 @@ import io
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from bot.criteria.model import AREAS
+from bot.personal import PersonRef
 from bot.storage import Record, Store
 
 NETWORK = "network"
@@ -108,8 +109,19 @@ def _turn(rotation: Rotation, local: datetime, zone: ZoneInfo) -> int:
 
 
 class NetworkRepository:
+    # Admins maintain the network (python -m bot network import): an erasure does not touch
+    # it; the export shows the person's expert entry.
+    TABLES: ClassVar[dict[str, str]] = {NETWORK: "experts' names, municipalities, Teams ids"}
+
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    async def export_person(self, person: PersonRef) -> dict[str, Any]:
+        expert = (await self.load()).expert_for_user(*person.ids)
+        return {"expert": asdict(expert) if expert else None}
+
+    async def erase_person(self, person: PersonRef) -> int:
+        return 0
 
     async def load(self) -> Network:
         network = Network()

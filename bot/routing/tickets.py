@@ -4,8 +4,9 @@ conditional write, so a claim race has exactly one winner."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
+from bot.personal import PersonRef
 from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
 
 TICKETS = "tickets"
@@ -15,6 +16,7 @@ _PARTITION = "t"
 ORIGINS = "ticketorigins"
 
 OPEN, CLAIMED, ANSWERED = "open", "claimed", "answered"
+ERASED = "(raderad)"
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,71 @@ class Ticket:
         return replace(self, events=(*self.events, {"kind": kind, "at": at, **details}))
 
 
+def anonymised(ticket: Ticket) -> Ticket:
+    """The ticket without its asker: kept for statistics (area, municipality, times)."""
+    keep_text = ticket.published  # already public in the knowledge base, without names
+    return replace(
+        ticket,
+        asker_id="",
+        asker_name=ERASED,
+        asked_in="",
+        origin="",
+        question=ticket.question if keep_text else ERASED,
+        answer=ticket.answer if keep_text else (ERASED if ticket.answer else ""),
+        events=tuple({k: v for k, v in e.items() if k in ("kind", "at")} for e in ticket.events),
+    )
+
+
 class TicketRepository:
+    TABLES: ClassVar[dict[str, str]] = {
+        TICKETS: "the asker's Teams id, name, question and conversation; the expert's id",
+        COUNTERS: "",
+        ORIGINS: "the conversation a question was asked in, kept two days",
+    }
+
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    async def export_person(self, person: PersonRef) -> dict[str, Any]:
+        tickets = await self.all()
+        return {
+            "questions": [
+                {"number": t.number, "question": t.question, "area": t.area,
+                 "municipality": t.municipality, "state": t.state, "asked_at": t.created_at,
+                 "answer": t.answer, "published": t.published}
+                for t in tickets
+                if t.asker_id == person.user_id
+            ],
+            "tickets_as_expert": [
+                {"number": t.number, "state": t.state, "claimed_at": t.claimed_at}
+                for t in tickets
+                if t.assignee and t.assignee in person.expert_ids
+            ],
+        }  # fmt: skip
+
+    async def erase_person(self, person: PersonRef) -> int:
+        """Anonymise the person's questions (the tickets stay, without them)."""
+        changed = 0
+        for ticket in await self.all():
+            if ticket.asker_id == person.user_id and await self._save_quietly(anonymised(ticket)):
+                changed += 1
+        return changed
+
+    async def anonymise_closed_before(self, cutoff: float) -> int:
+        """Retention: answered tickets closed before `cutoff` lose their asker."""
+        changed = 0
+        for ticket in await self.all():
+            old = ticket.state == ANSWERED and (ticket.answered_at or 0) < cutoff
+            if old and ticket.asker_name != ERASED and await self._save_quietly(anonymised(ticket)):
+                changed += 1
+        return changed
+
+    async def _save_quietly(self, ticket: Ticket) -> bool:
+        try:
+            await self.save(ticket)
+        except ConcurrencyError:
+            return False  # changed meanwhile: the next round (or request) tries again
+        return True
 
     async def next_number(self) -> int:
         """A new ticket number; a conditional increment, so two askers never share one."""

@@ -8,9 +8,10 @@ rely on.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from bot.criteria import AREAS, Document
+from bot.personal import PersonRef
 from bot.sharing.models import FollowUpReport, MarketAnalysis, shared_item
 from bot.storage import Record, Store
 
@@ -20,6 +21,8 @@ ERASED = "(raderad)"
 
 
 class SharedItems:
+    TABLES: ClassVar[dict[str, str]] = {SHARED: "who shared an item (Teams id), its contact person"}
+
     def __init__(self, store: Store) -> None:
         self._store = store
 
@@ -49,14 +52,14 @@ class SharedItems:
 
     # --- personal data --------------------------------------------------------------------
 
-    async def export_person(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
-        mine = [item for item in await self.all() if item.shared_by == user_id]
+    async def export_person(self, person: PersonRef) -> dict[str, Any]:
+        mine = [item for item in await self.all() if item.shared_by == person.user_id]
         return {"shared_items": [item.to_data() for item in mine]}
 
-    async def erase_person(self, user_id: str) -> int:
+    async def erase_person(self, person: PersonRef) -> int:
         erased = 0
         for item in await self.all():
-            if item.shared_by != user_id:
+            if item.shared_by != person.user_id:
                 continue
             kept: SharedItem = replace(item, shared_by="")
             if isinstance(kept, MarketAnalysis):

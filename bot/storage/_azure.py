@@ -110,6 +110,20 @@ class AzureTableStore:
         records = [_record(entity) async for entity in pages]
         return sorted(records, key=lambda r: (r.partition, r.key))
 
+    async def tables(self) -> list[str]:
+        """Tables under this store's prefix that hold at least one entity."""
+        found = []
+        async for table in self._service.list_tables():
+            name = str(table.name)
+            if not name.startswith(self._prefix):
+                continue
+            client = self._service.get_table_client(name)
+            async with client:
+                async for _ in client.list_entities(results_per_page=1):
+                    found.append(name[len(self._prefix) :])
+                    break
+        return sorted(found)
+
     async def ping(self) -> None:
         async for _ in self._service.list_tables(results_per_page=1):
             break

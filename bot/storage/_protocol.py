@@ -48,6 +48,10 @@ class Store(Protocol):
         """All records of a partition (or of the table), ordered by key."""
         ...
 
+    async def tables(self) -> list[str]:
+        """The names of the tables that hold records (as the node names them), sorted."""
+        ...
+
     async def ping(self) -> None:
         """Raise when the backend cannot be reached."""
         ...

@@ -98,6 +98,10 @@ class SqliteStore:
             )
         return [Record(pk, rk, json.loads(data), etag) for pk, rk, data, etag in rows]
 
+    async def tables(self) -> list[str]:
+        rows = self._db.execute("SELECT DISTINCT tbl FROM records ORDER BY tbl")
+        return [table for (table,) in rows]
+
     async def ping(self) -> None:
         self._db.execute("SELECT 1").fetchone()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import ClassVar
 
 from bot.storage._protocol import AlreadyExistsError, ConcurrencyError, Record, Store
 
@@ -13,6 +14,8 @@ LEASES = "leases"
 
 
 class Lease:
+    TABLES: ClassVar[dict[str, str]] = {LEASES: ""}
+
     def __init__(
         self,
         store: Store,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import aiohttp
 
+from bot import app
 from bot.config import Settings
+from bot.personal import TableOwner
 from bot.storage import Store
 from bot.teams._messenger import TeamsMessenger
-from bot.teams._references import ConversationBook
+from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._web import build_adapter, create_app
 
 
@@ -20,4 +22,7 @@ def outbound_messenger(
     )
 
 
-__all__ = ["create_app", "outbound_messenger"]
+# Every table's owner, the Teams edge's own included.
+TABLE_OWNERS: tuple[type[TableOwner], ...] = (*app.TABLE_OWNERS, ConversationBook, InboundLedger)
+
+__all__ = ["TABLE_OWNERS", "create_app", "outbound_messenger"]

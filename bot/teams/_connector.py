@@ -34,8 +34,6 @@ from bot.tokens import AppTokenProvider
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LOGIN = "https://login.microsoftonline.com"
-
 
 class _BearerTokenPolicy(AsyncHTTPPolicy[Any, Any]):
     """Adds the bot's token to outbound requests (nothing when authentication is off)."""

@@ -10,11 +10,9 @@ from typing import Any
 from azure.core.exceptions import DeserializationError  # what msrest raises
 from botbuilder.core import (
     CardFactory,
-    ConversationState,
     InvokeResponse,
     MessageFactory,
     TurnContext,
-    UserState,
 )
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import (
@@ -38,16 +36,12 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
         resolver: Resolver,
         conversations: ConversationBook,
         inbound: InboundLedger,
-        conversation_state: ConversationState,
-        user_state: UserState,
         activity: ActivityLog,
     ) -> None:
         super().__init__()
         self._resolver = resolver
         self._conversations = conversations
         self._inbound = inbound
-        self._conversation_state = conversation_state
-        self._user_state = user_state
         self._activity = activity
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -64,8 +58,6 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
                 sender = activity.from_property
                 await self._activity.seen(sender.aad_object_id or sender.id if sender else "")
             await super().on_turn(turn_context)
-            await self._conversation_state.save_changes(turn_context)
-            await self._user_state.save_changes(turn_context)
         except Exception:
             if guarded:
                 await self._inbound.release(conversation_id, activity.id)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from bot.personal import PersonRef
 from bot.storage import AlreadyExistsError, Record, Store
 
 CONVERSATIONS = "conversations"
@@ -26,10 +27,33 @@ class ConversationBook:
     (the last written value is remembered), which keeps a store round trip off most turns.
     """
 
+    TABLES: ClassVar[dict[str, str]] = {
+        CONVERSATIONS: "how to reach a conversation (ids, the last sender's name)",
+        PEOPLE: "a person's name, Entra id and how to reach them 1:1",
+    }
+
     def __init__(self, store: Store) -> None:
         self._store = store
         self._written: dict[tuple[str, str], dict[str, Any]] = {}
         self._seen: dict[str, tuple[str | None, ...]] = {}
+
+    async def export_person(self, person: PersonRef) -> dict[str, Any]:
+        record = await self._store.get(PEOPLE, "ref", person.user_id)
+        name = record.data.get("name", "") if record else ""
+        return {"person": {"name": name, "has_chat_with_bot": record is not None}}
+
+    async def erase_person(self, person: PersonRef) -> int:
+        """Forget the person's 1:1 chat: the bot can no longer write to them."""
+        record = await self._store.get(PEOPLE, "ref", person.user_id)
+        if record is None:
+            return 0
+        conversation = record.data.get("reference", {}).get("conversation", {}).get("id")
+        if conversation:
+            await self._store.delete(CONVERSATIONS, "ref", conversation)
+            self._seen.pop(conversation, None)
+        await self._store.delete(PEOPLE, "ref", person.user_id)
+        self._written = {k: v for k, v in self._written.items() if k[1] != person.user_id}
+        return 1
 
     async def remember(self, activity: Activity) -> None:
         conversation = activity.conversation
@@ -95,6 +119,8 @@ class InboundLedger:
     crosses midnight is caught by also looking in the previous day during the first minutes.
     """
 
+    # Conversation and activity ids, no names, deleted after two days: nothing to export.
+    TABLES: ClassVar[dict[str, str]] = {INBOUND: ""}
     KEEP_DAYS = 2
     _MIDNIGHT_WINDOW_S = 15 * 60
     _OPEN, _DONE = "open", "done"

@@ -15,12 +15,13 @@ from bot.teams._resolve_base import DOWNLOAD_SECONDS, Card, ResolverBase, Turn
 from bot.teams._resolve_sharing import area_in
 from cards import (
     Markdown,
+    digest_card,
     escape_markdown,
+    format_moment,
     message_card,
     render,
+    statistics_card,
 )
-from cards._digest import digest_card, statistics_card
-from cards._tickets import format_moment
 from cards.actions import ConfirmErase
 from cards.actions import payload as payload_of
 

@@ -15,11 +15,14 @@ from bot.routing import Outcome, Ticket
 from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_base import Card, ResolverBase, Turn
 from cards import (
+    TONE_COLORS,
     Markdown,
+    ask_form_card,
     message_card,
     render,
+    ticket_card,
+    ticket_list_card,
 )
-from cards._tickets import TONE_COLORS, ask_form_card, ticket_card, ticket_list_card
 from cards.actions import (
     AnswerTicket,
     ClaimTicket,

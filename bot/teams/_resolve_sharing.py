@@ -10,10 +10,10 @@ from bot.criteria import AREAS, Criterion
 from bot.i18n import Texts, UserError, texts_for
 from bot.sharing import FormProblems
 from bot.teams._resolve_base import DOWNLOAD_SECONDS, Card, ResolverBase, Turn
-from cards import message_card
-from cards._sharing import (
+from cards import (
     analysis_form_card,
     followup_form_card,
+    message_card,
     plan_card,
     shared_item_card,
     shared_list_card,

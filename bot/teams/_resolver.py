@@ -11,18 +11,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.app import Services
 from bot.commands import COMMANDS, Command, Spec, Who, closest_command, parse
 from bot.criteria import Answer, Criterion
-from bot.digest import DigestService
 from bot.i18n import Texts, UserError
-from bot.links import LinkSigner
 from bot.messaging import Messenger
-from bot.node import Node
-from bot.people import GraphClient, Profiles
-from bot.privacy import PersonalData
+from bot.people import Profiles
 from bot.ratelimits import PersonLimits
-from bot.routing import RoutingService
-from bot.sharing import SharingService
 from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_admin import AdminCommands
 from bot.teams._resolve_base import Card, Turn
@@ -35,13 +30,13 @@ from cards import (
     compare_card,
     criterion_card,
     escape_markdown,
+    followup_summary_text,
     help_card,
     levels_card,
     message_card,
     no_answer_card,
     welcome_card,
 )
-from cards._sharing import followup_summary_text
 from cards.actions import (
     AskExpert,
     CardAction,
@@ -77,26 +72,17 @@ def _suggested(where: str) -> tuple[Spec, ...]:
 
 
 class Resolver(RoutingCommands, SharingCommands, AdminCommands):
-    def __init__(
-        self,
-        node: Node,
-        routing: RoutingService,
-        sharing: SharingService,
-        links: LinkSigner,
-        digest: DigestService,
-        messenger: Messenger,
-        graph: GraphClient | None = None,
-    ) -> None:
-        self._node = node
-        self._criteria = node.criteria
-        self._routing = routing
-        self._sharing = sharing
-        self._links = links
-        self._digest = digest
+    def __init__(self, services: Services, messenger: Messenger) -> None:
+        self._node = services.node
+        self._criteria = services.node.criteria
+        self._routing = services.routing
+        self._sharing = services.sharing
+        self._links = services.links
+        self._digest = services.digest
         self._messenger = messenger
-        self._graph = graph
-        self._profiles = Profiles(node.store)
-        self._privacy = PersonalData(node.store)
+        self._graph = services.graph
+        self._profiles = Profiles(services.node.store)
+        self._privacy = services.privacy
         self._limits = PersonLimits()
 
     async def welcome(self, turn: Turn) -> list[Card]:
@@ -295,8 +281,9 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
         return [await self._ask_form(turn, action.question, action.area)]
 
     async def act_confirm_erase(self, action: ConfirmErase, turn: Turn) -> list[Card]:
-        count = await self._privacy.erase(turn.user_id, turn.aad_id)
-        return [message_card(turn.texts("privacy.erased", count=count))]
+        erased = await self._privacy.erase(turn.user_id, turn.aad_id)
+        text = turn.texts("privacy.erased", count=erased.questions, shared=erased.shared)
+        return [message_card(text)]
 
     async def act_show_ticket(self, action: ShowTicket, turn: Turn) -> list[Card]:
         ticket = await self._routing.visible(action.number, turn.person, self._is_admin(turn))

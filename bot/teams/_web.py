@@ -7,15 +7,10 @@ next, separately from the turn, so a refused request is a 401 and nothing is pro
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hmac
 import json
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
@@ -24,10 +19,8 @@ import aiohttp
 from aiohttp import web
 from botbuilder.core import (
     CardFactory,
-    ConversationState,
     MessageFactory,
     TurnContext,
-    UserState,
     serializer_helper,
 )
 from botbuilder.integration.aiohttp import (
@@ -38,20 +31,14 @@ from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants, EmulatorValidation
 from msrest.serialization import Model
 
+from bot.app import Background, Services, build_services
 from bot.config import Settings
-from bot.digest import DigestService
 from bot.i18n import texts_for
-from bot.links import LinkSigner
 from bot.logs import activity_id
 from bot.node import Node
-from bot.people import GraphClient
-from bot.privacy import PersonalData
-from bot.routing import RoutingService
-from bot.sharing import SharingService, plan_xlsx
+from bot.sharing import plan_xlsx
 from bot.stats import ActivityLog
-from bot.storage import Lease
 from bot.teams._connector import (
-    DEFAULT_LOGIN,
     ReusingAuthentication,
     SharedConnectorFactory,
 )
@@ -67,39 +54,18 @@ from bot.teams._messenger import TeamsMessenger
 from bot.teams._pages import privacy, terms
 from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._resolver import Resolver
-from bot.teams._state import StoreStorage
-from bot.tokens import GRAPH_SCOPE, AppTokenProvider
+from bot.tokens import DEFAULT_LOGIN, AppTokenProvider
 from cards import message_card
-from cards._tickets import TicketCards
 
 log = logging.getLogger(__name__)
 
 NODE = web.AppKey("node", Node)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", NodeBot)
-ROUTING = web.AppKey("routing", RoutingService)
-LINKS = web.AppKey("links", LinkSigner)
-DIGEST = web.AppKey("digest", DigestService)
-GRAPH = web.AppKey("graph", GraphClient)
-
-
-def _graph(settings: Settings, session: aiohttp.ClientSession) -> GraphClient | None:
-    """Microsoft Graph with the bot's own registration, when configured (NODE_GRAPH_ENABLED)."""
-    if not (settings.graph_enabled and settings.app_id and settings.app_tenant_id):
-        return None
-    base = (settings.graph_login_url or DEFAULT_LOGIN).rstrip("/")
-    tokens = AppTokenProvider(
-        settings.app_id,
-        settings.app_password,
-        f"{base}/{settings.app_tenant_id}",
-        known_host=not settings.graph_login_url,
-        scope=GRAPH_SCOPE,
-    )
-    return GraphClient(tokens, session, settings.graph_url)
+SERVICES = web.AppKey("services", Services)
 
 
 AUTH = web.AppKey("auth", ReusingAuthentication)
-_PRUNE_INTERVAL_S = 3600
 # A follow-up plan link names at most this many criteria (a card offers far fewer).
 MAX_PLAN_KEYS = 50
 
@@ -160,110 +126,26 @@ def build_adapter(settings: Settings, session: aiohttp.ClientSession) -> CloudAd
 
 
 async def _lifespan(app: web.Application) -> AsyncIterator[None]:
-    """Everything with a life of its own starts here and stops here, in that order."""
+    """Everything with a life of its own starts here and stops here, in that order: the
+    HTTP session, the SDK, the services (bot/app.py, shared with the CLI), the background."""
     node = app[NODE]
     settings = node.settings
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
     adapter = build_adapter(settings, session)
-    auth = adapter.bot_framework_authentication
-    storage = StoreStorage(node.store)
     book = ConversationBook(node.store)
+    inbound = InboundLedger(node.store)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
-    graph = _graph(settings, session)
-    routing = RoutingService(
-        node.store,
-        messenger,
-        node.criteria,
-        TicketCards(settings.zone),
-        settings.zone,
-        settings.escalation_hours,
-        presence=graph.presences if graph else None,
-        claim_seconds=settings.delivery_claim_s,
-    )
-    links = await LinkSigner.shared(node.store, settings.link_secret)
-    sharing = SharingService(node.store, messenger, node.criteria)
-    digest = DigestService(
-        node.store,
-        messenger,
-        settings.zone,
-        settings.digest_rate,
-        settings.digest_schedule,
-        lease_seconds=settings.routing_interval_s * 3,
-    )
-    app[AUTH] = auth
+    services = await build_services(node, messenger, session, personal=[book])
+    app[AUTH] = adapter.bot_framework_authentication
     app[ADAPTER] = adapter
-    app[ROUTING] = routing
-    app[LINKS] = links
-    app[DIGEST] = digest
-    if graph is not None:
-        app[GRAPH] = graph
-    app[BOT] = NodeBot(
-        Resolver(node, routing, sharing, links, digest, messenger, graph),
-        book,
-        InboundLedger(node.store),
-        ConversationState(storage),
-        UserState(storage),
-        ActivityLog(node.store),
-    )
-    background = _Background(node, routing, digest)
+    app[SERVICES] = services
+    app[BOT] = NodeBot(Resolver(services, messenger), book, inbound, ActivityLog(node.store))
+    background = Background(services, housekeeping=[inbound.prune])
     background.start()
     yield
     await background.stop()
     await session.close()
     await node.close()
-
-
-class _Background:
-    """Background rounds owned by the app (started and stopped with it): deliver tickets the
-    process stopped before posting, escalate unclaimed ones, prune old inbound marks. One
-    instance at a time does this, by a lease in storage."""
-
-    def __init__(self, node: Node, routing: RoutingService, digest: DigestService) -> None:
-        self._digest = digest
-        self._ledger = InboundLedger(node.store)
-        self._privacy = PersonalData(node.store)
-        self._retention_months = node.settings.retention_months
-        self._routing = routing
-        self._interval = node.settings.routing_interval_s
-        holder = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self._lease = Lease(node.store, "routing", holder, seconds=self._interval * 3)
-        self._task: asyncio.Task[None] | None = None
-        self._pruned_at = float("-inf")
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="background")
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.round()
-            except Exception:
-                log.exception("background round failed; trying again later")
-            await asyncio.sleep(self._interval)
-
-    async def round(self) -> None:
-        if not await self._lease.acquire():
-            return
-        delivered = await self._routing.deliver_pending()
-        escalated = await self._routing.escalate_due()
-        if delivered or escalated:
-            log.info("routing round", extra={"delivered": delivered, "escalated": escalated})
-        if await self._digest.due():
-            report = await self._digest.run()
-            figures = {"sent": report.sent, "gone": report.gone, "failed": report.failed}
-            log.info("weekly digest", extra={"week": report.week, **figures})
-        if time.monotonic() - self._pruned_at > _PRUNE_INTERVAL_S:
-            self._pruned_at = time.monotonic()
-            removed = await self._ledger.prune() + await self._routing.forget_origins()
-            anonymised = await self._privacy.apply_retention(self._retention_months)
-            if removed or anonymised:
-                log.info("housekeeping", extra={"pruned": removed, "anonymised": anonymised})
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
 
 async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
@@ -359,7 +241,7 @@ async def messages(request: web.Request) -> web.Response:
 
 async def download(request: web.Request) -> web.Response:
     """A signed, expiring download: built when fetched, never stored as a file."""
-    payload = request.app[LINKS].verify(request.match_info["token"])
+    payload = request.app[SERVICES].links.verify(request.match_info["token"])
     if payload is None:
         log.info("download refused: invalid or expired link")
         return web.Response(
@@ -382,7 +264,7 @@ async def download(request: web.Request) -> web.Response:
         )
     user, aad = payload.get("user"), payload.get("aad", "")
     if kind == "mydata" and isinstance(user, str) and user and isinstance(aad, str):
-        data = await PersonalData(request.app[NODE].store).export(user, aad)
+        data = await request.app[SERVICES].privacy.export(user, aad)
         return web.Response(
             body=json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json",
@@ -397,7 +279,7 @@ async def run_digest(request: web.Request) -> web.Response:
     given = request.headers.get("X-Digest-Secret", "")
     if not secret or not hmac.compare_digest(secret, given):
         return _refuse(404 if not secret else 401, "digest run refused")
-    report = await request.app[DIGEST].run(request.query.get("channel", ""))
+    report = await request.app[SERVICES].digest.run(request.query.get("channel", ""))
     return web.json_response(
         {"week": report.week, "sent": report.sent, "already_sent": report.already_sent,
          "quiet": report.skipped_quiet, "gone": report.gone, "failed": report.failed}
@@ -409,7 +291,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    graph = request.app.get(GRAPH)
+    graph = request.app[SERVICES].graph
     graph_state = "off" if graph is None else ("ok" if await graph.reachable() else "unreachable")
     try:
         await request.app[NODE].store.ping()

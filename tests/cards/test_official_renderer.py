@@ -15,26 +15,24 @@ from bot.criteria import CriteriaLibrary
 from bot.i18n import texts_for
 from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
 from cards import (
+    ROLE_ASKER,
+    ROLE_ASSIGNEE,
+    ROLE_EXPERT,
+    ROLE_OTHER,
     AnswerHit,
     answer_card,
+    answer_notice_card,
+    ask_form_card,
     compare_card,
     criterion_card,
     help_card,
     levels_card,
     message_card,
     no_answer_card,
-    welcome_card,
-)
-from cards._tickets import (
-    ROLE_ASKER,
-    ROLE_ASSIGNEE,
-    ROLE_EXPERT,
-    ROLE_OTHER,
-    answer_notice_card,
-    ask_form_card,
     receipt_card,
     ticket_card,
     ticket_list_card,
+    welcome_card,
 )
 from tests.routing.conftest import AREA, network_of
 from tests.support.browser import render_cards
@@ -96,7 +94,7 @@ def digest_cards() -> list[tuple[str, dict[str, Any]]]:
     from bot.digest import WeekContent
     from bot.sharing import MarketAnalysis
     from bot.stats import Stats
-    from cards._digest import digest_card, statistics_card
+    from cards import digest_card, statistics_card
 
     analysis = MarketAnalysis(
         "MA1", "Gods", "fordon-och-transport", "", "Lund", "2026-10-01", 3, "S", "",
@@ -125,7 +123,7 @@ def digest_cards() -> list[tuple[str, dict[str, Any]]]:
 def sharing_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
     from bot.sharing import FollowUpCheck, FollowUpReport, MarketAnalysis
     from bot.sharing.service import FollowUpSummary
-    from cards._sharing import (
+    from cards import (
         analysis_form_card,
         followup_form_card,
         followup_summary_text,

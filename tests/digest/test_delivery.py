@@ -15,6 +15,7 @@ from bot.digest import DigestService, Subscription, SubscriptionRepository
 from bot.digest.delivery import DigestSender
 from bot.messaging import Gone, Throttled, Unavailable
 from bot.storage import Store
+from cards import DigestCards
 
 ZONE = ZoneInfo("Europe/Stockholm")
 
@@ -82,8 +83,8 @@ async def subscribe(store: Store, count: int) -> list[str]:
 
 def service(store: Store, teams: FlakyTeams, clock: Clock) -> DigestService:
     sender = DigestSender(store, teams, rate_per_s=1000, sleep=no_sleep, clock=clock)
-    return DigestService(store, teams, ZONE, schedule=Schedule(), clock=clock, sender=sender,
-                         lease_seconds=60)  # fmt: skip
+    return DigestService(store, teams, DigestCards(), ZONE, schedule=Schedule(), clock=clock,
+                         sender=sender, lease_seconds=60)  # fmt: skip
 
 
 async def test_every_channel_gets_exactly_one_card_despite_429_5xx_and_removals(

@@ -15,7 +15,7 @@ from bot.people import GraphClient, canonical, from_address, from_profile
 from bot.routing import NetworkRepository, Person, RoutingService
 from bot.storage import Store
 from bot.tokens import GRAPH_SCOPE, AppTokenProvider
-from cards._tickets import TicketCards
+from cards import TicketCards
 from tests.conftest import local_settings
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
 from tests.support import activities

@@ -13,7 +13,7 @@ from bot.i18n import UserError, texts_for
 from bot.routing import NetworkRepository, Outcome, Person, RoutingService
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN
 from bot.storage import Store
-from cards._tickets import TicketCards
+from cards import TicketCards
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
 from tests.support.connector import card_text
 

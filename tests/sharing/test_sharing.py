@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from bot.criteria import CriteriaLibrary
 from bot.messaging import Person
-from bot.sharing import FormProblems, SharingService, plan_xlsx
+from bot.sharing import FormProblems, SharedItems, SharingService, plan_xlsx
 from bot.storage import Store
 from tests.routing.conftest import RecordingMessenger
 from tests.support import activities
@@ -54,6 +54,7 @@ FOLLOWUP = {
 @pytest.fixture
 async def sharing(store: Store) -> SharingService:
     library = CriteriaLibrary(store)
+    library.add_source(SharedItems(store))  # as the node wires it (bot/node.py)
     await library.load()
     return SharingService(store, RecordingMessenger(), library)
 

@@ -121,3 +121,12 @@ async def test_delete_of_missing_record_says_so(store: Store) -> None:
 
 async def test_ping_succeeds_on_a_reachable_backend(store: Store) -> None:
     await store.ping()
+
+
+async def test_tables_lists_those_that_hold_records(store: Store) -> None:
+    assert await store.tables() == []
+    await store.insert("tickets", Record("t", "1", {"n": 1}))
+    await store.insert("audit", Record("2026-11", "a", {}))
+    await store.insert("leases", Record("lease", "x", {}))
+    await store.delete("leases", "lease", "x")
+    assert await store.tables() == ["audit", "tickets"]

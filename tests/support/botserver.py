@@ -7,9 +7,11 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.app import Services
 from bot.config import Settings
 from bot.node import Node
 from bot.teams import create_app
+from bot.teams._web import SERVICES
 from tests.support.processes import free_port
 
 
@@ -58,6 +60,11 @@ class BotServer:
             except ValueError:
                 payload = text
             return response.status, payload
+
+    @property
+    def services(self) -> Services:
+        """The running node's services (as the server wired them)."""
+        return self.app[SERVICES]
 
     @property
     def app(self) -> web.Application:

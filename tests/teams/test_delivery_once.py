@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from bot.routing import NetworkRepository
-from bot.teams._web import ROUTING
 from tests.conftest import backend_settings
 from tests.routing.conftest import network_of
 from tests.support import activities
@@ -66,10 +65,10 @@ async def slow_bot(
     await server.start()
     assert server.node is not None
     await NetworkRepository(server.node.store).save(network_of(3))
-    server.app[ROUTING].forget_network()
+    server.services.routing.forget_network()
     channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}
     await server.post(activities.bot_added(connector.url, **channel))
-    await server.app[ROUTING].set_experts_channel(EXPERTS_CHANNEL)
+    await server.services.routing.set_experts_channel(EXPERTS_CHANNEL)
     expert_chat = {"user_id": "29:expert-2", "aad_id": "aad-expert-2", "name": "Expert 2",
                    "conversation_id": "a:personal-expert-2"}  # fmt: skip
     await server.post(activities.message(connector.url, "hjälp", **expert_chat))

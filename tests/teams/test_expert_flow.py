@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from bot.routing import NetworkRepository
-from bot.teams._web import ROUTING
 from tests.routing.conftest import network_of
 from tests.support import activities
 from tests.support.botserver import BotServer
@@ -36,7 +35,7 @@ async def experts_network(bot: BotServer, connector: ConnectorStandIn, count: in
     channel, which the bot has been added to."""
     assert bot.node is not None
     await NetworkRepository(bot.node.store).save(network_of(count))
-    routing = bot.app[ROUTING]
+    routing = bot.services.routing
     routing.forget_network()
     channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}
     await bot.post(activities.bot_added(connector.url, **channel))
@@ -98,7 +97,7 @@ async def test_a_question_of_1500_characters_is_taken(
     number = await submit_question(bot, connector, question)
     (post,) = connector.to(EXPERTS_CHANNEL)
     assert "x" * 1448 in card_text(post.card)
-    assert (await bot.app[ROUTING].get(number)).question == question
+    assert (await bot.services.routing.get(number)).question == question
 
 
 async def test_a_too_long_question_comes_back_in_the_form_not_lost(

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from bot.routing import Person
-from bot.teams._web import ROUTING
 from tests.support import activities
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
@@ -80,7 +79,7 @@ async def test_a_lone_surrogate_is_stored_as_a_replacement_character(
     body = json.dumps(activities.submit(connector.url, value)).replace("QUESTION", question)
     status, _ = await bot.post(body.encode())
     assert status == 200
-    routing = bot.app[ROUTING]
+    routing = bot.services.routing
     stored = await routing.get(1)
     assert stored.question == "Kan vi kräva biogas \ufffd och utesluta HVO i godstransporter?"
     # The next question gets the next number: none was used up by a failed write.
@@ -114,10 +113,10 @@ async def test_one_person_cannot_flood_the_experts_but_others_still_ask(
     (form,) = [s.card for s in connector.to("a:personal-alex")]
     assert "många gånger på kort tid" in card_text(form)
     assert "Kan vi kräva biogas, variant 10?" in card_text(form)  # the text is kept
-    assert len(await bot.app[ROUTING].asked_by(_person("29:user-alex"))) == 10
+    assert len(await bot.services.routing.asked_by(_person("29:user-alex"))) == 10
     other = {"user_id": "29:user-b", "aad_id": "aad-b", "conversation_id": "a:personal-b"}
     assert (await bot.post(ask(11, **other)))[0] == 200
-    assert len(await bot.app[ROUTING].asked_by(_person("29:user-b"))) == 1
+    assert len(await bot.services.routing.asked_by(_person("29:user-b"))) == 1
 
 
 async def test_feedback_is_limited_per_person(bot: BotServer, connector: ConnectorStandIn) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from bot.routing import NetworkRepository, Person
-from bot.teams._web import ROUTING
 from tests.routing.conftest import expert, network_of
 from tests.support import activities
 from tests.support.botserver import BotServer
@@ -29,7 +28,7 @@ async def asked(any_bot: BotServer, connector: ConnectorStandIn) -> int:
     network = network_of(3)
     network.experts[f"aad-expert-{ELSEWHERE}"] = expert(ELSEWHERE, areas=("livsmedel",))
     await NetworkRepository(any_bot.node.store).save(network)
-    routing = any_bot.app[ROUTING]
+    routing = any_bot.services.routing
     routing.forget_network()
     channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}
     await any_bot.post(activities.bot_added(connector.url, **channel))
@@ -81,7 +80,7 @@ async def test_an_expert_of_another_area_cannot_claim(
     )
     assert status == 200
     assert "område du inte täcker" in card_text(body["value"])
-    assert (await any_bot.app[ROUTING].get(asked)).state == "open"
+    assert (await any_bot.services.routing.get(asked)).state == "open"
 
 
 async def test_a_double_click_on_send_answer_answers_once(
@@ -99,7 +98,7 @@ async def test_a_double_click_on_send_answer_answers_once(
         text = card_text(body["value"])
         assert "Svaret är skickat" in text
         assert "Något gick fel" not in text
-    stored = await any_bot.app[ROUTING].get(asked)
+    stored = await any_bot.services.routing.get(asked)
     assert stored.state == "answered"
     answered = [e for e in stored.events if e["kind"] == "answered"]
     assert len(answered) == 1
@@ -122,7 +121,7 @@ async def test_release_and_answer_at_once_end_in_one_outcome(
     assert [status for status, _ in replies] == [200, 200]
     texts = [card_text(body["value"]) for _, body in replies]
     assert not any("Något gick fel" in text for text in texts)
-    stored = await any_bot.app[ROUTING].get(asked)
+    stored = await any_bot.services.routing.get(asked)
     if stored.state == "answered":
         assert "Svaret är skickat" in texts[0]
         assert "redan besvarat" in texts[1]

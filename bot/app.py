@@ -1,0 +1,170 @@
+"""The node's wiring, once, for the server and the command line alike: the services and the
+background round. No botbuilder here: the Teams edge hands in its `Messenger` (and its own
+owners of personal data); the CLI hands in the outbound one, or none when it sends nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import aiohttp
+
+from bot.audit import AuditLog
+from bot.channels import ChannelSettings
+from bot.criteria import CriteriaLibrary
+from bot.digest import DigestService
+from bot.digest.delivery import DigestSender
+from bot.digest.subscriptions import SubscriptionRepository
+from bot.links import LinkSigner
+from bot.messaging import Card, DeliveryError, Messenger
+from bot.node import Node
+from bot.people import GraphClient, Profiles
+from bot.personal import PersonalRecords, TableOwner
+from bot.privacy import PersonalData
+from bot.routing import NetworkRepository, RoutingService
+from bot.routing.tickets import TicketRepository
+from bot.sharing import SharedItems, SharingService
+from bot.stats import ActivityLog
+from bot.storage import Lease
+from bot.tokens import DEFAULT_LOGIN, GRAPH_SCOPE, AppTokenProvider
+from cards import DigestCards, TicketCards
+
+log = logging.getLogger(__name__)
+
+# Every table's owner below the Teams edge (bot.teams adds its own): each declares its tables
+# and what in them is personal data. A test checks that everything stored has an owner here.
+TABLE_OWNERS: tuple[type[TableOwner], ...] = (
+    TicketRepository, NetworkRepository, ChannelSettings, SharedItems, CriteriaLibrary,
+    AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestSender, DigestService,
+    LinkSigner, Lease,
+)  # fmt: skip
+_HOUSEKEEPING_INTERVAL_S = 3600
+Housekeeping = Callable[[], Awaitable[int]]
+
+
+@dataclass
+class Services:
+    node: Node
+    routing: RoutingService
+    sharing: SharingService
+    digest: DigestService
+    links: LinkSigner
+    privacy: PersonalData
+    graph: GraphClient | None
+
+
+class NoMessenger:
+    """For commands that send nothing to Teams: any attempt is a delivery error."""
+
+    async def to_channel(self, channel_id: str, card: Card) -> str:
+        raise DeliveryError("this command does not reach Teams")
+
+    async def update(self, conversation_id: str, activity_id: str, card: Card) -> None:
+        raise DeliveryError("this command does not reach Teams")
+
+    async def to_person(self, user_id: str, card: Card) -> bool:
+        raise DeliveryError("this command does not reach Teams")
+
+
+def graph_client(node: Node, session: aiohttp.ClientSession) -> GraphClient | None:
+    """Microsoft Graph with the bot's own registration, when configured (NODE_GRAPH_ENABLED)."""
+    settings = node.settings
+    if not (settings.graph_enabled and settings.app_id and settings.app_tenant_id):
+        return None
+    base = (settings.graph_login_url or DEFAULT_LOGIN).rstrip("/")
+    tokens = AppTokenProvider(
+        settings.app_id,
+        settings.app_password,
+        f"{base}/{settings.app_tenant_id}",
+        known_host=not settings.graph_login_url,
+        scope=GRAPH_SCOPE,
+    )
+    return GraphClient(tokens, session, settings.graph_url)
+
+
+async def build_services(
+    node: Node,
+    messenger: Messenger,
+    session: aiohttp.ClientSession | None = None,
+    personal: Sequence[PersonalRecords] = (),
+) -> Services:
+    settings, store = node.settings, node.store
+    graph = graph_client(node, session) if session is not None else None
+    routing = RoutingService(
+        store, messenger, node.criteria, TicketCards(settings.zone), settings.zone,
+        settings.escalation_hours, presence=graph.presences if graph else None,
+        claim_seconds=settings.delivery_claim_s,
+    )  # fmt: skip
+    digest = DigestService(
+        store, messenger, DigestCards(), settings.zone, settings.digest_rate,
+        settings.digest_schedule, lease_seconds=settings.routing_interval_s * 3,
+    )  # fmt: skip
+    return Services(
+        node=node,
+        routing=routing,
+        sharing=SharingService(store, messenger, node.criteria),
+        digest=digest,
+        links=await LinkSigner.shared(store, settings.link_secret),
+        privacy=PersonalData(store, personal),
+        graph=graph,
+    )
+
+
+class Background:
+    """The background round, owned by the app (started and stopped with it): finish pending
+    deliveries, escalate unclaimed tickets, send the weekly digest when due, and hourly
+    housekeeping (retention, old marks). One instance at a time does this, by a lease."""
+
+    def __init__(self, services: Services, housekeeping: Sequence[Housekeeping] = ()) -> None:
+        node = services.node
+        self._services = services
+        self._interval = node.settings.routing_interval_s
+        self._retention_months = node.settings.retention_months
+        holder = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self._lease = Lease(node.store, "routing", holder, seconds=self._interval * 3)
+        self._housekeeping = (services.routing.forget_origins, *housekeeping)
+        self._task: asyncio.Task[None] | None = None
+        self._cleaned_at = float("-inf")
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="background")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.round()
+            except Exception:
+                log.exception("background round failed; trying again later")
+            await asyncio.sleep(self._interval)
+
+    async def round(self) -> None:
+        if not await self._lease.acquire():
+            return
+        services = self._services
+        delivered = await services.routing.deliver_pending()
+        escalated = await services.routing.escalate_due()
+        if delivered or escalated:
+            log.info("routing round", extra={"delivered": delivered, "escalated": escalated})
+        if await services.digest.due():
+            report = await services.digest.run()
+            figures = {"sent": report.sent, "gone": report.gone, "failed": report.failed}
+            log.info("weekly digest", extra={"week": report.week, **figures})
+        if time.monotonic() - self._cleaned_at > _HOUSEKEEPING_INTERVAL_S:
+            self._cleaned_at = time.monotonic()
+            removed = sum([await clean() for clean in self._housekeeping])
+            anonymised = await services.privacy.apply_retention(self._retention_months)
+            if removed or anonymised:
+                log.info("housekeeping", extra={"pruned": removed, "anonymised": anonymised})
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
