@@ -32,6 +32,7 @@ lint: $(PY_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## Throughput and latency against a bare botbuilder echo bot; figures go into issue notes.
 bench: setup

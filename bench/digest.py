@@ -19,8 +19,7 @@ from botbuilder.schema import Activity
 
 from bench._processes import running_node
 from bot.digest import Subscription, SubscriptionRepository
-from bot.storage import Record
-from bot.storage._sqlite import SqliteStore
+from bot.storage import Record, SqliteStore
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn
 

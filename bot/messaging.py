@@ -7,8 +7,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.i18n import Texts, texts_for
-
 Card = dict[str, Any]
 # Presence of people by Entra object id (Graph); None when it cannot be told right now.
 PresenceLookup = Callable[[list[str]], Awaitable["dict[str, Any] | None"]]
@@ -34,10 +32,6 @@ class Person:
     aad_id: str
     name: str
     locale: str = "sv-SE"
-
-    @property
-    def texts(self) -> Texts:
-        return texts_for(self.locale)
 
 
 class DeliveryError(Exception):

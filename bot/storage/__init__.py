@@ -4,8 +4,19 @@ The domain never sees a backend: it gets a `Store` and keeps its own dataclasses
 repositories turn into `Record`s. Both backends pass tests/storage/test_contract.py.
 """
 
+from bot.storage._azure import AzureTableStore
 from bot.storage._factory import open_store
 from bot.storage._protocol import AlreadyExistsError, ConcurrencyError, Record, Store
+from bot.storage._sqlite import SqliteStore
 from bot.storage.lease import Lease
 
-__all__ = ["AlreadyExistsError", "ConcurrencyError", "Lease", "Record", "Store", "open_store"]
+__all__ = [
+    "AlreadyExistsError",
+    "AzureTableStore",
+    "ConcurrencyError",
+    "Lease",
+    "Record",
+    "SqliteStore",
+    "Store",
+    "open_store",
+]
