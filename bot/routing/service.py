@@ -145,9 +145,15 @@ class RoutingService:
             raise problem
         ticket = await self._existing(origin) if origin else None
         if ticket is None:
+            now = self._clock()
             ticket = await self._store_new(
-                person, question, area, municipality, consent, origin, asked_in
-            )
+                Ticket(
+                    number=0, question=question.strip(), area=area, municipality=municipality,
+                    asker_id=person.user_id, asker_name=person.name, asker_locale=person.locale,
+                    consent_publish=consent, created_at=now, deadline=self._deadline(now),
+                    asked_in=asked_in, origin=origin,
+                ).with_event("asked", now)
+            )  # fmt: skip
         try:
             ticket = await self.deliver(ticket)
         except Exception:
@@ -167,39 +173,18 @@ class RoutingService:
             log.info("question asked again (a retried delivery)", extra={"ticket": number})
         return ticket
 
-    async def _store_new(
-        self,
-        person: Person,
-        question: str,
-        area: str,
-        municipality: str,
-        consent: bool,
-        origin: str,
-        asked_in: str,
-    ) -> Ticket:
-        now = self._clock()
+    async def _store_new(self, new: Ticket) -> Ticket:
+        """Store a new ticket under the next number (the number its activity already
+        reserved, when it was asked before)."""
         number = await self._tickets.next_number()
-        if origin:  # the activity takes its number first: a retry finds it
-            number = await self._tickets.reserve(origin, number, now)
-        ticket = Ticket(
-            number=number,
-            question=question.strip(),
-            area=area,
-            municipality=municipality,
-            asker_id=person.user_id,
-            asker_name=person.name,
-            asker_locale=person.locale,
-            consent_publish=consent,
-            created_at=now,
-            deadline=self._deadline(now),
-            asked_in=asked_in,
-            origin=origin,
-        ).with_event("asked", now)
+        if new.origin:  # the activity takes its number first: a retry finds it
+            number = await self._tickets.reserve(new.origin, number, new.created_at)
+        ticket = replace(new, number=number)
         try:
             ticket = await self._tickets.add(ticket)  # stored first: nothing is lost after this
         except AlreadyExistsError:  # the same activity, handled at the same moment elsewhere
             return await self.get(number)
-        log.info("ticket stored", extra={"ticket": ticket.number, "area": area})
+        log.info("ticket stored", extra={"ticket": ticket.number, "area": ticket.area})
         return ticket
 
     async def _at_work(self, experts: list[Expert]) -> list[Expert]:

@@ -155,30 +155,26 @@ class ConnectorStandIn(LocalServer):
         return {}
 
     async def _send(self, request: web.Request) -> web.Response:
-        if self._refused(request):
-            return web.json_response({"error": {"code": "ServiceError"}}, status=500)
-        if (refusal := self._gone(request) or self._throttle()) is not None:
-            return refusal
-        body = await self._body(request)
-        if not await self._wait(request):
-            return web.Response(status=499)
-        return web.json_response({"id": self._record("send", request, body)})
+        return await self._new_message("send", request)
 
     async def _reply(self, request: web.Request) -> web.Response:
+        return await self._new_message("reply", request)
+
+    async def _new_message(self, kind: str, request: web.Request) -> web.Response:
         if self._refused(request):
             return web.json_response({"error": {"code": "ServiceError"}}, status=500)
         if (refusal := self._gone(request) or self._throttle()) is not None:
             return refusal
-        body = await self._body(request)
-        if not await self._wait(request):
-            return web.Response(status=499)
-        return web.json_response({"id": self._record("reply", request, body)})
+        return await self._taken(kind, request)
 
     async def _update(self, request: web.Request) -> web.Response:
+        return await self._taken("update", request)
+
+    async def _taken(self, kind: str, request: web.Request) -> web.Response:
         body = await self._body(request)
         if not await self._wait(request):
             return web.Response(status=499)
-        return web.json_response({"id": self._record("update", request, body)})
+        return web.json_response({"id": self._record(kind, request, body)})
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -83,13 +83,18 @@ async def test_an_expert_of_another_area_cannot_claim(
     assert (await any_bot.services.routing.get(asked)).state == "open"
 
 
+async def claimed(bot: BotServer, connector: ConnectorStandIn, number: int) -> dict[str, Any]:
+    """Expert 1 has claimed the ticket; returns the payload of their answer."""
+    claim = {"verb": "ticket.claim", "number": number}
+    await bot.post(activities.execute(connector.url, claim, **as_expert(1)))
+    return {"verb": "ticket.answer", "number": number, "publish": "false",
+            "answer": "Ja, som särskilt kontraktsvillkor."}  # fmt: skip
+
+
 async def test_a_double_click_on_send_answer_answers_once(
     any_bot: BotServer, connector: ConnectorStandIn, asked: int
 ) -> None:
-    claim = {"verb": "ticket.claim", "number": asked}
-    await any_bot.post(activities.execute(connector.url, claim, **as_expert(1)))
-    answer = {"verb": "ticket.answer", "number": asked, "publish": "false",
-              "answer": "Ja, som särskilt kontraktsvillkor."}  # fmt: skip
+    answer = await claimed(any_bot, connector, asked)
     clicks = await asyncio.gather(
         *(any_bot.post(activities.execute(connector.url, answer, **as_expert(1))) for _ in "ab")
     )
@@ -109,10 +114,7 @@ async def test_a_double_click_on_send_answer_answers_once(
 async def test_release_and_answer_at_once_end_in_one_outcome(
     any_bot: BotServer, connector: ConnectorStandIn, asked: int
 ) -> None:
-    claim = {"verb": "ticket.claim", "number": asked}
-    await any_bot.post(activities.execute(connector.url, claim, **as_expert(1)))
-    answer = {"verb": "ticket.answer", "number": asked, "publish": "false",
-              "answer": "Ja, som särskilt kontraktsvillkor."}  # fmt: skip
+    answer = await claimed(any_bot, connector, asked)
     release = {"verb": "ticket.release", "number": asked}
     replies = await asyncio.gather(
         any_bot.post(activities.execute(connector.url, answer, **as_expert(1))),
