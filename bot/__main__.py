@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from bot import logs
+from bot.app import NoMessenger, Services, build_services
+from bot.audit import AuditLog
 from bot.config import LOOPBACK_HOSTS, Settings
 from bot.node import Node
 from bot.storage import Store, open_store
@@ -96,7 +98,6 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.audit import AuditLog
     from bot.criteria import CriteriaLibrary, FileFormatError
 
     async def run() -> int:
@@ -134,7 +135,6 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _network_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.audit import AuditLog
     from bot.routing import NetworkFileError, NetworkRepository, read_network_file
 
     if not args.file.is_file():
@@ -206,6 +206,77 @@ def _digest_run(args: argparse.Namespace, settings: Settings) -> int:
             f"{report.skipped_quiet} quiet, {report.gone} gone, {report.failed} failed."
         )
         return 0 if report.failed == 0 else 1
+
+    return asyncio.run(run())
+
+
+@contextlib.asynccontextmanager
+async def _offline_services(settings: Settings) -> AsyncIterator[Services]:
+    """The services for a command that sends nothing to Teams."""
+    async with _opened_node(settings) as node:
+        yield await build_services(node, NoMessenger())
+
+
+def _agreements_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tabular import FileFormatError, read_rows
+
+    if not args.file.is_file():
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        rows = read_rows(args.file)
+    except FileFormatError as error:
+        print(f"Cannot import {args.file}: {error}", file=sys.stderr)
+        return 1
+
+    async def run() -> int:
+        async with _offline_services(settings) as services:
+            try:
+                report = await services.followups.import_rows(rows)
+            except FileFormatError as error:
+                print(f"Cannot import {args.file}: {error}", file=sys.stderr)
+                return 1
+            for row_error in report.errors:
+                print(f"row {row_error.row}: {row_error.reason}", file=sys.stderr)
+            if report.errors:
+                print(f"Nothing imported: {len(report.errors)} bad row(s).", file=sys.stderr)
+                return 1
+            await AuditLog(services.node.store).record(
+                "cli", "agreements.import", args.file.name, added=report.added,
+                updated=report.updated,
+            )  # fmt: skip
+        print(f"Imported: {report.added} new, {report.updated} updated agreements.")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _followups_due(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    try:
+        at = date.fromisoformat(args.at) if args.at else None
+    except ValueError:
+        print("--at is a date, YYYY-MM-DD", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with _offline_services(settings) as services:
+            items = await services.followups.due(at, args.municipality)
+        if args.json:
+            print(json.dumps([item.as_json() for item in items], ensure_ascii=False))
+            return 0
+        if not items:
+            print("No follow-ups due.")
+        for item in items:
+            row = item.as_json()
+            late = "OVERDUE" if row["overdue"] else "due"
+            joint = f"  (also {', '.join(row['joint_with'])})" if row["joint_with"] else ""
+            print(
+                f"{row['due']}  {late:<7}  {row['municipality']:<14} {row['agreement'][:30]:<30} "
+                f"{row['supplier'][:24]:<24} {row['criterion']:<8} {row['responsible']}{joint}"
+            )
+        return 0
 
     return asyncio.run(run())
 
@@ -290,6 +361,22 @@ def _parser() -> argparse.ArgumentParser:
     digest_run.add_argument("--dry-run", action="store_true", help="print the cards instead")
     digest_run.add_argument("--channel", help="only this channel (conversation id)")
     digest_run.set_defaults(run=_digest_run)
+
+    agreements = commands.add_parser("agreements", help="agreements with environmental criteria")
+    agreement_commands = agreements.add_subparsers(dest="agreements_command", required=True)
+    agreements_import = agreement_commands.add_parser(
+        "import", help="import an agreement register (CSV or XLSX); with bad rows, nothing"
+    )
+    agreements_import.add_argument("file", type=Path)
+    agreements_import.set_defaults(run=_agreements_import)
+
+    followups = commands.add_parser("followups", help="follow-ups of the agreements")
+    followup_commands = followups.add_subparsers(dest="followups_command", required=True)
+    due = followup_commands.add_parser("due", help="due and overdue follow-ups")
+    due.add_argument("--at", help="the date, YYYY-MM-DD (default: today)")
+    due.add_argument("--municipality", default="", help="only this municipality")
+    due.add_argument("--json", action="store_true", help="one JSON array")
+    due.set_defaults(run=_followups_due)
 
     stats = commands.add_parser("stats", help="the node's own statistics")
     stats.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")

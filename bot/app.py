@@ -13,9 +13,12 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import aiohttp
+from dateutil.relativedelta import relativedelta
 
+from bot.agreements import AgreementRepository, Directory, FollowUpService
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
 from bot.criteria import CriteriaLibrary
@@ -23,7 +26,7 @@ from bot.digest import DigestService
 from bot.digest.delivery import DigestSender
 from bot.digest.subscriptions import SubscriptionRepository
 from bot.links import LinkSigner
-from bot.messaging import Card, DeliveryError, Messenger
+from bot.messaging import Card, DeliveryError, Messenger, Person
 from bot.node import Node
 from bot.people import GraphClient, Profiles
 from bot.personal import PersonalRecords, TableOwner
@@ -34,7 +37,7 @@ from bot.sharing import SharedItems, SharingService
 from bot.stats import ActivityLog
 from bot.storage import Lease
 from bot.tokens import DEFAULT_LOGIN, GRAPH_SCOPE, AppTokenProvider
-from cards import DigestCards, TicketCards
+from cards import AgreementCards, DigestCards, TicketCards
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ log = logging.getLogger(__name__)
 TABLE_OWNERS: tuple[type[TableOwner], ...] = (
     TicketRepository, NetworkRepository, ChannelSettings, SharedItems, CriteriaLibrary,
     AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestSender, DigestService,
-    LinkSigner, Lease,
+    LinkSigner, Lease, AgreementRepository,
 )  # fmt: skip
 _HOUSEKEEPING_INTERVAL_S = 3600
 Housekeeping = Callable[[], Awaitable[int]]
@@ -55,9 +58,21 @@ class Services:
     routing: RoutingService
     sharing: SharingService
     digest: DigestService
+    followups: FollowUpService
     links: LinkSigner
     privacy: PersonalData
     graph: GraphClient | None
+    directory: Directory
+
+
+class NoDirectory:
+    """For commands that reach nobody: no one is known."""
+
+    async def person(self, who: str) -> Person | None:
+        return None
+
+    async def emails_of(self, user_id: str) -> frozenset[str]:
+        return frozenset()
 
 
 class NoMessenger:
@@ -94,7 +109,10 @@ async def build_services(
     messenger: Messenger,
     session: aiohttp.ClientSession | None = None,
     personal: Sequence[PersonalRecords] = (),
+    directory: Directory | None = None,
 ) -> Services:
+    """The services; `directory` tells who a responsible person is in Teams (the Teams
+    edge's conversation book), `personal` adds the edge's own owners of personal data."""
     settings, store = node.settings, node.store
     graph = graph_client(node, session) if session is not None else None
     routing = RoutingService(
@@ -106,15 +124,44 @@ async def build_services(
         store, messenger, DigestCards(), settings.zone, settings.digest_rate,
         settings.digest_schedule, lease_seconds=settings.routing_interval_s * 3,
     )  # fmt: skip
+    directory = directory or NoDirectory()
+    sharing = SharingService(store, messenger, node.criteria)
+    followups = FollowUpService(
+        store, messenger, node.criteria, AgreementCards(), directory, settings.zone, routing,
+        sharing,
+    )  # fmt: skip
     return Services(
         node=node,
         routing=routing,
-        sharing=SharingService(store, messenger, node.criteria),
+        sharing=sharing,
         digest=digest,
+        followups=followups,
         links=await LinkSigner.shared(store, settings.link_secret),
-        privacy=PersonalData(store, personal),
+        privacy=PersonalData(store, personal, directory.emails_of),
         graph=graph,
+        directory=directory,
     )
+
+
+async def load_demo_agreements(services: Services) -> None:
+    """`make run`: two agreements with the same supplier and criterion in Lund and Malmö, for
+    Alex Wilber and Megan Bowen (the Playground's users), the first follow-up due in ten days,
+    unless agreements are already stored."""
+    followups = services.followups
+    if await followups.repository.all_agreements():
+        return
+    today = followups.today()
+    start = (today - relativedelta(months=3) + timedelta(days=10)).isoformat()
+    end = (today + relativedelta(years=3)).isoformat()
+    for municipality, who in (("Lund", "teams:user-id-0"), ("Malmö", "teams:user-id-1")):
+        await followups.register({
+            "municipality": municipality, "title": "Lokalvård skolor 2026",
+            "area": "stad-och-kemikalier", "product_group": "Städtjänster",
+            "supplier": "Städbolaget Exempel AB", "org_number": "556036-0793",
+            "start": start, "end": end, "responsible": who,
+            "criteria": "11567, 10855:1", "interval": "kvartal",
+        }, "demo")  # fmt: skip
+    log.info("demo agreements loaded")
 
 
 class Background:
@@ -150,8 +197,10 @@ class Background:
         services = self._services
         delivered = await services.routing.deliver_pending()
         escalated = await services.routing.escalate_due()
-        if delivered or escalated:
-            log.info("routing round", extra={"delivered": delivered, "escalated": escalated})
+        reminded = await services.followups.remind()
+        if delivered or escalated or reminded:
+            figures = {"delivered": delivered, "escalated": escalated, "reminded": reminded}
+            log.info("background round", extra=figures)
         if await services.digest.due():
             report = await services.digest.run()
             figures = {"sent": report.sent, "gone": report.gone, "failed": report.failed}

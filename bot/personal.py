@@ -16,6 +16,7 @@ class PersonRef:
     user_id: str
     aad_id: str = ""
     expert_ids: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()  # their sign-in addresses, lower case
 
     @property
     def ids(self) -> frozenset[str]:

@@ -11,10 +11,11 @@ and is readable by admins only."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.agreements import AgreementRepository
 from bot.audit import AuditLog
 from bot.people import Profiles
 from bot.personal import PersonalRecords, PersonRef
@@ -36,21 +37,29 @@ class Erasure:
 
 
 class PersonalData:
-    def __init__(self, store: Store, extra: Sequence[PersonalRecords] = ()) -> None:
+    def __init__(
+        self,
+        store: Store,
+        extra: Sequence[PersonalRecords] = (),
+        emails_of: Callable[[str], Awaitable[frozenset[str]]] | None = None,
+    ) -> None:
         """The domain's owners of personal data, and `extra` ones of the outer layers (the
-        Teams conversation references)."""
+        Teams conversation references); `emails_of` gives a person's sign-in addresses."""
+        self._emails_of = emails_of
         self._tickets = TicketRepository(store)
         self._shared = SharedItems(store)
         self._network = NetworkRepository(store)
         self._audit = AuditLog(store)
         self.owners: tuple[PersonalRecords, ...] = (
             self._tickets, self._shared, self._network, self._audit,
-            Profiles(store), ActivityLog(store), *extra,
+            Profiles(store), ActivityLog(store), AgreementRepository(store), *extra,
         )  # fmt: skip
 
     async def _person(self, user_id: str, aad_id: str) -> PersonRef:
         expert = (await self._network.load()).expert_for_user(user_id, aad_id)
-        return PersonRef(user_id, aad_id, frozenset({expert.id}) if expert else frozenset())
+        emails = await self._emails_of(user_id) if self._emails_of else frozenset()
+        experts = frozenset({expert.id}) if expert else frozenset()
+        return PersonRef(user_id, aad_id, experts, emails)
 
     async def export(self, user_id: str, aad_id: str) -> dict[str, Any]:
         person = await self._person(user_id, aad_id)

@@ -6,6 +6,14 @@ the package's public surface: other packages import from here (and from cards.ac
 from a private module.
 """
 
+from cards._agreements import (
+    AgreementCards,
+    agreement_card,
+    agreement_form_card,
+    agreement_list_card,
+    due_list_card,
+    followup_card,
+)
 from cards._basic import help_card, message_card, welcome_card
 from cards._criteria import (
     AnswerHit,
@@ -46,11 +54,15 @@ __all__ = [
     "ROLE_EXPERT",
     "ROLE_OTHER",
     "TONE_COLORS",
+    "AgreementCards",
     "AnswerHit",
     "Card",
     "DigestCards",
     "Markdown",
     "TicketCards",
+    "agreement_card",
+    "agreement_form_card",
+    "agreement_list_card",
     "analysis_form_card",
     "answer_card",
     "answer_notice_card",
@@ -58,7 +70,9 @@ __all__ = [
     "compare_card",
     "criterion_card",
     "digest_card",
+    "due_list_card",
     "escape_markdown",
+    "followup_card",
     "followup_form_card",
     "followup_summary_text",
     "format_moment",

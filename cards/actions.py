@@ -13,7 +13,7 @@ too long is the domain's to say, so the form comes back with the text and the pr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Self
 
 from bot.fields import ANSWER, FEEDBACK_QUESTION, QUESTION, SHARED_TEXT
@@ -249,6 +249,95 @@ class ConfirmErase(CardAction):
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
         return cls()
+
+
+@dataclass(frozen=True)
+class AgreementForm(CardAction):
+    """Open the "nytt avtal" form, prefilled with criteria ticked on a plan card."""
+
+    VERB: ClassVar[str] = "agreement.form"
+    keys: tuple[str, ...]
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        keys = value.get("keys") or []
+        if not isinstance(keys, list) or len(keys) > 20:
+            raise ValueError("keys")
+        return cls(tuple(_match(_KEY, key) for key in keys))
+
+
+@dataclass(frozen=True)
+class CreateAgreement(SharedForm):
+    """The "nytt avtal" form's submit: its inputs' ids are FIELDS."""
+
+    VERB: ClassVar[str] = "agreement.create"
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "municipality", "title", "area", "product_group", "supplier", "org_number",
+        "framework", "start", "end", "responsible", "criteria", "interval", "shared",
+    )  # fmt: skip
+
+
+_AGREEMENT = re.compile(r"^[a-zåäö ]{2,30}:[a-z0-9åäöéü-]{1,80}$")
+_BASE = re.compile(r"^(\d{3,6}|LOK-\d{1,5})$")
+
+
+@dataclass(frozen=True)
+class FollowUpAction(CardAction, abstract=True):
+    """An action on one follow-up: an agreement and one of its criteria."""
+
+    FORM: ClassVar[tuple[str, ...]] = ()  # texts the card's inputs fill
+    agreement: str
+    base: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        form = {name: _text(value.get(name) or "", 4000).strip() for name in cls.FORM}
+        return cls(_match(_AGREEMENT, value.get("agreement")), _match(_BASE, value.get("base")),
+                   form)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ShowFollowUp(FollowUpAction):
+    VERB: ClassVar[str] = "followup.show"
+
+
+@dataclass(frozen=True)
+class RecordResult(FollowUpAction):
+    VERB: ClassVar[str] = "followup.result"
+    FORM: ClassVar[tuple[str, ...]] = (
+        "result", "method", "checked", "finding", "action", "action_date", "done_on", "share",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PostponeFollowUp(FollowUpAction):
+    VERB: ClassVar[str] = "followup.postpone"
+    FORM: ClassVar[tuple[str, ...]] = ("new_date", "reason")
+
+
+@dataclass(frozen=True)
+class HandOver(FollowUpAction):
+    VERB: ClassVar[str] = "followup.handover"
+    FORM: ClassVar[tuple[str, ...]] = ("to",)
+
+
+@dataclass(frozen=True)
+class ExpertSupport(FollowUpAction):
+    VERB: ClassVar[str] = "followup.expert"
+    FORM: ClassVar[tuple[str, ...]] = ("question",)
+
+
+@dataclass(frozen=True)
+class TakeJoint(FollowUpAction):
+    VERB: ClassVar[str] = "followup.joint_take"
+
+
+@dataclass(frozen=True)
+class ReleaseJoint(FollowUpAction):
+    VERB: ClassVar[str] = "followup.joint_release"
 
 
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}

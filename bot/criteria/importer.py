@@ -6,9 +6,6 @@ headers work too. Every row is checked; bad rows come back with their row number
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +13,9 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.criteria.model import AREAS, Criterion, CriterionType, Level, split_krav_id
+from bot.tabular import FileFormatError, RowError, read_rows, records
+
+__all__ = ["FileFormatError", "ParsedFile", "RowError", "parse_rows", "read_file"]
 
 # Our field -> the headers that may carry it (first is the library's own).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -57,82 +57,20 @@ _AREAS_BY_NAME = {name.lower(): slug for slug, name in AREAS.items()} | {s: s fo
 
 
 @dataclass(frozen=True)
-class RowError:
-    row: int  # as a spreadsheet shows it: the header is row 1
-    reason: str
-
-
-@dataclass(frozen=True)
 class ParsedFile:
     criteria: list[Criterion]
     errors: list[RowError]
 
 
-class FileFormatError(Exception):
-    """The file as a whole cannot be read (not CSV/XLSX, no header, required columns missing)."""
-
-
 def read_file(path: Path) -> ParsedFile:
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return parse_rows(_xlsx_rows(path))
-    if suffix in (".csv", ".txt"):
-        return parse_rows(_csv_rows(path.read_bytes()))
-    raise FileFormatError(f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
-
-
-def _csv_rows(raw: bytes) -> list[list[str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # Excel's "CSV" on Swedish Windows
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _xlsx_rows(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:
-        raise FileFormatError(f"not a readable XLSX file: {type(error).__name__}") from error
-    sheet = workbook.worksheets[0]
-    rows = [
-        ["" if cell is None else str(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
-    return rows
-
-
-def _header_key(header: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", header).strip().lower().split())
+    return parse_rows(read_rows(path))
 
 
 def parse_rows(rows: Iterable[list[str]]) -> ParsedFile:
-    rows = list(rows)
-    if not rows:
-        raise FileFormatError("the file is empty")
-    headers = [_header_key(h) for h in rows[0]]
-    positions: dict[str, int] = {}
-    for field_name, names in COLUMNS.items():
-        for name in names:
-            if name in headers:
-                positions[field_name] = headers.index(name)
-                break
-    missing = [f for f in REQUIRED if f not in positions]
-    if missing:
-        wanted = ", ".join(COLUMNS[f][0].title() for f in missing)
-        raise FileFormatError(f"required columns missing: {wanted}")
     criteria: list[Criterion] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {f: (row[i].strip() if i < len(row) else "") for f, i in positions.items()}
+    for number, values in records(list(rows), COLUMNS, REQUIRED):
         try:
             criterion = _criterion(values)
         except ValueError as error:

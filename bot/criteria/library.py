@@ -327,6 +327,10 @@ class CriteriaLibrary:
         )
         return "updated"
 
+    def base_ids(self) -> set[str]:
+        """The Krav IDs (without version) of every criterion in the library."""
+        return {criterion.base_id for criterion in self._criteria.values()}
+
     async def sources_changed(self) -> None:
         """A source's entries changed (an item was shared): searchable on every instance
         after its next revision check, here at once."""

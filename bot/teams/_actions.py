@@ -8,23 +8,32 @@ from dataclasses import dataclass
 
 from bot.commands import Who
 from cards.actions import (
+    AgreementForm,
     AnswerTicket,
     AskExpert,
     CardAction,
     ClaimTicket,
     Compare,
     ConfirmErase,
+    CreateAgreement,
     CreateTicket,
+    ExpertSupport,
     Feedback,
+    HandOver,
     MakePlan,
+    PostponeFollowUp,
     ReassignTicket,
+    RecordResult,
     RefreshTicket,
+    ReleaseJoint,
     ReleaseTicket,
     ShareAnalysis,
     ShareFollowUp,
     ShowCriterion,
+    ShowFollowUp,
     ShowLevels,
     ShowTicket,
+    TakeJoint,
 )
 
 
@@ -57,4 +66,13 @@ ACTION_ROUTES: dict[type[CardAction], ActionRoute] = {
     ReassignTicket: ActionRoute("exec_reassign", universal=True),
     AnswerTicket: ActionRoute("exec_answer", universal=True),
     RefreshTicket: ActionRoute("exec_refresh", universal=True),
+    AgreementForm: ActionRoute("act_agreement_form"),
+    CreateAgreement: ActionRoute("act_create_agreement"),
+    ShowFollowUp: ActionRoute("act_show_followup"),
+    RecordResult: ActionRoute("act_record_result", limit="share"),
+    PostponeFollowUp: ActionRoute("act_postpone"),
+    HandOver: ActionRoute("act_hand_over"),
+    ExpertSupport: ActionRoute("act_expert_support"),
+    TakeJoint: ActionRoute("act_take_joint"),
+    ReleaseJoint: ActionRoute("act_release_joint"),
 }

@@ -53,7 +53,10 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             log.info("repeat delivery acknowledged, not processed")
             return
         try:
-            await self._conversations.remember(activity)
+            sender_id = activity.from_property.id if activity.from_property else ""
+            await self._conversations.remember(
+                activity, lambda: _member_email(turn_context, sender_id or "")
+            )
             if activity.type in (ActivityTypes.message, ActivityTypes.invoke):
                 sender = activity.from_property
                 await self._activity.seen(sender.aad_object_id or sender.id if sender else "")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from bot.messaging import Person
 from bot.personal import PersonRef
 from bot.storage import AlreadyExistsError, Record, Store
 
@@ -29,7 +31,7 @@ class ConversationBook:
 
     TABLES: ClassVar[dict[str, str]] = {
         CONVERSATIONS: "how to reach a conversation (ids, the last sender's name)",
-        PEOPLE: "a person's name, Entra id and how to reach them 1:1",
+        PEOPLE: "a person's name, Entra id, e-mail, language and how to reach them 1:1",
     }
 
     def __init__(self, store: Store) -> None:
@@ -52,10 +54,17 @@ class ConversationBook:
             await self._store.delete(CONVERSATIONS, "ref", conversation)
             self._seen.pop(conversation, None)
         await self._store.delete(PEOPLE, "ref", person.user_id)
+        address = record.data.get("email", "")
+        if address:
+            await self._store.delete(PEOPLE, "ref", f"email:{address}")
         self._written = {k: v for k, v in self._written.items() if k[1] != person.user_id}
         return 1
 
-    async def remember(self, activity: Activity) -> None:
+    async def remember(
+        self, activity: Activity, email: Callable[[], Awaitable[str]] | None = None
+    ) -> None:
+        """Keep the references current; `email` (the person's sign-in address, from their
+        Teams profile) is asked for only when the person's own record is written."""
         conversation = activity.conversation
         user = activity.from_property
         # What a reference is made of; when none of it changed, there is nothing to write and
@@ -68,6 +77,7 @@ class ConversationBook:
             activity.recipient.id if activity.recipient else None,
             user.id if user else None,
             user.name if user else None,
+            activity.locale,
         )
         if self._seen.get(conversation.id) == fingerprint:
             return
@@ -77,12 +87,17 @@ class ConversationBook:
         if root != conversation.id:  # a thread: the channel itself is reachable the same way
             await self._write(CONVERSATIONS, root, {"reference": reference})
         if user is not None and user.id and conversation.conversation_type == "personal":
+            address = (await email()).strip().lower() if email is not None else ""
             person = {
                 "name": user.name or "",
                 "aad_object_id": user.aad_object_id or "",
                 "reference": reference,
+                "email": address,
+                "locale": activity.locale or "",
             }
             await self._write(PEOPLE, user.id, person)
+            if address:
+                await self._write(PEOPLE, f"email:{address}", {"user_id": user.id})
         self._seen[conversation.id] = fingerprint
 
     async def _write(self, table: str, key: str, data: dict[str, Any]) -> None:
@@ -99,6 +114,25 @@ class ConversationBook:
             if record is not None:
                 return dict(record.data["reference"])
         return None
+
+    async def person(self, who: str) -> Person | None:
+        """The Directory of the follow-ups: a person by e-mail or "teams:<id>", when they
+        have a 1:1 chat with the bot."""
+        user_id = who.removeprefix("teams:") if who.startswith("teams:") else ""
+        if not user_id and who:
+            index = await self._store.get(PEOPLE, "ref", f"email:{who.lower()}")
+            user_id = str(index.data["user_id"]) if index else ""
+        record = await self._store.get(PEOPLE, "ref", user_id) if user_id else None
+        if record is None:
+            return None
+        data = record.data
+        return Person(user_id, data.get("aad_object_id", ""), data.get("name", ""),
+                      data.get("locale") or "sv-SE")  # fmt: skip
+
+    async def emails_of(self, user_id: str) -> frozenset[str]:
+        record = await self._store.get(PEOPLE, "ref", user_id)
+        address = record.data.get("email", "") if record else ""
+        return frozenset({address} if address else ())
 
     async def person_reference(self, user_id: str) -> dict[str, Any] | None:
         """The reference of a person's 1:1 chat with the bot, when they have one."""

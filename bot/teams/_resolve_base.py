@@ -7,13 +7,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.agreements import Directory, FollowUpService
 from bot.criteria import CriteriaLibrary, Criterion
 from bot.digest import DigestService
 from bot.i18n import Texts, UserError
 from bot.links import LinkSigner
 from bot.messaging import Messenger
 from bot.node import Node
-from bot.people import GraphClient, Profiles
+from bot.people import GraphClient, Profiles, from_address, from_profile
 from bot.privacy import PersonalData
 from bot.ratelimits import PersonLimits
 from bot.routing import Person, RoutingService
@@ -62,6 +63,25 @@ class ResolverBase:
     _profiles: Profiles
     _privacy: PersonalData
     _limits: PersonLimits
+    _followups: FollowUpService
+    _directory: Directory
+
+    async def _municipality(self, turn: Turn) -> str:
+        """Where the asker works: their correction, Graph, their address, their last ticket."""
+        corrected = await self._profiles.correction(turn.user_id)
+        if corrected:
+            return corrected
+        if self._graph is not None and turn.aad_id:
+            profile = await self._graph.profile(turn.aad_id) or {}
+            address = profile.get("mail") or profile.get("userPrincipalName") or ""
+            found = from_profile(profile) or from_address(address)
+            if found:
+                return found
+        if turn.member_email is not None:
+            found = from_address(await turn.member_email())
+            if found:
+                return found
+        return await self._routing.last_municipality(turn.person)
 
     async def _within_limit(self, turn: Turn, kind: str) -> None:
         """UserError("rate.limited") when this person has done `kind` too often lately."""

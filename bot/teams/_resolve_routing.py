@@ -10,7 +10,6 @@ from typing import Any
 from bot.commands import Command
 from bot.criteria import AREAS
 from bot.i18n import Texts, UserError
-from bot.people import from_address, from_profile
 from bot.routing import Outcome, Ticket
 from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_base import Card, ResolverBase, Turn
@@ -37,23 +36,6 @@ log = logging.getLogger(__name__)
 
 
 class RoutingCommands(ResolverBase):
-    async def _municipality(self, turn: Turn) -> str:
-        """Where the asker works: their correction, Graph, their address, their last ticket."""
-        corrected = await self._profiles.correction(turn.user_id)
-        if corrected:
-            return corrected
-        if self._graph is not None and turn.aad_id:
-            profile = await self._graph.profile(turn.aad_id) or {}
-            address = profile.get("mail") or profile.get("userPrincipalName") or ""
-            found = from_profile(profile) or from_address(address)
-            if found:
-                return found
-        if turn.member_email is not None:
-            found = from_address(await turn.member_email())
-            if found:
-                return found
-        return await self._routing.last_municipality(turn.person)
-
     async def _ask_form(self, turn: Turn, question: str = "", area: str = "") -> Card:
         municipality = await self._municipality(turn)
         return ask_form_card(turn.texts, question=question, area=area, municipality=municipality)

@@ -20,6 +20,7 @@ from bot.people import Profiles
 from bot.ratelimits import PersonLimits
 from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_admin import AdminCommands
+from bot.teams._resolve_agreements import AgreementCommands
 from bot.teams._resolve_base import Card, Turn
 from bot.teams._resolve_routing import RoutingCommands
 from bot.teams._resolve_sharing import SharingCommands
@@ -71,7 +72,7 @@ def _suggested(where: str) -> tuple[Spec, ...]:
     return tuple(s for s in COMMANDS if s.suggested and where in s.where and s.who is Who.ANYONE)
 
 
-class Resolver(RoutingCommands, SharingCommands, AdminCommands):
+class Resolver(RoutingCommands, SharingCommands, AgreementCommands, AdminCommands):
     def __init__(self, services: Services, messenger: Messenger) -> None:
         self._node = services.node
         self._criteria = services.node.criteria
@@ -84,6 +85,8 @@ class Resolver(RoutingCommands, SharingCommands, AdminCommands):
         self._profiles = Profiles(services.node.store)
         self._privacy = services.privacy
         self._limits = PersonLimits()
+        self._followups = services.followups
+        self._directory = services.directory
 
     async def welcome(self, turn: Turn) -> list[Card]:
         # Demo (make run): the first channel the bot joins becomes the experts' channel, so

@@ -31,7 +31,7 @@ from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants, EmulatorValidation
 from msrest.serialization import Model
 
-from bot.app import Background, Services, build_services
+from bot.app import Background, Services, build_services, load_demo_agreements
 from bot.config import Settings
 from bot.i18n import texts_for
 from bot.logs import activity_id
@@ -135,7 +135,9 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     book = ConversationBook(node.store)
     inbound = InboundLedger(node.store)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
-    services = await build_services(node, messenger, session, personal=[book])
+    services = await build_services(node, messenger, session, personal=[book], directory=book)
+    if node.demo:
+        await load_demo_agreements(services)
     app[AUTH] = adapter.bot_framework_authentication
     app[ADAPTER] = adapter
     app[SERVICES] = services

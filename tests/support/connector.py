@@ -80,6 +80,8 @@ class ConnectorStandIn(LocalServer):
     # Seconds Teams takes to answer a new message or an update. A message is taken when the
     # answer is given: one whose sender went away meanwhile (a killed node) is not taken.
     latency: float = 0.0
+    # Member profiles' e-mail by Teams id (Alex's Lund address for anyone else).
+    emails: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         LocalServer.__init__(self)
@@ -193,8 +195,8 @@ class ConnectorStandIn(LocalServer):
                 "id": member_id,
                 "name": "Alex Wilber",
                 "aadObjectId": "aad-" + member_id,
-                "email": "alex.wilber@lund.se",
-                "userPrincipalName": "alex.wilber@lund.se",
+                "email": self.emails.get(member_id, "alex.wilber@lund.se"),
+                "userPrincipalName": self.emails.get(member_id, "alex.wilber@lund.se"),
             }
         )
 

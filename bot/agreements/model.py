@@ -1,0 +1,244 @@
+"""Agreements (avtal) and the follow-ups they owe: the model, the due-date rule, validation.
+
+Due dates: the first follow-up of a criterion is due one interval after the agreement starts,
+then every interval until the agreement ends; "vid avtalsstart" is due 30 days after the
+start, once. A month step keeps the day of the month, or the month's last day when it has
+fewer days (31 Jan + 1 month = 28/29 Feb), as dateutil's relativedelta does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from stdnum.se import orgnr
+
+from bot.criteria.model import AREAS, split_krav_id
+from bot.places import MUNICIPALITIES
+
+# Interval -> months between follow-ups (0: once, 30 days after the start).
+INTERVALS: dict[str, int] = {"vid_avtalsstart": 0, "kvartal": 3, "halvar": 6, "ar": 12}
+_INTERVAL_SPELLINGS = {
+    "vid avtalsstart": "vid_avtalsstart", "avtalsstart": "vid_avtalsstart",
+    "vid_avtalsstart": "vid_avtalsstart", "start": "vid_avtalsstart",
+    "kvartal": "kvartal", "kvartalsvis": "kvartal", "quarter": "kvartal",
+    "halvår": "halvar", "halvar": "halvar", "halvårsvis": "halvar", "half-year": "halvar",
+    "år": "ar", "ar": "ar", "årligen": "ar", "årsvis": "ar", "year": "ar",
+}  # fmt: skip
+AT_START_DAYS = 30
+LEVELS = ("bas", "avancerad", "spjutspets")
+_YES = ("true", "ja", "yes", "1", "x", "ramavtal")
+RESULTS = ("gron", "gul", "rod")  # grön / gul / röd
+MAX_TITLE, MAX_TEXT = 200, 4000
+# The responsible person: their e-mail (sign-in address), or "teams:<Teams id>".
+_EMAIL = re.compile(r"^([^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}|teams:[\w:.-]{1,200})$")
+_KEY_UNSAFE = re.compile(r"[^a-z0-9åäöéü]+")
+
+
+_AREA_NAMES = {name.lower(): slug for slug, name in AREAS.items()} | {s: s for s in AREAS}
+
+
+def area_of(text: str) -> str:
+    """An area's slug from its slug or its name ("Städ och kemikalier"); "" when unknown."""
+    return _AREA_NAMES.get(" ".join(text.strip().lower().split()), "")
+
+
+def interval_of(text: str) -> str | None:
+    return _INTERVAL_SPELLINGS.get(" ".join(text.strip().lower().split()))
+
+
+def due_dates(start: date, end: date, interval: str) -> list[date]:
+    """Every follow-up due for one criterion of an agreement running from start to end."""
+    months = INTERVALS[interval]
+    if months == 0:
+        first = start + timedelta(days=AT_START_DAYS)
+        return [first] if first <= end else [end]
+    dates = []
+    step = 1
+    while (due := start + relativedelta(months=months * step)) <= end:
+        dates.append(due)
+        step += 1
+    return dates
+
+
+def next_due(start: date, end: date, interval: str, after: date | None) -> date | None:
+    """The first due date later than `after` (the first of all when None)."""
+    for due in due_dates(start, end, interval):
+        if after is None or due > after:
+            return due
+    return None
+
+
+def org_number(text: str) -> str:
+    """A Swedish organisationsnummer in its usual form (556036-0793); ValueError if invalid."""
+    if not orgnr.is_valid(text):
+        raise ValueError("orgnr")
+    return str(orgnr.format(text))
+
+
+def agreement_key(municipality: str, title: str) -> str:
+    """The same (Kommun, Avtal) is the same agreement: an import again updates it."""
+    slug = _KEY_UNSAFE.sub("-", title.lower()).strip("-")[:80]
+    return f"{municipality.lower()}:{slug}"
+
+
+@dataclass(frozen=True)
+class AgreementCriterion:
+    krav_id: str  # "11567" or "10699:2"
+    level: str  # bas, avancerad or spjutspets
+    interval: str  # a key of INTERVALS
+
+    @property
+    def base(self) -> str:
+        return split_krav_id(self.krav_id)[0]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    municipality: str
+    title: str
+    area: str
+    product_group: str
+    supplier: str
+    org_number: str
+    framework: bool
+    start: date
+    end: date
+    responsible: str  # the avtalsansvarig's e-mail (their Teams sign-in)
+    criteria: tuple[AgreementCriterion, ...]
+    responsible_name: str = ""
+    created_by: str = ""  # Teams id of who registered it ("import" for a file)
+    shared: bool = True  # False: visible only inside the municipality
+    etag: str | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        return agreement_key(self.municipality, self.title)
+
+    def criterion(self, krav_id: str) -> AgreementCriterion | None:
+        base = split_krav_id(krav_id)[0]
+        return next((c for c in self.criteria if c.base == base), None)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "municipality": self.municipality, "title": self.title, "area": self.area,
+            "product_group": self.product_group, "supplier": self.supplier,
+            "org_number": self.org_number, "framework": self.framework,
+            "start": self.start.isoformat(), "end": self.end.isoformat(),
+            "responsible": self.responsible, "responsible_name": self.responsible_name,
+            "criteria": [[c.krav_id, c.level, c.interval] for c in self.criteria],
+            "created_by": self.created_by, "shared": self.shared,
+        }  # fmt: skip
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], etag: str | None = None) -> Agreement:
+        return cls(
+            **{k: v for k, v in data.items() if k not in ("start", "end", "criteria")},
+            start=date.fromisoformat(data["start"]),
+            end=date.fromisoformat(data["end"]),
+            criteria=tuple(AgreementCriterion(*c) for c in data["criteria"]),
+            etag=etag,
+        )
+
+    def without_person(self) -> Agreement:
+        return replace(self, responsible="", responsible_name="", created_by="")
+
+
+@dataclass
+class Problems:
+    """Every problem of a form or row at once: field -> text key."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def need(self, ok: bool, name: str, key: str) -> None:
+        if not ok and name not in self.fields:
+            self.fields[name] = key
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+
+def parse_criteria(text: str, interval: str, known: set[str]) -> tuple[AgreementCriterion, ...]:
+    """ "11567, 10699:2 avancerad" -> criteria; ValueError names the first bad id."""
+    chosen: list[AgreementCriterion] = []
+    for part in text.replace(";", ",").split(","):
+        words = part.split()
+        if not words:
+            continue
+        krav, level = words[0], (words[1].lower() if len(words) > 1 else "bas")
+        try:
+            base = split_krav_id(krav)[0]
+        except ValueError:
+            raise ValueError(krav) from None
+        if base not in known or level not in LEVELS:
+            raise ValueError(krav)
+        if all(c.base != base for c in chosen):
+            chosen.append(AgreementCriterion(krav, level, interval))
+    if not chosen:
+        raise ValueError("")
+    return tuple(chosen)
+
+
+def check_agreement(values: dict[str, str], known: set[str], today: date) -> Problems:
+    """Problems of a new agreement's fields (form or import row): field -> text key."""
+    problems = Problems()
+    problems.need(values.get("municipality", "") in MUNICIPALITIES, "municipality",
+                  "agreement.error.municipality")  # fmt: skip
+    title = values.get("title", "").strip()
+    problems.need(0 < len(title) <= MAX_TITLE, "title", "agreement.error.title")
+    problems.need(bool(area_of(values.get("area", ""))), "area", "agreement.error.area")
+    problems.need(0 < len(values.get("supplier", "").strip()) <= MAX_TITLE, "supplier",
+                  "agreement.error.supplier")  # fmt: skip
+    try:
+        org_number(values.get("org_number", ""))
+    except ValueError:
+        problems.fields["org_number"] = "agreement.error.org_number"
+    start = _date(values.get("start", ""))
+    end = _date(values.get("end", ""))
+    problems.need(start is not None, "start", "agreement.error.date")
+    problems.need(end is not None, "end", "agreement.error.date")
+    if start and end:
+        problems.need(end > start, "end", "agreement.error.end_before_start")
+    problems.need(bool(_EMAIL.match(values.get("responsible", "").strip())), "responsible",
+                  "agreement.error.responsible")  # fmt: skip
+    interval = interval_of(values.get("interval", ""))
+    problems.need(interval is not None, "interval", "agreement.error.interval")
+    try:
+        parse_criteria(values.get("criteria", ""), interval or "ar", known)
+    except ValueError:
+        problems.fields["criteria"] = "agreement.error.criteria"
+    del today  # dates in the past are fine: registers list running agreements
+    return problems
+
+
+def build_agreement(values: dict[str, str], known: set[str], created_by: str) -> Agreement:
+    """An agreement from checked fields (check_agreement found nothing)."""
+    interval = interval_of(values["interval"]) or "ar"
+    start, end = _date(values["start"]), _date(values["end"])
+    assert start is not None
+    assert end is not None
+    return Agreement(
+        municipality=values["municipality"],
+        title=values["title"].strip(),
+        area=area_of(values["area"]),
+        product_group=values.get("product_group", "").strip()[:MAX_TITLE],
+        supplier=values["supplier"].strip(),
+        org_number=org_number(values["org_number"]),
+        framework=values.get("framework", "").lower() in _YES,
+        start=start,
+        end=end,
+        responsible=values["responsible"].strip().lower(),
+        criteria=parse_criteria(values["criteria"], interval, known),
+        created_by=created_by,
+        shared=values.get("shared", "true").lower() not in ("false", "nej", "no", "0"),
+    )
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,100 @@
+"""Reading a register a municipality keeps in Excel: CSV (`;` or `,`, UTF-8 or the cp1252 of
+Swedish Excel) or XLSX, one row per item, columns found by their (Swedish) headers in any
+order, case and spacing ignored. Row numbers are as a spreadsheet shows them (header = 1)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+MAX_ROWS = 100_000
+MAX_CELL = 8000
+
+
+class FileFormatError(Exception):
+    """The file as a whole cannot be read (not CSV/XLSX, no header, required columns missing)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    reason: str
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _xlsx_rows(path)
+    if suffix in (".csv", ".txt"):
+        return csv_rows(path.read_bytes())
+    raise FileFormatError(f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
+
+
+def csv_rows(raw: bytes) -> list[list[str]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")  # Excel's "CSV" on Swedish Windows
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:
+        raise FileFormatError(f"not a readable XLSX file: {type(error).__name__}") from error
+    sheet = workbook.worksheets[0]
+    rows = [[_cell(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):  # Excel keeps dates as datetimes: the date is meant
+        return value.date().isoformat()
+    return str(value)
+
+
+def header_key(header: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", header).strip().lower().split())
+
+
+def records(
+    rows: Sequence[list[str]],
+    columns: Mapping[str, tuple[str, ...]],
+    required: Sequence[str],
+) -> list[tuple[int, dict[str, str]]]:
+    """The data rows as (row number, field -> stripped cell), blank rows skipped; our field
+    names from `columns` (field -> the headers that may carry it, the first the official)."""
+    if not rows:
+        raise FileFormatError("the file is empty")
+    if len(rows) > MAX_ROWS:
+        raise FileFormatError(f"more than {MAX_ROWS} rows")
+    headers = [header_key(h) for h in rows[0]]
+    positions: dict[str, int] = {}
+    for field_name, names in columns.items():
+        for name in names:
+            if name in headers:
+                positions[field_name] = headers.index(name)
+                break
+    missing = [f for f in required if f not in positions]
+    if missing:
+        wanted = ", ".join(columns[f][0].title() for f in missing)
+        raise FileFormatError(f"required columns missing: {wanted}")
+    found = []
+    for number, row in enumerate(rows[1:], start=2):
+        if any(cell.strip() for cell in row):
+            values = {f: (row[i].strip() if i < len(row) else "") for f, i in positions.items()}
+            found.append((number, values))
+    return found

@@ -1,0 +1,191 @@
+"""Follow-ups with an injected clock, on both backends: reminders once per kind, results,
+postponing, handing over, joint follow-up, permissions, the import."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bot.agreements import FormProblems
+from bot.i18n import UserError
+from bot.messaging import Person
+from bot.tabular import csv_rows, read_rows
+from tests.agreements.conftest import ANNA, BO, Setup, agreement
+from tests.support.connector import card_text
+
+RESULT = {"result": "gul", "method": "stickprov", "checked": "Produktblad för 12 produkter",
+          "finding": "Två produkter saknade blad", "action": "Nya produktblad",
+          "action_date": "2026-12-31", "done_on": "2026-11-27"}  # fmt: skip
+
+
+def reminders_to(setup: Setup, user_id: str) -> list[str]:
+    return [card_text(card) for card in setup.messenger.direct_to(user_id)]
+
+
+async def test_reminders_come_14_days_before_on_the_day_and_weekly_once_each(setup: Setup) -> None:
+    service = setup.service
+    await service.register(agreement(), ANNA.user_id)  # 2 criteria, first due 2026-12-10
+    assert await service.remind() == 2  # 13 days before: the heads-up, now, one per criterion
+    assert await service.remind() == 0  # never twice
+    first = "\n".join(reminders_to(setup, ANNA.user_id))
+    assert "Om 14 dagar" in first
+    assert "Städkemikalier" in first  # the criterion, with its kravtext and proof
+    assert "Systematiskt miljöarbete" in first
+    setup.clock.days(13)  # 2026-12-10: the day
+    assert await service.remind() == 2
+    assert await service.remind() == 0
+    setup.clock.days(7)  # a week overdue
+    assert await service.remind() == 2
+    setup.clock.days(3)
+    assert await service.remind() == 0
+    setup.clock.days(4)  # two weeks overdue
+    assert await service.remind() == 2
+    texts = reminders_to(setup, ANNA.user_id)
+    assert len(texts) == 2 + 2 + 2 + 2
+    assert sum("försenad" in t for t in texts) == 4
+
+
+async def test_the_due_list_reports_due_and_overdue_with_joint_municipalities(
+    setup: Setup,
+) -> None:
+    service = setup.service
+    await service.register(agreement(), ANNA.user_id)
+    await service.register(
+        agreement(municipality="Malmö", title="Lokalvård", responsible="bo@malmo.se",
+                  criteria="11567", start="2026-06-01", interval="halvar"), BO.user_id,
+    )  # fmt: skip
+    items = [i.as_json() for i in await service.due()]
+    assert [(i["municipality"], i["criterion"], i["due"], i["overdue"]) for i in items] == [
+        ("Malmö", "11567", "2026-12-01", False),
+        ("Lund", "10855", "2026-12-10", False),
+        ("Lund", "11567", "2026-12-10", False),
+    ]
+    joint = {(i["municipality"], i["criterion"]): i["joint_with"] for i in items}
+    assert joint[("Lund", "11567")] == ["Malmö"]
+    assert joint[("Malmö", "11567")] == ["Lund"]
+    assert joint[("Lund", "10855")] == []
+    later = await service.due(at=date(2026, 12, 20), municipality="lund")
+    assert all(i.overdue for i in later)
+
+
+async def test_a_result_opens_the_next_follow_up_and_is_shared_with_consent(
+    setup: Setup,
+) -> None:
+    service = setup.service
+    created = await service.register(agreement(), ANNA.user_id)
+    item = await service.item(created.key, "11567")
+    with pytest.raises(FormProblems) as problems:
+        await service.record_result(item, {**RESULT, "action": ""}, ANNA, ("anna@lund.se",),
+                                    False)  # fmt: skip
+    assert set(problems.value.problems.fields) == {"action"}
+    future = {**RESULT, "done_on": "2026-11-28"}
+    with pytest.raises(FormProblems):
+        await service.record_result(item, future, ANNA, ("anna@lund.se",), False)
+    recorded = await service.record_result(
+        item, {**RESULT, "share": "true"}, ANNA, ("anna@lund.se",), False
+    )
+    assert len(recorded) == 1
+    nxt = await service.repository.followup(created.key, "11567")
+    assert nxt is not None
+    assert nxt.due.isoformat() == "2027-03-10"
+    summary = await setup.service._sharing.followups_for("11567")
+    assert [r.agreement for r in summary.reports] == ["Lokalvård skolor"]
+
+
+async def test_only_the_responsible_the_taker_or_an_admin_may_act(setup: Setup) -> None:
+    service = setup.service
+    created = await service.register(agreement(), ANNA.user_id)
+    item = await service.item(created.key, "11567")
+    with pytest.raises(UserError, match=r"followup\.not_yours"):
+        await service.record_result(item, RESULT, BO, ("bo@malmo.se",), False)
+    with pytest.raises(UserError, match=r"followup\.not_yours"):
+        await service.postpone(item, "2027-01-15", "Sjukdom", BO, ("bo@malmo.se",), False)
+    assert await service.record_result(item, RESULT, BO, ("bo@malmo.se",), True)  # an admin
+
+
+async def test_postpone_and_hand_over(setup: Setup) -> None:
+    service = setup.service
+    created = await service.register(agreement(), ANNA.user_id)
+    item = await service.item(created.key, "11567")
+    with pytest.raises(FormProblems):
+        await service.postpone(item, "2026-11-01", "", ANNA, ("anna@lund.se",), False)
+    moved = await service.postpone(item, "2027-01-15", "Leverantören byter system", ANNA,
+                                   ("anna@lund.se",), False)  # fmt: skip
+    assert moved.due.isoformat() == "2027-01-15"
+    assert moved.postponed[0]["reason"] == "Leverantören byter system"
+    item = await service.item(created.key, "11567")
+    handed = await service.hand_over(item, "bo@malmo.se", ANNA, ("anna@lund.se",), False)
+    assert handed.responsible == "bo@malmo.se"
+    assert "har lämnat över" in card_text(setup.messenger.direct_to(BO.user_id)[-1]) or (
+        "handed the agreement" in card_text(setup.messenger.direct_to(BO.user_id)[-1])
+    )
+
+
+async def test_twenty_takers_of_a_joint_follow_up_one_wins_and_records_for_all(
+    setup: Setup,
+) -> None:
+    service = setup.service
+    lund = await service.register(agreement(), ANNA.user_id)
+    malmo = await service.register(
+        agreement(municipality="Malmö", title="Lokalvård", responsible="bo@malmo.se",
+                  criteria="11567"), BO.user_id,
+    )  # fmt: skip
+    item = await service.item(lund.key, "11567")
+    takers = [ANNA] + [replace_id(n) for n in range(19)]
+    notices = await asyncio.gather(*(service.take_joint(item, p, "Lund") for p in takers))
+    assert sum(n.key == "joint.taken" for n in notices) == 1
+    winner = takers[[n.key for n in notices].index("joint.taken")]
+    item = await service.item(lund.key, "11567")
+    assert item.joint is not None
+    assert item.joint.taker == winner.user_id
+    recorded = await service.record_result(item, RESULT, winner, (winner.user_id,), False)
+    assert {r.agreement for r in recorded} == {lund.key, malmo.key}
+    assert {r.source for r in recorded} == {winner.name}
+    assert (await service.item(lund.key, "11567")).joint is None  # released after the result
+
+
+def replace_id(n: int) -> Person:
+    return Person(f"29:taker-{n}", f"aad-taker-{n}", f"Taker {n}")
+
+
+def _csv(text: str, encoding: str = "utf-8") -> list[list[str]]:
+    return csv_rows(text.encode(encoding))
+
+
+HEADER = (
+    "Kommun;Avtal;Leverantör;Organisationsnummer;Område;Avtalsstart;Avtalsslut;Ansvarig;"
+    "Krav-ID;Intervall"
+)
+
+
+async def test_an_import_with_a_bad_row_imports_nothing_and_names_the_rows(setup: Setup) -> None:
+    rows = _csv(f"{HEADER}\nLund;Städ;Städbolaget AB;5560360793;Städ och kemikalier;2026-01-01;"
+                "2027-12-31;anna@lund.se;11567;kvartal\nLund;Fel;X AB;5560360794;it;2026-01-01;"
+                "2025-01-01;anna;99999;veckovis\n")  # fmt: skip
+    report = await setup.service.import_rows(rows)
+    assert (report.added, [e.row for e in report.errors]) == (0, [3])
+    assert "Organisationsnummer" in report.errors[0].reason
+    assert await setup.service.repository.all_agreements() == []
+
+
+async def test_import_in_cp1252_and_xlsx_and_again_updates(setup: Setup, tmp_path: Path) -> None:
+    line = ("Malmö;Lokalvård förvaltningar;Städbolaget AB;556036-0793;stad-och-kemikalier;"
+            "2026-03-01;2029-02-28;bo@malmo.se;11567, 10855:1;halvår")  # fmt: skip
+    report = await setup.service.import_rows(_csv(f"{HEADER}\n{line}\n", "cp1252"))
+    assert (report.added, report.updated, report.errors) == (1, 0, [])
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADER.split(";"))
+    sheet.append(line.replace("halvår", "år").split(";"))
+    path = tmp_path / "avtal.xlsx"
+    workbook.save(path)
+    report = await setup.service.import_rows(read_rows(path))
+    assert (report.added, report.updated) == (0, 1)
+    (stored,) = await setup.service.repository.all_agreements()
+    assert stored.municipality == "Malmö"
+    assert {c.interval for c in stored.criteria} == {"ar"}
