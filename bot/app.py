@@ -128,7 +128,7 @@ async def build_services(
     sharing = SharingService(store, messenger, node.criteria)
     followups = FollowUpService(
         store, messenger, node.criteria, AgreementCards(), directory, settings.zone, routing,
-        sharing,
+        sharing, claim_seconds=settings.delivery_claim_s,
     )  # fmt: skip
     return Services(
         node=node,

@@ -15,7 +15,14 @@ from cards._render import Card, Markdown, escape_markdown, render
 
 if TYPE_CHECKING:
     from bot.sharing.service import FollowUpSummary
-from cards.actions import ShareAnalysis, ShareFollowUp, ShowCriterion, button, payload
+from cards.actions import (
+    AgreementForm,
+    ShareAnalysis,
+    ShareFollowUp,
+    ShowCriterion,
+    button,
+    payload,
+)
 
 
 def _choices(values: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
@@ -225,10 +232,12 @@ def plan_card(criteria: Sequence[Criterion], texts: Texts, download: str) -> Car
             "facts": [],
             "sections": [{"title": "", "text": texts("plan.intro")}, *sections],
             "actions": [
-                {"title": f"{texts('action.full')}: {row.krav_id}",
-                 "data": payload(ShowCriterion(c.key))}
-                for row, c in zip(rows, criteria, strict=True)
-            ][:3],
+                {"title": texts("plan.register"),
+                 "data": payload(AgreementForm(tuple(c.key for c in criteria[:20])))},
+                *[{"title": f"{texts('action.full')}: {row.krav_id}",
+                   "data": payload(ShowCriterion(c.key))}
+                  for row, c in zip(rows, criteria, strict=True)][:3],
+            ],
             "link": download,
             "link_title": texts("plan.download"),
         },

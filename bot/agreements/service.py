@@ -139,8 +139,10 @@ class FollowUpService:
         routing: RoutingService,
         sharing: SharingService,
         clock: Callable[[], float] = time.time,
+        claim_seconds: float = _CLAIM_S,
     ) -> None:
         self.repository = AgreementRepository(store)
+        self._claim_seconds = claim_seconds
         self._routing = routing
         self._sharing = sharing
         self._messenger = messenger
@@ -313,7 +315,7 @@ class FollowUpService:
             return 0
         try:
             claimed = await self.repository.put_reminder(
-                replace(reminder, state="sending", until=self._clock() + _CLAIM_S)
+                replace(reminder, state="sending", until=self._clock() + self._claim_seconds)
             )
         except ConcurrencyError:
             return 0  # another instance took it

@@ -80,6 +80,9 @@ class ConnectorStandIn(LocalServer):
     # Seconds Teams takes to answer a new message or an update. A message is taken when the
     # answer is given: one whose sender went away meanwhile (a killed node) is not taken.
     latency: float = 0.0
+    # Take a message when it arrives, before answering (then the sender may die before it
+    # hears that it went through), instead of when the answer is given.
+    takes_first: bool = False
     # Member profiles' e-mail by Teams id (Alex's Lund address for anyone else).
     emails: dict[str, str] = field(default_factory=dict)
 
@@ -174,6 +177,10 @@ class ConnectorStandIn(LocalServer):
 
     async def _taken(self, kind: str, request: web.Request) -> web.Response:
         body = await self._body(request)
+        if self.takes_first:
+            new_id = self._record(kind, request, body)
+            await self._wait(request)
+            return web.json_response({"id": new_id})
         if not await self._wait(request):
             return web.Response(status=499)
         return web.json_response({"id": self._record(kind, request, body)})

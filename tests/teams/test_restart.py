@@ -9,11 +9,13 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn, card_text
@@ -156,3 +158,65 @@ async def test_a_kill_mid_stream_loses_nothing_and_sends_nothing_twice(
     assert set(posts.values()) == {1}
     for n in range(QUESTIONS):
         assert len(connector.to(f"a:personal-asker-{n}")) == 1
+
+
+def import_agreements(node: NodeProcess, folder: Path, count: int) -> None:
+    """`count` agreements for Alex (alex.wilber@lund.se), each one criterion due in 5 days."""
+    start = (date.today() - relativedelta(months=3) + timedelta(days=5)).isoformat()
+    lines = ["Kommun;Avtal;Leverantör;Organisationsnummer;Område;Avtalsstart;Avtalsslut;"
+             "Ansvarig;Krav-ID;Intervall"]  # fmt: skip
+    lines += [f"Lund;Avtal {n};Städbolaget AB;556036-0793;stad-och-kemikalier;{start};"
+              f"2030-12-31;alex.wilber@lund.se;11567;kvartal" for n in range(count)]  # fmt: skip
+    path = folder / "avtal.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    imported = subprocess.run(
+        [sys.executable, "-m", "bot", "agreements", "import", str(path)],
+        cwd=ROOT, env=node.env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+
+
+def reminders(connector: ConnectorStandIn) -> list[str]:
+    return [card_text(s.card) for s in connector.to("a:personal-alex")
+            if "Om 14 dagar" in card_text(s.card)]  # fmt: skip
+
+
+async def test_a_reminder_is_sent_once_across_a_kill_between_send_and_record(
+    node: NodeProcess, connector: ConnectorStandIn, tmp_path: Path
+) -> None:
+    node.env["NODE_DELIVERY_CLAIM_S"] = "1"
+    node.start()
+    assert await node.post(activities.message(connector.url, "hjälp")) == 200  # Alex's e-mail
+    connector.latency, connector.takes_first = 3.0, True  # Teams takes it, answers late
+    import_agreements(node, tmp_path, 1)
+    for _ in range(100):
+        if reminders(connector):
+            break
+        await asyncio.sleep(0.05)
+    node.kill()  # Teams has the reminder; the node never heard so, nor recorded it
+    connector.latency, connector.takes_first = 0.0, False
+    node.start()
+    await asyncio.sleep(2.5)  # the dead claim expires (1 s); rounds every 0.3 s
+    assert len(reminders(connector)) == 1
+
+
+async def test_two_nodes_on_one_store_send_each_reminder_once(
+    node: NodeProcess, connector: ConnectorStandIn, tmp_path: Path
+) -> None:
+    node.start()
+    second = NodeProcess(Path(node.env["NODE_DATA_DIR"]))
+    second.env = {**node.env}
+    second.start()
+    try:
+        assert await node.post(activities.message(connector.url, "hjälp")) == 200
+        import_agreements(node, tmp_path, 5)
+        await asyncio.sleep(2.0)
+        texts = reminders(connector)
+        assert len(texts) == 5
+        assert sorted(t.split("\n")[0] for t in texts) == sorted(
+            set(t.split("\n")[0] for t in texts)
+        )
+    finally:
+        if second.process and second.process.poll() is None:
+            second.process.terminate()
+            second.process.wait(10)
