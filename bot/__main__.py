@@ -308,6 +308,16 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Time to claim: median {claim[0]} h, p90 {claim[1]} h")
         print(f"Time to answer: median {answer[0]} h, p90 {answer[1]} h")
         print(f"Answered within {stats.target_hours:g} working hours: {stats.within_target}")
+        figures = stats.followups
+        print(
+            f"Follow-ups: {figures['followups_due']} due in the period, "
+            f"{figures['done_on_time']} done on time, {figures['done_late']} late, "
+            f"{figures['overdue_now']} overdue now; on time {figures['share_on_time']}; "
+            f"joint follow-ups done {figures['joint_done']}"
+        )
+        print("Agreements with criteria: " + ", ".join(
+            f"{k} {v}" for k, v in figures["agreements_per_municipality"].items()
+        ))  # fmt: skip
         for title, counter in (
             ("Per area", stats.per_area),
             ("Per municipality", stats.per_municipality),

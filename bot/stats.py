@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
+from bot.agreements import AgreementRepository
+from bot.agreements.service import figures
 from bot.criteria import AREAS
 from bot.personal import PersonRef
 from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
@@ -87,6 +89,7 @@ class Stats:
     target_hours: float = 4.0
     shared_per_municipality: Counter[str] = field(default_factory=Counter)
     active_per_month: dict[str, int] = field(default_factory=dict)
+    followups: dict[str, Any] = field(default_factory=dict)
 
 
 def _spread(values: list[float]) -> tuple[float, float] | None:
@@ -109,6 +112,8 @@ async def compute(
         return (start is None or day >= start) and (end is None or day <= end)
 
     stats = Stats(start, end, target_hours=target_hours)
+    today = datetime.now(zone).date()
+    stats.followups = await figures(AgreementRepository(store), today, start, end)
     tickets = [t for t in await TicketRepository(store).all() if inside(t.created_at)]
     claims, answers, on_time = [], [], 0
     for ticket in tickets:

@@ -75,8 +75,19 @@ def statistics_card(stats: Stats, texts: Texts) -> Card:
         lines = [f"{name}: {count}" for name, count in sorted(counter.items(), key=lambda i: -i[1])]
         return {"title": texts(key), "lines": [{"text": line} for line in lines[: MAX_LINES * 2]]}
 
+    figures = stats.followups
+    on_time = figures.get("share_on_time")
+    follow = [
+        texts("stats.line.followups", due=figures.get("followups_due", 0),
+              on_time=figures.get("done_on_time", 0), late=figures.get("done_late", 0),
+              overdue=figures.get("overdue_now", 0),
+              share="–" if on_time is None else f"{on_time:.0%}",
+              joint=figures.get("joint_done", 0)),
+    ]  # fmt: skip
     sections = [
         {"title": texts("stats.title"), "lines": [{"text": line} for line in summary]},
+        {"title": texts("stats.followups"), "lines": [{"text": line} for line in follow]},
+        counted("stats.agreements", figures.get("agreements_per_municipality", {})),
         counted("stats.by_area", stats.per_area),
         counted("stats.by_municipality", stats.per_municipality),
         counted("stats.shared", stats.shared_per_municipality),

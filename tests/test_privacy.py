@@ -18,6 +18,7 @@ from bot.privacy import ERASED, PersonalData
 from bot.sharing import SharedItems
 from bot.storage import Store
 from bot.teams import TABLE_OWNERS
+from tests.agreements.conftest import agreement
 from tests.conftest import local_settings
 from tests.sharing.test_sharing import ANALYSIS
 from tests.support import activities
@@ -239,3 +240,22 @@ async def test_every_stored_table_has_exactly_one_owner(
             if described:  # personal data: the owner takes part in "mina data" and erasure
                 name = owner_class.__name__
                 assert name in personal_owners, f"{name} holds personal data in {table}"
+
+
+async def test_my_agreements_are_in_my_data_and_erasure_keeps_them_without_me(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    await bot.post(activities.message(connector.url, "hjälp"))  # the node learns Alex's e-mail
+    form = {"verb": "agreement.create", **agreement(responsible="alex.wilber@lund.se")}
+    created = await click(bot, connector, form)
+    assert "Avtalet är registrerat" in card_text(created)
+    card = await ask(bot, connector, "mina data")
+    link = next(n["url"] for n in card_nodes(card) if n.get("type") == "Action.OpenUrl")
+    _, data = await fetch(link.replace(bot.settings.public_url, bot.url))
+    (mine,) = data["agreements"]
+    assert mine["title"] == "Lokalvård skolor"
+    confirm = await ask(bot, connector, "radera mina data")
+    await click(bot, connector, action(confirm, "privacy.erase"))
+    stored = await bot.services.followups.repository.all_agreements()
+    (kept,) = [a for a in stored if a.title == "Lokalvård skolor"]  # beside the demo ones
+    assert kept.responsible == ""

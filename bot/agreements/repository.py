@@ -131,11 +131,8 @@ class AgreementRepository:
     # --- agreements -----------------------------------------------------------------------
 
     async def get(self, key: str) -> Agreement | None:
-        municipality = key.split(":", 1)[0]
-        for record in await self._store.query(AGREEMENTS, municipality):
-            if record.key == key:
-                return Agreement.from_data(record.data, record.etag)
-        return None
+        record = await self._store.get(AGREEMENTS, key.split(":", 1)[0], key)
+        return None if record is None else Agreement.from_data(record.data, record.etag)
 
     async def of_municipality(self, municipality: str) -> list[Agreement]:
         records = await self._store.query(AGREEMENTS, municipality.lower())

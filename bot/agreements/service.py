@@ -519,36 +519,8 @@ class FollowUpService:
             except Exception:
                 log.exception("a joint follow-up member was not told")
 
-    # --- statistics -----------------------------------------------------------------------
-
     async def statistics(self, start: date | None, end: date | None) -> dict[str, Any]:
-        """The figure the region wants to move: follow-ups done on time."""
-        today = self.today()
-
-        def inside(day: date) -> bool:
-            return (start is None or day >= start) and (end is None or day <= end)
-
-        agreements = await self.repository.all_agreements()
-        results = [r for r in await self.repository.all_results() if inside(r.due)]
-        overdue = [f for f in await self.repository.all_followups()
-                   if not f.finished and f.due < today]  # fmt: skip
-        per_municipality: dict[str, int] = {}
-        for agreement in agreements:
-            if agreement.criteria:
-                per_municipality[agreement.municipality] = (
-                    per_municipality.get(agreement.municipality, 0) + 1
-                )
-        on_time = sum(r.on_time for r in results)
-        due_in_period = len(results) + sum(inside(f.due) for f in overdue)
-        return {
-            "agreements_per_municipality": dict(sorted(per_municipality.items())),
-            "followups_due": due_in_period,
-            "done_on_time": on_time,
-            "done_late": len(results) - on_time,
-            "overdue_now": len(overdue),
-            "share_on_time": round(on_time / due_in_period, 3) if due_in_period else None,
-            "joint_done": sum(bool(r.source) for r in results),
-        }
+        return await figures(self.repository, self.today(), start, end)
 
 
 def _open_due(agreement: Agreement, interval: str, today: date) -> date | None:
@@ -566,16 +538,18 @@ def _open_due(agreement: Agreement, interval: str, today: date) -> date | None:
 
 
 def _next_reminder(reminder: Reminder, today: date) -> Reminder | None:
+    """The reminder after this one: on the due day, then weekly while overdue, and never
+    sooner than a week after this one (a follow-up long overdue is not reminded of every
+    week it missed at once)."""
     if reminder.kind == "before":
-        kind, day = "due", reminder.due
-    elif reminder.kind == "due":
-        kind, day = "overdue-1", reminder.due + timedelta(days=OVERDUE_EVERY_DAYS)
-    else:
-        weeks = int(reminder.kind.split("-")[1]) + 1
-        if weeks > MAX_OVERDUE_REMINDERS:
-            return None
-        kind, day = f"overdue-{weeks}", reminder.due + timedelta(days=OVERDUE_EVERY_DAYS * weeks)
-    return Reminder(reminder.agreement, reminder.base, reminder.due, kind, max(day, today))
+        return Reminder(reminder.agreement, reminder.base, reminder.due, "due",
+                        max(reminder.due, today))  # fmt: skip
+    week = int(reminder.kind.split("-")[1]) + 1 if reminder.kind.startswith("overdue") else 1
+    if week > MAX_OVERDUE_REMINDERS:
+        return None
+    day = max(reminder.due + timedelta(days=OVERDUE_EVERY_DAYS * week),
+              today + timedelta(days=OVERDUE_EVERY_DAYS))  # fmt: skip
+    return Reminder(reminder.agreement, reminder.base, reminder.due, f"overdue-{week}", day)
 
 
 def _check_result(values: dict[str, str], today: date) -> Problems:
@@ -611,3 +585,32 @@ def _as_values(agreement: Agreement) -> dict[str, str]:
             "org_number": agreement.org_number, "start": agreement.start.isoformat(),
             "end": agreement.end.isoformat(), "responsible": agreement.responsible,
             "interval": interval, "criteria": criteria}  # fmt: skip
+
+
+async def figures(
+    repository: AgreementRepository, today: date, start: date | None, end: date | None
+) -> dict[str, Any]:
+    """The figure the region wants to move from "1 of 25": follow-ups done on time."""
+
+    def inside(day: date) -> bool:
+        return (start is None or day >= start) and (end is None or day <= end)
+
+    agreements = await repository.all_agreements()
+    results = [r for r in await repository.all_results() if inside(r.due)]
+    overdue = [f for f in await repository.all_followups() if not f.finished and f.due < today]
+    per_municipality: dict[str, int] = {}
+    for agreement in agreements:
+        if agreement.criteria:
+            count = per_municipality.get(agreement.municipality, 0)
+            per_municipality[agreement.municipality] = count + 1
+    on_time = sum(r.on_time for r in results)
+    due_in_period = len(results) + sum(inside(f.due) for f in overdue)
+    return {
+        "agreements_per_municipality": dict(sorted(per_municipality.items())),
+        "followups_due": due_in_period,
+        "done_on_time": on_time,
+        "done_late": len(results) - on_time,
+        "overdue_now": len(overdue),
+        "share_on_time": round(on_time / due_in_period, 3) if due_in_period else None,
+        "joint_done": sum(bool(r.source) for r in results),
+    }

@@ -189,3 +189,17 @@ async def test_import_in_cp1252_and_xlsx_and_again_updates(setup: Setup, tmp_pat
     (stored,) = await setup.service.repository.all_agreements()
     assert stored.municipality == "Malmö"
     assert {c.interval for c in stored.criteria} == {"ar"}
+
+
+async def test_a_long_overdue_follow_up_is_reminded_once_a_week_not_for_every_week_missed(
+    setup: Setup,
+) -> None:
+    service = setup.service
+    await service.register(agreement(start="2024-11-01", criteria="11567"), ANNA.user_id)
+    assert await service.remind() == 1  # due 2026-11-01, nearly four weeks ago: one reminder
+    assert "försenad" in reminders_to(setup, ANNA.user_id)[-1]
+    assert await service.remind() == 0
+    setup.clock.days(6)
+    assert await service.remind() == 0
+    setup.clock.days(1)
+    assert await service.remind() == 1

@@ -200,8 +200,62 @@ def routing_cards() -> list[tuple[str, dict[str, Any]]]:
     return cards
 
 
+def agreement_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
+    from datetime import date
+
+    from bot.agreements import Agreement, AgreementCriterion, DueItem, FollowUp, JointTake
+    from bot.sharing import FollowUpCheck, FollowUpReport
+    from bot.sharing.service import FollowUpSummary
+    from cards import (
+        AgreementCards,
+        agreement_card,
+        agreement_form_card,
+        agreement_list_card,
+        due_list_card,
+        followup_card,
+    )
+
+    agreement = Agreement(
+        "Lund", "Lokalvård *skolor* [x](y)", "stad-och-kemikalier", "Städtjänster",
+        "Städbolaget AB", "556036-0793", False, date(2026, 1, 1), date(2028, 12, 31),
+        "anna@lund.se", (AgreementCriterion("11567", "bas", "kvartal"),),
+    )  # fmt: skip
+    followup = FollowUp(agreement.key, "11567", date(2026, 12, 10))
+    take = JointTake("556036-0793", "11567", "29:bo", "Bo Berg", "Malmö", 0.0)
+    plain = DueItem(agreement, followup, False, ())
+    joint = DueItem(agreement, followup, True, ("Malmö", "Ystad"))
+    taken = DueItem(agreement, followup, True, ("Malmö",), take)
+    criterion = library.levels_of("11567")[0]
+    report = FollowUpReport("FU1", "A", "", "stad-och-kemikalier", "Malmö", "2026-10-01",
+                            (FollowUpCheck("11567", "stickprov", "uppfyllt"),), "")  # fmt: skip
+    summary = FollowUpSummary([report], Counter({"stickprov": 1}), Counter({"uppfyllt": 1}))
+    port = AgreementCards()
+    cards: list[tuple[str, dict[str, Any]]] = []
+    for language in ("sv", "en"):
+        texts = texts_for(language)
+        problems = {"org_number": "agreement.error.org_number", "end": "agreement.error.date"}
+        cards += [
+            (f"agreement-form/{language}", agreement_form_card(texts)),
+            (f"agreement-form-errors/{language}",
+             agreement_form_card(texts, {"title": "x"}, problems)),
+            (f"agreement/{language}", agreement_card(agreement, texts, "Registrerat")),
+            (f"agreements/{language}", agreement_list_card("Mina", [agreement] * 3, texts)),
+            (f"agreements-empty/{language}", agreement_list_card("Mina", [], texts)),
+            (f"due/{language}", due_list_card("Att följa upp", [plain, joint], texts,
+                                              date(2026, 12, 1))),
+            (f"followup/{language}", followup_card(plain, texts, criterion, summary)),
+            (f"followup-joint/{language}", followup_card(joint, texts, None, None, "overdue-2")),
+            (f"followup-taken/{language}",
+             followup_card(taken, texts, criterion, None, "due", viewer="29:bo")),
+            (f"reminder/{language}", port.reminder(plain, "before", language, criterion, None)),
+            (f"handed/{language}", port.handed_over(agreement, "Anna *A*", language)),
+            (f"joint-taken/{language}", port.joint_taken(joint, take, language)),
+        ]  # fmt: skip
+    return cards
+
+
 async def test_every_card_renders_without_problems(sample_library: CriteriaLibrary) -> None:
-    cards = all_cards(sample_library)
+    cards = all_cards(sample_library) + agreement_cards(sample_library)
     results = render_cards(cards)
     assert len(results) == len(cards)
     problems = {r["name"]: r["problems"] for r in results if r["problems"]}
