@@ -26,6 +26,7 @@ import aiohttp
 from bench import claims as claims_bench
 from bench import digest as digest_bench
 from bench import hostile as hostile_bench
+from bench import reminders as reminders_bench
 from bench import search as search_bench
 from bench._processes import NODE, start
 from tests.support import activities
@@ -190,6 +191,14 @@ def main() -> None:
         f"{hostile['many_words_ms']} ms; others asking at that moment p50 "
         f"{hostile['long_word_others_p50_ms']} / {hostile['many_words_others_p50_ms']} ms, "
         f"max {hostile['long_word_others_max_ms']} / {hostile['many_words_others_max_ms']} ms"
+    )
+    rounds = reminders_bench.run()
+    figures["reminder round"] = rounds
+    print(
+        f"Reminders: {rounds['agreements']:,} agreements x {rounds['criteria_each']} criteria; "
+        f"a round with nothing due {rounds['quiet_round_ms']} ms ({rounds['quiet_round_rows']} "
+        f"rows read); the next day's round {rounds['day_round_ms']} ms "
+        f"({rounds['day_round_rows']} rows, {rounds['day_round_sent']} reminders sent)"
     )
     fan_out = asyncio.run(digest_bench.run())
     figures["digest fan-out"] = fan_out

@@ -2,9 +2,9 @@
 responsible person, results, postponements, hand-overs, expert support, and one joint
 follow-up for a supplier several municipalities share.
 
-Which follow-up is open: for each criterion of an agreement, the latest due date already
-passed (overdue, when nothing was recorded for it), else the first one to come. Recording a
-result opens the next. Reminders go to the responsible person 14 days before, on the day and
+Which follow-up is open: for each criterion of an agreement, the first due date on or after
+the day it was registered; recording a result opens the next, and one not recorded by its
+date is overdue. Reminders go to the responsible person 14 days before, on the day and
 every week while overdue; each (follow-up, kind) is scheduled once (an insert-if-absent) and
 sent at most once: it is claimed before it is sent, and a claim left by a process that died
 while sending is not sent again (the next reminder follows a week later), so no one is
@@ -524,17 +524,10 @@ class FollowUpService:
 
 
 def _open_due(agreement: Agreement, interval: str, today: date) -> date | None:
-    """The follow-up open now: the latest due date passed, else the first to come."""
-    passed, upcoming = None, None
-    due = next_due(agreement.start, agreement.end, interval, None)
-    while due is not None:
-        if due <= today:
-            passed = due
-        elif upcoming is None:
-            upcoming = due
-            break
-        due = next_due(agreement.start, agreement.end, interval, due)
-    return passed or upcoming
+    """The follow-up a newly registered agreement owes: the first due today or later. The
+    node cannot know whether earlier ones were done, so it does not call them overdue (an
+    imported register of running agreements would otherwise remind everyone at once)."""
+    return next_due(agreement.start, agreement.end, interval, today - timedelta(days=1))
 
 
 def _next_reminder(reminder: Reminder, today: date) -> Reminder | None:
