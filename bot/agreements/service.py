@@ -313,32 +313,45 @@ class FollowUpService:
         if agreement is None or followup is None or followup.due != reminder.due:
             await self._set(reminder, "skipped")  # done, postponed or removed meanwhile
             return 0
+        person = await self._directory.person(agreement.responsible)
+        if person is None:
+            return await self._wait_for_person(reminder)
         try:
             claimed = await self.repository.put_reminder(
                 replace(reminder, state="sending", until=self._clock() + self._claim_seconds)
             )
         except ConcurrencyError:
             return 0  # another instance took it
-        person = await self._directory.person(agreement.responsible)
         state = "sent"
-        if person is None:
-            log.info("responsible person not reachable yet", extra={"agreement": agreement.key})
-            state = "unreachable"
-        else:
-            item = await self._item(agreement, followup, self.today())
-            criterion, others = await self.about(item)
-            card = self._cards.reminder(item, reminder.kind, person.locale, criterion, others)
-            try:
-                if not await self._messenger.to_person(person.user_id, card):
-                    state = "unreachable"
-            except Gone:
+        item = await self._item(agreement, followup, self.today())
+        criterion, others = await self.about(item)
+        card = self._cards.reminder(item, reminder.kind, person.locale, criterion, others)
+        try:
+            if not await self._messenger.to_person(person.user_id, card):
                 state = "unreachable"
-            except Exception:
-                log.exception("reminder not sent; tried again next round")
-                await self._set(claimed, "pending")
-                return 0
+        except Gone:
+            state = "unreachable"
+        except Exception:
+            log.exception("reminder not sent; tried again next round")
+            await self._set(claimed, "pending")
+            return 0
         await self._finish(claimed, state)
         return int(state == "sent")
+
+    async def _wait_for_person(self, reminder: Reminder) -> int:
+        """The responsible person has not written to the bot yet, so it cannot write to them:
+        the reminder waits (every round tries it) and moves to the next day, until the next
+        reminder's day has come, which then takes its place."""
+        today = self.today()
+        if reminder.day < today:
+            following = _next_reminder(reminder, today)
+            if following is not None and following.day <= today:
+                await self._finish(reminder, "unreachable")
+            else:
+                await self.repository.schedule(replace(reminder, day=today))
+                await self._set(reminder, "moved")
+        log.info("responsible person not reachable yet", extra={"reminder": reminder.key})
+        return 0
 
     async def _finish(self, reminder: Reminder, state: str) -> None:
         await self._set(reminder, state)

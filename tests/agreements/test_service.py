@@ -204,3 +204,17 @@ async def test_a_long_overdue_follow_up_is_reminded_once_a_week_not_for_every_we
     assert await service.remind() == 0
     setup.clock.days(1)
     assert await service.remind() == 1
+
+
+async def test_a_reminder_waits_for_a_person_who_has_not_opened_the_bot_yet(
+    setup: Setup,
+) -> None:
+    service = setup.service
+    await service.register(agreement(responsible="new@lund.se", criteria="11567"), ANNA.user_id)
+    assert await service.remind() == 0  # nobody to write to yet
+    setup.clock.days(1)
+    assert await service.remind() == 0
+    setup.people.known["new@lund.se"] = BO  # they open the bot
+    assert await service.remind() == 1
+    assert "In 14 days" in reminders_to(setup, BO.user_id)[-1]  # in their language
+    assert await service.remind() == 0
