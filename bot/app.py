@@ -153,12 +153,13 @@ async def load_demo_agreements(services: Services) -> None:
     today = followups.today()
     start = (today - relativedelta(months=3) + timedelta(days=10)).isoformat()
     end = (today + relativedelta(years=3)).isoformat()
-    for municipality, who in (("Lund", "teams:user-id-0"), ("Malmö", "teams:user-id-1")):
+    for municipality, who, name in (("Lund", "teams:user-id-0", "Alex Wilber"),
+                                    ("Malmö", "teams:user-id-1", "Megan Bowen")):  # fmt: skip
         await followups.register({
             "municipality": municipality, "title": "Lokalvård skolor 2026",
             "area": "stad-och-kemikalier", "product_group": "Städtjänster",
             "supplier": "Städbolaget Exempel AB", "org_number": "556036-0793",
-            "start": start, "end": end, "responsible": who,
+            "start": start, "end": end, "responsible": who, "responsible_name": name,
             "criteria": "11567, 10855:1", "interval": "kvartal",
         }, "demo")  # fmt: skip
     log.info("demo agreements loaded")

@@ -96,9 +96,16 @@ def _agreement_facts(agreement: Agreement, texts: Texts) -> list[dict[str, str]]
          "value": f"{agreement.supplier} ({agreement.org_number})"},
         {"title": texts("agreement.period"),
          "value": f"{agreement.start.isoformat()} – {agreement.end.isoformat()}"},
-        {"title": texts("agreement.field.responsible"),
-         "value": agreement.responsible or texts("agreement.nobody")},
+        {"title": texts("agreement.field.responsible"), "value": _responsible(agreement, texts)},
     ]  # fmt: skip
+
+
+def _responsible(agreement: Agreement, texts: Texts) -> str:
+    if not agreement.responsible:
+        return texts("agreement.nobody")
+    if agreement.responsible.startswith("teams:"):  # registered without an address
+        return agreement.responsible_name or texts("agreement.teams_user")
+    return agreement.responsible
 
 
 def agreement_list_card(title: str, agreements: Sequence[Agreement], texts: Texts) -> Card:
@@ -198,14 +205,16 @@ def _actions(item: DueItem, texts: Texts, viewer: str) -> list[dict[str, Any]]:
     key, base = item.agreement.key, item.followup.base
     today = date.today()
 
-    def form(title: str, action: type[Any], inputs: list[dict[str, Any]]) -> dict[str, Any]:
+    def form(
+        title: str, action: type[Any], inputs: list[dict[str, Any]], send: str
+    ) -> dict[str, Any]:
         return {
             "type": "Action.ShowCard",
             "title": title,
             "card": {
                 "type": "AdaptiveCard",
                 "body": inputs,
-                "actions": [{"type": "Action.Submit", "title": texts("followup.send"),
+                "actions": [{"type": "Action.Submit", "title": send,
                              "data": button(action, agreement=key, base=base),
                              "style": "positive"}],
             },
@@ -216,7 +225,7 @@ def _actions(item: DueItem, texts: Texts, viewer: str) -> list[dict[str, Any]]:
     actions = [
         form(texts("followup.record"), RecordResult, [
             {"type": "Input.ChoiceSet", "id": "result", "label": texts("followup.field.result"),
-             "choices": results, "style": "expanded", "isRequired": True,
+             "choices": results, "isRequired": True,
              "errorMessage": texts("followup.error.result")},
             {"type": "Input.ChoiceSet", "id": "method", "label": texts("followup.field.method"),
              "choices": methods},
@@ -232,21 +241,21 @@ def _actions(item: DueItem, texts: Texts, viewer: str) -> list[dict[str, Any]]:
              "value": today.isoformat(), "max": today.isoformat()},
             {"type": "Input.Toggle", "id": "share", "title": texts("followup.field.share"),
              "value": "false", "valueOn": "true", "valueOff": "false"},
-        ]),
+        ], texts("followup.send.record")),
         form(texts("followup.postpone"), PostponeFollowUp, [
             {"type": "Input.Date", "id": "new_date", "label": texts("followup.field.new_date"),
              "min": (today + timedelta(days=1)).isoformat()},
             {"type": "Input.Text", "id": "reason", "label": texts("followup.field.reason"),
              "maxLength": 500},
-        ]),
+        ], texts("followup.send.postpone")),
         form(texts("followup.handover"), HandOver, [
             {"type": "Input.Text", "id": "to", "label": texts("followup.field.to"),
              "style": "Email", "maxLength": 254},
-        ]),
+        ], texts("followup.send.handover")),
         form(texts("followup.expert"), ExpertSupport, [
             {"type": "Input.Text", "id": "question", "label": texts("followup.field.question"),
              "isMultiline": True, "maxLength": 1500},
-        ]),
+        ], texts("followup.send.expert")),
     ]  # fmt: skip
     if item.joint_with and item.joint is None:
         actions.append({"type": "Action.Submit", "title": texts("joint.take"),

@@ -231,6 +231,7 @@ def build_agreement(values: dict[str, str], known: set[str], created_by: str) ->
         start=start,
         end=end,
         responsible=values["responsible"].strip().lower(),
+        responsible_name=values.get("responsible_name", "").strip()[:MAX_TITLE],
         criteria=parse_criteria(values["criteria"], interval, known),
         created_by=created_by,
         shared=values.get("shared", "true").lower() not in ("false", "nej", "no", "0"),

@@ -109,7 +109,7 @@ async def test_the_responsible_person_is_reminded_and_records_a_result(
     result = {**record, "result": "gron", "method": "stickprov", "checked": "Produktblad",
               "done_on": date.today().isoformat(), "share": "true"}  # fmt: skip
     done = await click(node, connector, result)
-    assert "Resultatet är registrerat (1 avtal)" in card_text(done)
+    assert "Resultatet är registrerat för 1 avtal" in card_text(done)
     found = card_text(await ask(node, connector, "kriterium 11567"))
     assert "uppfyllt (1)" in found  # "Så har andra följt upp" grew by itself
     assert "stickprov (1)" in found
