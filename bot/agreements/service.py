@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -127,6 +127,15 @@ class ImportReport:
     errors: list[RowError]
 
 
+@dataclass
+class _Round:
+    """What one reminder round reads once: each supplier's agreements, each criterion's
+    "how others followed it up"."""
+
+    suppliers: dict[str, list[Agreement]] = field(default_factory=dict)
+    summaries: dict[str, FollowUpSummary] = field(default_factory=dict)
+
+
 class FollowUpService:
     def __init__(
         self,
@@ -221,6 +230,7 @@ class FollowUpService:
         that reads every agreement, for the CLI and admins, never for the reminder round."""
         at = at or self.today()
         items = []
+        suppliers: dict[str, list[Agreement]] = {}
         agreements = {a.key: a for a in await self.repository.all_agreements()}
         for followup in await self.repository.all_followups():
             agreement = agreements.get(followup.agreement)
@@ -229,11 +239,22 @@ class FollowUpService:
             if municipality and agreement.municipality.lower() != municipality.lower():
                 continue
             if followup.due <= at + timedelta(days=BEFORE_DAYS):
-                items.append(await self._item(agreement, followup, at))
+                items.append(await self._item(agreement, followup, at, suppliers))
         return sorted(items, key=lambda i: (not i.overdue, i.followup.due, i.agreement.title))
 
-    async def _item(self, agreement: Agreement, followup: FollowUp, at: date) -> DueItem:
-        others = await self.repository.of_supplier(agreement.org_number)
+    async def _item(
+        self,
+        agreement: Agreement,
+        followup: FollowUp,
+        at: date,
+        suppliers: dict[str, list[Agreement]] | None = None,
+    ) -> DueItem:
+        """`suppliers` keeps each supplier's agreements for the rest of a round or report."""
+        others = suppliers.get(agreement.org_number) if suppliers is not None else None
+        if others is None:
+            others = await self.repository.of_supplier(agreement.org_number)
+            if suppliers is not None:
+                suppliers[agreement.org_number] = others
         joint_with = tuple(sorted({
             a.municipality for a in others
             if a.municipality != agreement.municipality and a.criterion(followup.base)
@@ -250,12 +271,19 @@ class FollowUpService:
             raise UserError("followup.not_found")
         return await self._item(agreement, followup, self.today())
 
-    async def about(self, item: DueItem) -> tuple[Criterion | None, FollowUpSummary]:
-        """The criterion as the agreement has it, and how others followed it up."""
+    async def about(
+        self, item: DueItem, summaries: dict[str, FollowUpSummary] | None = None
+    ) -> tuple[Criterion | None, FollowUpSummary]:
+        """The criterion as the agreement has it, and how others followed it up
+        (`summaries` keeps those for the rest of a round)."""
         wanted = item.agreement.criterion(item.followup.base)
         levels = self._library.levels_of(item.followup.base)
         level = next((c for c in levels if wanted and c.level.value == wanted.level), None)
-        summary = await self._sharing.followups_for(item.followup.base)
+        summary = summaries.get(item.followup.base) if summaries is not None else None
+        if summary is None:
+            summary = await self._sharing.followups_for(item.followup.base)
+            if summaries is not None:
+                summaries[item.followup.base] = summary
         return level or (levels[0] if levels else None), summary
 
     async def mine(self, who: tuple[str, ...]) -> list[Agreement]:
@@ -293,15 +321,16 @@ class FollowUpService:
         cursor = await self.repository.cursor()
         sent = 0
         day = min(cursor or today, today)
+        round_ = _Round()
         while day <= today:
             for reminder in await self.repository.reminders_on(day):
-                sent += await self._remind(reminder)
+                sent += await self._remind(reminder, round_)
             day += timedelta(days=1)
         if cursor != today:
             await self.repository.set_cursor(today)
         return sent
 
-    async def _remind(self, reminder: Reminder) -> int:
+    async def _remind(self, reminder: Reminder, round_: _Round) -> int:
         if reminder.state != "pending":
             if reminder.state == "sending" and reminder.until < self._clock():
                 # The process died while sending: it may have gone out. Not sent again; the
@@ -323,8 +352,8 @@ class FollowUpService:
         except ConcurrencyError:
             return 0  # another instance took it
         state = "sent"
-        item = await self._item(agreement, followup, self.today())
-        criterion, others = await self.about(item)
+        item = await self._item(agreement, followup, self.today(), round_.suppliers)
+        criterion, others = await self.about(item, round_.summaries)
         card = self._cards.reminder(item, reminder.kind, person.locale, criterion, others)
         try:
             if not await self._messenger.to_person(person.user_id, card):
