@@ -132,7 +132,7 @@ class _Round:
     """What one reminder round reads once: each supplier's agreements, each criterion's
     "how others followed it up"."""
 
-    suppliers: dict[str, list[Agreement]] = field(default_factory=dict)
+    suppliers: dict[str, list[str]] = field(default_factory=dict)
     summaries: dict[str, FollowUpSummary] = field(default_factory=dict)
 
 
@@ -230,7 +230,7 @@ class FollowUpService:
         that reads every agreement, for the CLI and admins, never for the reminder round."""
         at = at or self.today()
         items = []
-        suppliers: dict[str, list[Agreement]] = {}
+        suppliers: dict[str, list[str]] = {}
         agreements = {a.key: a for a in await self.repository.all_agreements()}
         for followup in await self.repository.all_followups():
             agreement = agreements.get(followup.agreement)
@@ -247,18 +247,18 @@ class FollowUpService:
         agreement: Agreement,
         followup: FollowUp,
         at: date,
-        suppliers: dict[str, list[Agreement]] | None = None,
+        suppliers: dict[str, list[str]] | None = None,
     ) -> DueItem:
-        """`suppliers` keeps each supplier's agreements for the rest of a round or report."""
-        others = suppliers.get(agreement.org_number) if suppliers is not None else None
-        if others is None:
+        """`suppliers` keeps, for the rest of a round or report, which municipalities have an
+        agreement with a supplier containing a criterion."""
+        key = f"{agreement.org_number}|{followup.base}"
+        having = suppliers.get(key) if suppliers is not None else None
+        if having is None:
             others = await self.repository.of_supplier(agreement.org_number)
+            having = sorted({a.municipality for a in others if a.criterion(followup.base)})
             if suppliers is not None:
-                suppliers[agreement.org_number] = others
-        joint_with = tuple(sorted({
-            a.municipality for a in others
-            if a.municipality != agreement.municipality and a.criterion(followup.base)
-        }))  # fmt: skip
+                suppliers[key] = having
+        joint_with = tuple(m for m in having if m != agreement.municipality)
         joint = (
             await self.repository.joint(agreement.org_number, followup.base) if joint_with else None
         )
