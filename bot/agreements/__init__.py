@@ -6,7 +6,6 @@ from bot.agreements.model import (
     RESULTS,
     Agreement,
     AgreementCriterion,
-    Problems,
     due_dates,
     interval_of,
     org_number,
@@ -17,9 +16,9 @@ from bot.agreements.service import (
     DueItem,
     FollowUpCards,
     FollowUpService,
-    FormProblems,
     ImportReport,
 )
+from bot.forms import FormProblems, Problems
 
 __all__ = [
     "INTERVALS",

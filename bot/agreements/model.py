@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from stdnum.se import orgnr
 
 from bot.criteria.model import AREAS, split_krav_id
+from bot.forms import Problems
 from bot.places import MUNICIPALITIES
 
 # Interval -> months between follow-ups (0: once, 30 days after the start).
@@ -145,20 +146,6 @@ class Agreement:
 
     def without_person(self) -> Agreement:
         return replace(self, responsible="", responsible_name="", created_by="")
-
-
-@dataclass
-class Problems:
-    """Every problem of a form or row at once: field -> text key."""
-
-    fields: dict[str, str] = field(default_factory=dict)
-
-    def need(self, ok: bool, name: str, key: str) -> None:
-        if not ok and name not in self.fields:
-            self.fields[name] = key
-
-    def __bool__(self) -> bool:
-        return bool(self.fields)
 
 
 def parse_criteria(text: str, interval: str, known: set[str]) -> tuple[AgreementCriterion, ...]:

@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from bot.agreements.model import (
     RESULTS,
     Agreement,
-    Problems,
     build_agreement,
     check_agreement,
     next_due,
@@ -37,6 +36,7 @@ from bot.agreements.repository import (
     Result,
 )
 from bot.criteria import CriteriaLibrary, Criterion
+from bot.forms import FormProblems, Problems
 from bot.i18n import Notice, UserError
 from bot.messaging import Card, Gone, Messenger, Person
 from bot.routing import RoutingService
@@ -68,12 +68,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("municipality", "title", "supplier", "org_number", "area", "start", "end",
             "responsible", "criteria", "interval")  # fmt: skip
-
-
-class FormProblems(Exception):
-    def __init__(self, problems: Problems) -> None:
-        super().__init__(", ".join(problems.fields))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ with all errors marked; nothing is stored until the whole form is valid."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
 from bot.criteria.model import AREAS, KRAV_ID
 from bot.fields import SHARED_SHORT, SHARED_TEXT
+from bot.forms import Problems
 from bot.places import MUNICIPALITIES
 
 METHODS = ("stickprov", "intyg", "revision", "leverantörsförsäkran", "certifikat", "mätning")
@@ -71,20 +72,6 @@ class FollowUpReport:
     def from_data(cls, data: dict[str, Any]) -> FollowUpReport:
         checks = tuple(FollowUpCheck(**c) for c in data.get("checks", []))
         return cls(**{**data, "checks": checks})
-
-
-@dataclass
-class Problems:
-    """field -> text key of what is wrong with it."""
-
-    fields: dict[str, str] = field(default_factory=dict)
-
-    def need(self, condition: bool, name: str, key: str) -> None:
-        if not condition and name not in self.fields:
-            self.fields[name] = key
-
-    def __bool__(self) -> bool:
-        return bool(self.fields)
 
 
 def _text(value: str, limit: int) -> bool:

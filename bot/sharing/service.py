@@ -14,12 +14,12 @@ from typing import Any
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
 from bot.criteria import CriteriaLibrary, split_krav_id
+from bot.forms import FormProblems
 from bot.messaging import Card, Messenger, Person
 from bot.sharing.models import (
     FollowUpCheck,
     FollowUpReport,
     MarketAnalysis,
-    Problems,
     check_analysis,
     check_followup,
 )
@@ -27,12 +27,6 @@ from bot.sharing.repository import SharedItem, SharedItems
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
-
-
-class FormProblems(Exception):
-    def __init__(self, problems: Problems) -> None:
-        super().__init__(", ".join(problems.fields))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
