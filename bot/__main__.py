@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import logs
 from bot.app import NoMessenger, Services, build_services
@@ -251,6 +252,61 @@ def _agreements_import(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _procurements_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tabular import FileFormatError, read_rows
+
+    if not args.file.is_file():
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        try:
+            rows = read_rows(args.file)
+            async with _offline_services(settings) as services:
+                report = await services.procurements.import_rows(rows)
+        except FileFormatError as error:
+            print(f"Cannot import {args.file}: {error}", file=sys.stderr)
+            return 1
+        for row_error in report.errors:
+            print(f"row {row_error.row}: {row_error.reason}", file=sys.stderr)
+        if report.errors:
+            print(f"Nothing imported: {len(report.errors)} bad row(s).", file=sys.stderr)
+            return 1
+        print(f"Imported: {report.added} new, {report.updated} updated procurements.")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _procurements_overlap(args: argparse.Namespace, settings: Settings) -> int:
+    if not 0 <= args.months <= 60:
+        print("--months is 0 to 60", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with _offline_services(settings) as services:
+            groups = await services.procurements.overlaps(args.months)
+        rows: list[dict[str, Any]] = [{
+            "area": group[0].area,
+            "product_group": next((p.product_group for p in group if p.product_group), ""),
+            "municipalities": sorted({p.municipality for p in group}),
+            "procurements": [{"title": p.title, "municipality": p.municipality,
+                              "announce": f"{p.announce:%Y-%m}"} for p in group],
+        } for group in groups]  # fmt: skip
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+            return 0
+        for group in groups:
+            print(f"{group[0].area}: " + "; ".join(
+                f"{p.municipality} {p.announce:%Y-%m} {p.title}" for p in group
+            ))  # fmt: skip
+        if not rows:
+            print("No overlapping procurements.")
+        return 0
+
+    return asyncio.run(run())
+
+
 def _followups_due(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
@@ -314,6 +370,12 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
             f"{figures['done_on_time']} done on time, {figures['done_late']} late, "
             f"{figures['overdue_now']} overdue now; on time {figures['share_on_time']}; "
             f"joint follow-ups done {figures['joint_done']}"
+        )
+        plans = stats.procurements
+        print(
+            f"Procurements: {plans['procurements']} registered, expert before announcement "
+            f"{plans['expert_before_announcement']}, coordinated groups "
+            f"{plans['coordinated_groups']}, became agreements {plans['became_agreements']}"
         )
         print("Agreements with criteria: " + ", ".join(
             f"{k} {v}" for k, v in figures["agreements_per_municipality"].items()
@@ -387,6 +449,18 @@ def _parser() -> argparse.ArgumentParser:
     due.add_argument("--municipality", default="", help="only this municipality")
     due.add_argument("--json", action="store_true", help="one JSON array")
     due.set_defaults(run=_followups_due)
+
+    procurements = commands.add_parser("procurements", help="planned procurements")
+    procurement_commands = procurements.add_subparsers(dest="procurements_command", required=True)
+    plans_import = procurement_commands.add_parser(
+        "import", help="import an annual procurement plan (CSV or XLSX); with bad rows, nothing"
+    )
+    plans_import.add_argument("file", type=Path)
+    plans_import.set_defaults(run=_procurements_import)
+    overlap = procurement_commands.add_parser("overlap", help="municipalities buying the same")
+    overlap.add_argument("--months", type=int, default=6, help="announcements this close")
+    overlap.add_argument("--json", action="store_true", help="one JSON array")
+    overlap.set_defaults(run=_procurements_overlap)
 
     stats = commands.add_parser("stats", help="the node's own statistics")
     stats.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")

@@ -31,13 +31,15 @@ from bot.node import Node
 from bot.people import GraphClient, Profiles
 from bot.personal import PersonalRecords, TableOwner
 from bot.privacy import PersonalData
+from bot.procurements import ProcurementService
+from bot.procurements.records import ProcurementRecords
 from bot.routing import NetworkRepository, RoutingService
 from bot.routing.tickets import TicketRepository
 from bot.sharing import SharedItems, SharingService
 from bot.stats import ActivityLog
 from bot.storage import Lease
 from bot.tokens import DEFAULT_LOGIN, GRAPH_SCOPE, AppTokenProvider
-from cards import AgreementCards, DigestCards, TicketCards
+from cards import AgreementCards, DigestCards, ProcurementPresenter, TicketCards
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 TABLE_OWNERS: tuple[type[TableOwner], ...] = (
     TicketRepository, NetworkRepository, ChannelSettings, SharedItems, CriteriaLibrary,
     AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestSender, DigestService,
-    LinkSigner, Lease, AgreementRepository,
+    LinkSigner, Lease, AgreementRepository, ProcurementRecords,
 )  # fmt: skip
 _HOUSEKEEPING_INTERVAL_S = 3600
 Housekeeping = Callable[[], Awaitable[int]]
@@ -59,6 +61,7 @@ class Services:
     sharing: SharingService
     digest: DigestService
     followups: FollowUpService
+    procurements: ProcurementService
     links: LinkSigner
     privacy: PersonalData
     graph: GraphClient | None
@@ -136,6 +139,15 @@ async def build_services(
         sharing=sharing,
         digest=digest,
         followups=followups,
+        procurements=ProcurementService(
+            store,
+            messenger,
+            node.criteria,
+            ProcurementPresenter(),
+            directory,
+            routing,
+            settings.zone,
+        ),
         links=await LinkSigner.shared(store, settings.link_secret),
         privacy=PersonalData(store, personal, directory.emails_of),
         graph=graph,
@@ -198,7 +210,7 @@ class Background:
         services = self._services
         delivered = await services.routing.deliver_pending()
         escalated = await services.routing.escalate_due()
-        reminded = await services.followups.remind()
+        reminded = await services.followups.remind() + await services.procurements.nudge()
         if delivered or escalated or reminded:
             figures = {"delivered": delivered, "escalated": escalated, "reminded": reminded}
             log.info("background round", extra=figures)

@@ -102,6 +102,9 @@ COMMANDS: tuple[Spec, ...] = (
          menu=ONE_TO_ONE),
     Spec("followups_due", ("uppföljningar",), ("follow-ups due",), Group.ADMIN, Who.ADMIN,
          argument=T),
+    Spec("new_procurement", ("ny upphandling",), ("new procurement",), Group.SHARING),
+    Spec("upcoming", ("kommande upphandlingar",), ("upcoming procurements",), Group.SHARING,
+         argument=T),
     # The digest.
     Spec("subscribe", ("prenumerera veckobrev",), ("subscribe digest",), Group.DIGEST,
          Who.OWNER, IN_CHANNELS, argument=T, menu=IN_CHANNELS),

@@ -19,6 +19,7 @@ from bot.agreements import AgreementRepository
 from bot.audit import AuditLog
 from bot.people import Profiles
 from bot.personal import PersonalRecords, PersonRef
+from bot.procurements.records import ProcurementRecords
 from bot.routing.network import NetworkRepository
 from bot.routing.tickets import ERASED, TicketRepository
 from bot.sharing import SharedItems
@@ -52,7 +53,8 @@ class PersonalData:
         self._audit = AuditLog(store)
         self.owners: tuple[PersonalRecords, ...] = (
             self._tickets, self._shared, self._network, self._audit,
-            Profiles(store), ActivityLog(store), AgreementRepository(store), *extra,
+            Profiles(store), ActivityLog(store), AgreementRepository(store),
+            ProcurementRecords(store), *extra,
         )  # fmt: skip
 
     async def _person(self, user_id: str, aad_id: str) -> PersonRef:

@@ -25,6 +25,8 @@ from bot.agreements import AgreementRepository
 from bot.agreements.service import figures
 from bot.criteria import AREAS
 from bot.personal import PersonRef
+from bot.procurements.records import ProcurementRecords
+from bot.procurements.service import figures as procurement_figures
 from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
 from bot.routing.workhours import add_working_hours
 from bot.sharing import SharedItems
@@ -90,6 +92,7 @@ class Stats:
     shared_per_municipality: Counter[str] = field(default_factory=Counter)
     active_per_month: dict[str, int] = field(default_factory=dict)
     followups: dict[str, Any] = field(default_factory=dict)
+    procurements: dict[str, Any] = field(default_factory=dict)
 
 
 def _spread(values: list[float]) -> tuple[float, float] | None:
@@ -114,6 +117,7 @@ async def compute(
     stats = Stats(start, end, target_hours=target_hours)
     today = datetime.now(zone).date()
     stats.followups = await figures(AgreementRepository(store), today, start, end)
+    stats.procurements = await procurement_figures(ProcurementRecords(store))
     tickets = [t for t in await TicketRepository(store).all() if inside(t.created_at)]
     claims, answers, on_time = [], [], 0
     for ticket in tickets:

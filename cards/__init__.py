@@ -24,6 +24,12 @@ from cards._criteria import (
     no_answer_card,
 )
 from cards._digest import DigestCards, digest_card, statistics_card
+from cards._procurements import (
+    ProcurementPresenter,
+    procurement_card,
+    procurement_form_card,
+    upcoming_card,
+)
 from cards._render import Card, Markdown, escape_markdown, render
 from cards._sharing import (
     analysis_form_card,
@@ -59,6 +65,7 @@ __all__ = [
     "Card",
     "DigestCards",
     "Markdown",
+    "ProcurementPresenter",
     "TicketCards",
     "agreement_card",
     "agreement_form_card",
@@ -81,6 +88,8 @@ __all__ = [
     "message_card",
     "no_answer_card",
     "plan_card",
+    "procurement_card",
+    "procurement_form_card",
     "receipt_card",
     "render",
     "shared_item_card",
@@ -88,5 +97,6 @@ __all__ = [
     "statistics_card",
     "ticket_card",
     "ticket_list_card",
+    "upcoming_card",
     "welcome_card",
 ]

@@ -64,8 +64,10 @@ def agreement_form_card(
         if element.get("type") == "Input.Toggle":
             element.pop("label", None)
             element.setdefault("value", "true" if element["id"] == "shared" else "false")
+    # A plan that became an agreement travels with the form, so the two are linked.
+    send = button(CreateAgreement, procurement=values.get("procurement", ""))
     return _form(texts, texts("agreement.form.title"), texts("agreement.form.intro"), inputs,
-                 problems, button(CreateAgreement))  # fmt: skip
+                 problems, send)  # fmt: skip
 
 
 def agreement_card(agreement: Agreement, texts: Texts, notice: str = "") -> Card:

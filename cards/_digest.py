@@ -32,6 +32,10 @@ def digest_card(content: WeekContent, texts: Texts) -> Card:
         ),
         section("digest.on_call", [f"{area}: {who}" for area, who in content.on_call]),
         section(
+            "digest.upcoming",
+            [f"{month} {place}: {title}" for _, month, place, title in content.upcoming],
+        ),
+        section(
             "digest.library",
             [texts("digest.library_changes", count=content.library_changes)]
             if content.library_changes
@@ -87,6 +91,10 @@ def statistics_card(stats: Stats, texts: Texts) -> Card:
     sections = [
         {"title": texts("stats.title"), "lines": [{"text": line} for line in summary]},
         {"title": texts("stats.followups"), "lines": [{"text": line} for line in follow]},
+        {
+            "title": texts("stats.procurements"),
+            "lines": [{"text": _procurement_line(stats, texts)}],
+        },
         counted("stats.agreements", figures.get("agreements_per_municipality", {})),
         counted("stats.by_area", stats.per_area),
         counted("stats.by_municipality", stats.per_municipality),
@@ -102,6 +110,15 @@ def statistics_card(stats: Stats, texts: Texts) -> Card:
             "sections": [s for s in sections if s],
         },
     )
+
+
+def _procurement_line(stats: Stats, texts: Texts) -> str:
+    figures = stats.procurements
+    early = figures.get("expert_before_announcement")
+    return texts("stats.line.procurements", count=figures.get("procurements", 0),
+                 early="–" if early is None else f"{early:.0%}",
+                 groups=figures.get("coordinated_groups", 0),
+                 agreements=figures.get("became_agreements", 0))  # fmt: skip
 
 
 class DigestCards:

@@ -181,7 +181,8 @@ def ticket_card(
     return render(
         "ticket",
         {
-            "title": texts("ticket.title", number=ticket.number),
+            "title": texts("ticket.title_early" if ticket.kind == "early" else "ticket.title",
+                           number=ticket.number),
             "mention": mention,
             "msteams": msteams,
             "refresh": _refresh(ticket, area_experts, expert_of),

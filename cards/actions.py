@@ -274,6 +274,7 @@ class CreateAgreement(SharedForm):
     FIELDS: ClassVar[tuple[str, ...]] = (
         "municipality", "title", "area", "product_group", "supplier", "org_number",
         "framework", "start", "end", "responsible", "criteria", "interval", "shared",
+        "procurement",
     )  # fmt: skip
 
 
@@ -338,6 +339,58 @@ class TakeJoint(FollowUpAction):
 @dataclass(frozen=True)
 class ReleaseJoint(FollowUpAction):
     VERB: ClassVar[str] = "followup.joint_release"
+
+
+@dataclass(frozen=True)
+class CreateProcurement(SharedForm):
+    """The "ny upphandling" form's submit."""
+
+    VERB: ClassVar[str] = "procurement.create"
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "municipality", "title", "area", "product_group", "stage", "announce",
+        "contract_start", "value_band", "contact", "open_to_coordinate", "shared",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProcurementAction(CardAction, abstract=True):
+    """An action on one planned procurement."""
+
+    FORM: ClassVar[tuple[str, ...]] = ()
+    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
+    key: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        form = {name: _text(value.get(name) or "", 200).strip() for name in cls.FORM}
+        return cls(_match(_AGREEMENT, value.get("key")), form)
+
+
+@dataclass(frozen=True)
+class ShowProcurement(ProcurementAction):
+    VERB: ClassVar[str] = "procurement.show"
+
+
+@dataclass(frozen=True)
+class Coordinate(ProcurementAction):
+    VERB: ClassVar[str] = "procurement.coordinate"
+
+
+@dataclass(frozen=True)
+class BookEarly(ProcurementAction):
+    VERB: ClassVar[str] = "procurement.book"
+
+
+@dataclass(frozen=True)
+class UpdateProcurement(ProcurementAction):
+    VERB: ClassVar[str] = "procurement.update"
+    FORM: ClassVar[tuple[str, ...]] = ("stage", "announce", "contract_start")
+
+
+@dataclass(frozen=True)
+class ProcurementToAgreement(ProcurementAction):
+    VERB: ClassVar[str] = "procurement.agreement"
 
 
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import AuditLog
 from bot.criteria import AREAS
+from bot.procurements.records import ProcurementRecords
 from bot.routing.network import NetworkRepository
 from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
 from bot.sharing import FollowUpReport, MarketAnalysis, SharedItems
@@ -25,6 +26,8 @@ class WeekContent:
     on_call: list[tuple[str, str]] = field(default_factory=list)  # area name, expert
     library_changes: int = 0
     asked_this_week: int = 0
+    # Planned procurements announced within three months: area, month, municipality, title.
+    upcoming: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def for_areas(self, areas: tuple[str, ...]) -> WeekContent:
         """The part a channel limited to some areas gets (on-call and totals stay whole)."""
@@ -40,6 +43,7 @@ class WeekContent:
             on_call=[o for o in self.on_call if o[0] in names],
             library_changes=self.library_changes,
             asked_this_week=self.asked_this_week,
+            upcoming=[u for u in self.upcoming if u[0] in areas],
         )
 
     @property
@@ -66,6 +70,7 @@ async def week_content(store: Store, now: datetime, zone: ZoneInfo) -> WeekConte
             answered.append((ticket.area, ticket.question, by))
     open_questions = [(t.number, t.area, t.question) for t in tickets if t.state == OPEN]
     next_week = now + timedelta(days=7)
+    horizon = (now + timedelta(days=92)).date()
     on_call = []
     for slug, name in AREAS.items():
         experts = network.on_call(slug, next_week, zone)
@@ -87,4 +92,9 @@ async def week_content(store: Store, now: datetime, zone: ZoneInfo) -> WeekConte
             int(e.details.get("added", 0)) + int(e.details.get("updated", 0)) for e in changes
         ),
         asked_this_week=sum(1 for t in tickets if t.created_at >= since),
+        upcoming=[
+            (p.area, f"{p.announce:%Y-%m}", p.municipality, p.title)
+            for p in sorted(await ProcurementRecords(store).all(), key=lambda p: p.announce)
+            if p.shared and now.date().replace(day=1) <= p.announce <= horizon
+        ][:20],
     )

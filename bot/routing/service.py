@@ -105,9 +105,9 @@ class RoutingService:
     def area_experts(self, ticket: Ticket, network: Network) -> list[Expert]:
         return network.on_call(ticket.area, self._now(), self._zone)
 
-    def _deadline(self, start: float) -> float:
+    def _deadline(self, start: float, hours: float | None = None) -> float:
         moment = datetime.fromtimestamp(start, self._zone)
-        return add_working_hours(moment, self._hours, self._zone).timestamp()
+        return add_working_hours(moment, hours or self._hours, self._zone).timestamp()
 
     # --- asking ---------------------------------------------------------------------------
 
@@ -136,6 +136,8 @@ class RoutingService:
         *,
         origin: str = "",
         asked_in: str = "",
+        kind: str = "question",
+        hours: float | None = None,
     ) -> tuple[Ticket, list[Expert]]:
         """Store the question as a ticket, then deliver it. `origin` names the activity that
         asked: asked again (a retried delivery), it finds the same ticket and only finishes
@@ -150,8 +152,8 @@ class RoutingService:
                 Ticket(
                     number=0, question=question.strip(), area=area, municipality=municipality,
                     asker_id=person.user_id, asker_name=person.name, asker_locale=person.locale,
-                    consent_publish=consent, created_at=now, deadline=self._deadline(now),
-                    asked_in=asked_in, origin=origin,
+                    consent_publish=consent, created_at=now, deadline=self._deadline(now, hours),
+                    asked_in=asked_in, origin=origin, kind=kind,
                 ).with_event("asked", now)
             )  # fmt: skip
         try:

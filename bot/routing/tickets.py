@@ -53,6 +53,7 @@ class Ticket:
     # Every message the ticket causes, by name: claimed before it is sent, recorded after
     # (see bot/routing/steps.py). Name -> {"state", "until", "tries", ...}.
     steps: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kind: str = "question"  # or "early": early environmental support for a procurement
     etag: str | None = field(default=None, compare=False)
 
     @property

@@ -35,14 +35,6 @@ log = logging.getLogger(__name__)
 
 
 class AgreementCommands(ResolverBase):
-    async def _who(self, turn: Turn) -> tuple[str, ...]:
-        """Every name the person may stand under as a responsible person."""
-        emails = await self._directory.emails_of(turn.user_id)
-        if not emails and turn.member_email is not None:
-            address = (await turn.member_email()).strip().lower()
-            emails = frozenset({address} if address else ())
-        return (*sorted(emails), f"teams:{turn.user_id}", turn.user_id)
-
     async def cmd_new_agreement(self, command: Command, turn: Turn) -> list[Card]:
         return [await self._agreement_form(turn)]
 
@@ -65,6 +57,9 @@ class AgreementCommands(ResolverBase):
             agreement = await self._followups.register(action.values, turn.user_id)
         except FormProblems as problems:  # the form again, every problem marked, text kept
             return [agreement_form_card(texts, action.values, problems.problems.fields)]
+        plan = await self._procurements.get(action.values.get("procurement", ""))
+        if plan is not None:
+            await self._procurements.became_agreement(plan, agreement.key)
         followups = await self._followups.repository.followups(agreement.key)
         first = min((f.due for f in followups if not f.finished), default=None)
         notice = texts("agreement.created", first=first.isoformat() if first else "–")

@@ -16,6 +16,7 @@ from bot.messaging import Messenger
 from bot.node import Node
 from bot.people import GraphClient, Profiles, from_address, from_profile
 from bot.privacy import PersonalData
+from bot.procurements import ProcurementService
 from bot.ratelimits import PersonLimits
 from bot.routing import Person, RoutingService
 from bot.sharing import SharingService
@@ -64,6 +65,7 @@ class ResolverBase:
     _privacy: PersonalData
     _limits: PersonLimits
     _followups: FollowUpService
+    _procurements: ProcurementService
     _directory: Directory
 
     async def _municipality(self, turn: Turn) -> str:
@@ -82,6 +84,14 @@ class ResolverBase:
             if found:
                 return found
         return await self._routing.last_municipality(turn.person)
+
+    async def _who(self, turn: Turn) -> tuple[str, ...]:
+        """Every name the person may stand under as a responsible person."""
+        emails = await self._directory.emails_of(turn.user_id)
+        if not emails and turn.member_email is not None:
+            address = (await turn.member_email()).strip().lower()
+            emails = frozenset({address} if address else ())
+        return (*sorted(emails), f"teams:{turn.user_id}", turn.user_id)
 
     async def _within_limit(self, turn: Turn, kind: str) -> None:
         """UserError("rate.limited") when this person has done `kind` too often lately."""

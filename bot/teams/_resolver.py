@@ -22,6 +22,7 @@ from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_admin import AdminCommands
 from bot.teams._resolve_agreements import AgreementCommands
 from bot.teams._resolve_base import Card, Turn
+from bot.teams._resolve_procurements import ProcurementCommands
 from bot.teams._resolve_routing import RoutingCommands
 from bot.teams._resolve_sharing import SharingCommands
 from cards import (
@@ -72,7 +73,9 @@ def _suggested(where: str) -> tuple[Spec, ...]:
     return tuple(s for s in COMMANDS if s.suggested and where in s.where and s.who is Who.ANYONE)
 
 
-class Resolver(RoutingCommands, SharingCommands, AgreementCommands, AdminCommands):
+class Resolver(
+    RoutingCommands, SharingCommands, AgreementCommands, ProcurementCommands, AdminCommands
+):
     def __init__(self, services: Services, messenger: Messenger) -> None:
         self._node = services.node
         self._criteria = services.node.criteria
@@ -86,6 +89,7 @@ class Resolver(RoutingCommands, SharingCommands, AgreementCommands, AdminCommand
         self._privacy = services.privacy
         self._limits = PersonLimits()
         self._followups = services.followups
+        self._procurements = services.procurements
         self._directory = services.directory
 
     async def welcome(self, turn: Turn) -> list[Card]:

@@ -1,0 +1,16 @@
+"""Planned procurements: environmental competence early, and municipalities buying the same
+thing finding each other."""
+
+from bot.procurements.model import STAGES, VALUE_BANDS, Procurement, month_of, overlapping
+from bot.procurements.service import ImportReport, ProcurementCards, ProcurementService
+
+__all__ = [
+    "STAGES",
+    "VALUE_BANDS",
+    "ImportReport",
+    "Procurement",
+    "ProcurementCards",
+    "ProcurementService",
+    "month_of",
+    "overlapping",
+]

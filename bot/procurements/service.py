@@ -1,0 +1,347 @@
+"""Environmental competence early, and procurements coordinated across municipalities.
+
+A planned procurement is registered (form or the annual plan's import); the node suggests
+criteria, shows shared market analyses and follow-ups of the area, and the municipalities whose
+plans overlap, with "Samordna". "Boka miljöstöd tidigt" is a ticket of its own kind to the
+on-call expert (5 working days), and the expert who takes it becomes the plan's environmental
+contact. Ten weeks before the announcement, a plan with no expert nudges its contact, once
+(the nudges are kept by the day they are due, like the follow-up reminders). At stage
+"avtal" it turns into an agreement, so its follow-up starts by itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.agreements import Directory
+from bot.channels import ChannelSettings
+from bot.criteria import CriteriaLibrary
+from bot.forms import FormProblems, Problems
+from bot.i18n import UserError
+from bot.messaging import Card, Messenger, Person
+from bot.procurements.model import (
+    STAGES,
+    Procurement,
+    build_procurement,
+    check_procurement,
+    month_of,
+    overlapping,
+)
+from bot.procurements.records import COORDINATIONS, NUDGES, ProcurementRecords
+from bot.routing import RoutingService
+from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
+from bot.tabular import RowError, records
+
+log = logging.getLogger(__name__)
+
+NUDGE_WEEKS = 10
+EARLY_HOURS = 5 * 9  # five working days of 08-17
+OVERLAP_MONTHS = 6
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "municipality": ("kommun", "municipality"),
+    "title": ("upphandling", "namn", "procurement"),
+    "area": ("område", "omrade", "area"),
+    "product_group": ("produktgrupp", "product group"),
+    "announce": ("planerad annonsering", "annonsering", "announcement"),
+    "contract_start": ("planerad avtalsstart", "avtalsstart", "contract start"),
+    "contact": ("kontakt", "kontaktperson", "contact"),
+    "stage": ("skede", "stage"),
+    "value_band": ("värde", "uppskattat värde", "value"),
+    "open_to_coordinate": ("samordning", "öppen för samordning", "coordination"),
+}
+REQUIRED = ("municipality", "title", "area", "announce", "contract_start", "contact")
+
+
+class ProcurementCards(Protocol):
+    def introduction(self, plan: Procurement, others: list[Procurement], locale: str) -> Card: ...
+
+    def coordinated(self, group: list[Procurement]) -> Card: ...
+
+    def nudge(self, plan: Procurement, locale: str) -> Card: ...
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    updated: int
+    errors: list[RowError]
+
+
+class ProcurementService:
+    def __init__(
+        self,
+        store: Store,
+        messenger: Messenger,
+        library: CriteriaLibrary,
+        cards: ProcurementCards,
+        directory: Directory,
+        routing: RoutingService,
+        zone: ZoneInfo,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self.records = ProcurementRecords(store)
+        self._messenger = messenger
+        self._library = library
+        self._cards = cards
+        self._directory = directory
+        self._routing = routing
+        self._channels = ChannelSettings(store)
+        self._zone = zone
+        self._clock = clock
+
+    def today(self) -> date:
+        return datetime.fromtimestamp(self._clock(), self._zone).date()
+
+    async def get(self, key: str) -> Procurement | None:
+        return await self.records.get(key)
+
+    async def all(self) -> list[Procurement]:
+        return await self.records.all()
+
+    async def _put(self, plan: Procurement) -> Procurement:
+        return await self.records.put(plan)
+
+    # --- registering ----------------------------------------------------------------------
+
+    async def register(self, values: dict[str, str], by: str) -> Procurement:
+        problems = check_procurement(values)
+        if problems:
+            raise FormProblems(problems)
+        return await self._save(build_procurement(values, by))
+
+    async def _save(self, plan: Procurement) -> Procurement:
+        old = await self.get(plan.key)
+        if old is not None:  # the same (Kommun, Upphandling) again: updated, links kept
+            plan = replace(plan, expert=old.expert, expert_name=old.expert_name,
+                           ticket=old.ticket, expert_linked_on=old.expert_linked_on,
+                           coordinate=old.coordinate, agreement=old.agreement,
+                           created_by=old.created_by or plan.created_by, etag=old.etag)  # fmt: skip
+        plan = await self._put(plan)
+        nudge_day = plan.announce - timedelta(weeks=NUDGE_WEEKS)
+        record = Record(max(nudge_day, self.today()).isoformat(), plan.key, {"state": "pending"})
+        with contextlib.suppress(AlreadyExistsError):  # nudged once, whatever the updates
+            await self._store.insert(NUDGES, record)
+        return plan
+
+    async def import_rows(self, rows: list[list[str]]) -> ImportReport:
+        """A municipality's annual procurement plan; with any bad row nothing is imported."""
+        built: list[Procurement] = []
+        errors: list[RowError] = []
+        seen: dict[str, int] = {}
+        for number, values in records(rows, COLUMNS, REQUIRED):
+            values = {**values, "stage": _stage_of(values.get("stage", ""))}
+            problems = check_procurement(values)
+            if problems:
+                fields = ", ".join(COLUMNS[f][0].title() for f in problems.fields)
+                errors.append(RowError(number, f"invalid: {fields}"))
+                continue
+            plan = build_procurement(values, "import")
+            if plan.key in seen:
+                errors.append(RowError(number, f"the same procurement as row {seen[plan.key]}"))
+                continue
+            seen[plan.key] = number
+            built.append(plan)
+        if errors:
+            return ImportReport(0, 0, errors)
+        added = updated = 0
+        for plan in built:
+            new = await self.get(plan.key) is None
+            await self._save(plan)
+            added, updated = added + new, updated + (not new)
+        return ImportReport(added, updated, [])
+
+    # --- what the node does with them -----------------------------------------------------
+
+    async def overlaps(self, months: int = OVERLAP_MONTHS) -> list[list[Procurement]]:
+        return overlapping(await self.all(), months)
+
+    async def group_of(self, plan: Procurement) -> list[Procurement]:
+        for group in await self.overlaps():
+            if any(p.key == plan.key for p in group):
+                return group
+        return []
+
+    async def visible(self, key: str, municipality: str, admin: bool) -> Procurement:
+        """A plan for whoever may see it: shared ones for all, others in their municipality."""
+        plan = await self.get(key)
+        if plan is None or not (plan.shared or admin or plan.municipality == municipality):
+            raise UserError("procurement.not_found")
+        return await self.sync_expert(plan)
+
+    def may_change(self, plan: Procurement, who: tuple[str, ...], admin: bool) -> bool:
+        """The contact, the linked expert, or an admin."""
+        return admin or plan.contact in who or (bool(plan.expert) and plan.expert in who)
+
+    async def update(
+        self, plan: Procurement, values: dict[str, str], who: tuple[str, ...], admin: bool
+    ) -> Procurement:
+        if not self.may_change(plan, who, admin):
+            raise UserError("procurement.not_yours")
+        problems = Problems()
+        stage = values.get("stage", plan.stage)
+        announce = month_of(values.get("announce", "")) if values.get("announce") else plan.announce
+        problems.need(stage in STAGES, "stage", "procurement.error.stage")
+        problems.need(announce is not None, "announce", "procurement.error.announce")
+        start = plan.contract_start
+        if values.get("contract_start"):
+            try:
+                start = date.fromisoformat(values["contract_start"][:10])
+            except ValueError:
+                problems.fields["contract_start"] = "procurement.error.date"
+        if announce is not None:
+            problems.need(start >= announce, "contract_start", "procurement.error.start_before")
+        if problems:
+            raise FormProblems(problems)
+        assert announce is not None
+        try:
+            return await self._put(replace(plan, stage=stage, announce=announce,
+                                           contract_start=start))  # fmt: skip
+        except ConcurrencyError:
+            raise UserError("procurement.changed") from None
+
+    async def coordinate(self, plan: Procurement, person: Person, who: tuple[str, ...],
+                         admin: bool) -> list[Procurement]:  # fmt: skip
+        """The contact wants to coordinate: the others' contacts get an introduction naming
+        everyone and their timelines; once all in the group agree, the sharing channel hears."""
+        if not self.may_change(plan, who, admin):
+            raise UserError("procurement.not_yours")
+        group = await self.group_of(plan)
+        if not group:
+            raise UserError("procurement.no_overlap")
+        plan = await self._put(replace(plan, coordinate=True))
+        group = [plan if p.key == plan.key else p for p in group]
+        for other in group:
+            if other.key == plan.key:
+                continue
+            contact = await self._directory.person(other.contact)
+            if contact is not None:
+                card = self._cards.introduction(other, [p for p in group if p.key != other.key],
+                                                contact.locale)  # fmt: skip
+                try:
+                    await self._messenger.to_person(contact.user_id, card)
+                except Exception:
+                    log.exception("a coordination introduction was not sent")
+        if all(p.coordinate for p in group):
+            await self._announce_coordination(group)
+        return group
+
+    async def _announce_coordination(self, group: list[Procurement]) -> None:
+        key = "|".join(sorted(p.key for p in group))
+        try:
+            await self._store.insert(
+                COORDINATIONS, Record("group", key[:500], {"at": self._clock()})
+            )
+        except AlreadyExistsError:
+            return  # posted already
+        channel = await self._channels.get("sharing_channel")
+        if channel:
+            try:
+                await self._messenger.to_channel(channel, self._cards.coordinated(group))
+            except Exception:
+                log.exception("the coordination was not posted")
+
+    async def book_early(self, plan: Procurement, person: Person) -> int:
+        """A ticket of kind "early" to the on-call expert of the area, 5 working days."""
+        if plan.ticket:
+            raise UserError("procurement.already_booked", {"number": plan.ticket})
+        question = (f"Tidigt miljöstöd för {plan.title} ({plan.municipality}): skede "
+                    f"{plan.stage}, annonsering {plan.announce:%Y-%m}, avtalsstart "
+                    f"{plan.contract_start.isoformat()}. {plan.product_group}".strip())  # fmt: skip
+        ticket, _ = await self._routing.ask(
+            person, question, plan.area, plan.municipality, consent=False, kind="early",
+            hours=EARLY_HOURS,
+        )  # fmt: skip
+        await self._put(replace(plan, ticket=ticket.number))
+        return ticket.number
+
+    async def sync_expert(self, plan: Procurement) -> Procurement:
+        """The expert who took the early consultation is the plan's environmental contact."""
+        if not plan.ticket or plan.expert:
+            return plan
+        ticket = await self._routing.get(plan.ticket)
+        if not ticket.assignee:
+            return plan
+        network = await self._routing.network()
+        expert = network.experts.get(ticket.assignee)
+        on = datetime.fromtimestamp(ticket.claimed_at or self._clock(), self._zone).date()
+        linked = replace(plan, expert=ticket.assignee, expert_name=expert.name if expert else "",
+                         expert_linked_on=on.isoformat())  # fmt: skip
+        try:
+            return await self._put(linked)
+        except ConcurrencyError:
+            return plan
+
+    async def nudge(self) -> int:
+        """Nudge the contacts of plans ten weeks from announcement with no expert linked."""
+        today = self.today()
+        sent = 0
+        for record in await self._store.query(NUDGES, today.isoformat()):
+            if record.data.get("state") != "pending":
+                continue
+            try:  # claimed first: another instance, or a second round, sends nothing
+                claimed = await self._store.replace(
+                    NUDGES, Record(record.partition, record.key, {"state": "sending"}, record.etag)
+                )
+            except ConcurrencyError:
+                continue
+            plan = await self.get(record.key)
+            state = "skipped"
+            if plan is not None:
+                plan = await self.sync_expert(plan)
+                contact = await self._directory.person(plan.contact)
+                if not plan.expert and plan.stage not in ("tilldelad", "avtal") and contact:
+                    card = self._cards.nudge(plan, contact.locale)
+                    await self._messenger.to_person(contact.user_id, card)
+                    state, sent = "sent", sent + 1
+            await self._store.replace(
+                NUDGES, Record(claimed.partition, claimed.key, {"state": state}, claimed.etag)
+            )
+        return sent
+
+    async def upcoming(self, area: str = "", months: int = 12) -> list[Procurement]:
+        today = self.today().replace(day=1)
+        horizon = today.replace(year=today.year + 1) if months >= 12 else today
+        return sorted(
+            (p for p in await self.all()
+             if p.shared and today <= p.announce <= horizon and (not area or p.area == area)),
+            key=lambda p: (p.area, p.announce, p.municipality),
+        )  # fmt: skip
+
+    async def became_agreement(self, plan: Procurement, agreement_key: str) -> None:
+        with contextlib.suppress(ConcurrencyError):
+            await self._put(replace(plan, agreement=agreement_key, stage="avtal"))
+
+    async def statistics(self) -> dict[str, Any]:
+        for plan in await self.all():  # link the experts who took early consultations
+            await self.sync_expert(plan)
+        return await figures(self.records)
+
+
+async def figures(records: ProcurementRecords) -> dict[str, Any]:
+    """The report's "early environmental competence", coordination, and what became agreements."""
+    plans = await records.all()
+    early = [p for p in plans
+             if p.expert_linked_on and p.expert_linked_on < p.announce.isoformat()]  # fmt: skip
+    groups = [g for g in overlapping(plans, OVERLAP_MONTHS) if all(p.coordinate for p in g)]
+    return {
+        "procurements": len(plans),
+        "expert_before_announcement": round(len(early) / len(plans), 3) if plans else None,
+        "coordinated_groups": len(groups),
+        "became_agreements": sum(bool(p.agreement) for p in plans),
+    }
+
+
+_STAGE_SPELLINGS = {"förfrågningsunderlag": "forfragningsunderlag", "": "behovsanalys"}
+
+
+def _stage_of(text: str) -> str:
+    cleaned = text.strip().lower()
+    return _STAGE_SPELLINGS.get(cleaned, cleaned)

@@ -1,0 +1,91 @@
+"""Planned procurements: overlap, the annual plan's import, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.procurements import Procurement, month_of, overlapping
+from bot.procurements.model import check_procurement
+from tests.criteria.test_cli import run
+from tests.support.processes import ROOT
+
+EXAMPLE = ROOT / "deployment" / "procurements.example.csv"
+
+
+def plan(municipality: str, announce: str, area: str = "stad-och-kemikalier",
+         group: str = "Städtjänster", **extra: object) -> Procurement:  # fmt: skip
+    month = month_of(announce)
+    assert month is not None
+    return Procurement(
+        municipality,
+        f"Städ {municipality}",
+        area,
+        group,
+        "behovsanalys",
+        month,
+        date(2028, 1, 1),
+        "x@y.se",
+        **extra,
+    )  # type: ignore[arg-type]
+
+
+def test_plans_of_the_same_need_within_the_months_overlap() -> None:
+    plans = [plan("Lund", "2027-03"), plan("Malmö", "2027-08"), plan("Ystad", "2028-06"),
+             plan("Eslöv", "2027-04", group="Fönsterputs"), plan("Höör", "2027-04", area="it"),
+             plan("Sjöbo", "2027-05", group="")]  # fmt: skip
+    groups = overlapping(plans, 6)
+    # Sjöbo names no product group: it may be buying either.
+    assert [[p.municipality for p in g] for g in groups] == [
+        ["Eslöv", "Sjöbo"],
+        ["Lund", "Sjöbo", "Malmö"],
+    ]
+    assert overlapping(plans, 0) == []
+    hidden = [plan("Lund", "2027-03"), plan("Malmö", "2027-04", shared=False)]
+    assert overlapping(hidden, 6) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"announce": "2027-13"}, "announce"), ({"announce": "mars"}, "announce"),
+     ({"contract_start": "2026-01-01"}, "contract_start"), ({"contact": "anna"}, "contact"),
+     ({"stage": "klar"}, "stage"), ({"area": "rymden"}, "area")],
+)  # fmt: skip
+def test_every_problem_of_a_plan_is_named(change: dict[str, str], field: str) -> None:
+    values = {"municipality": "Lund", "title": "Städ", "area": "Städ och kemikalier",
+              "announce": "2027-03", "contract_start": "2027-09-01", "contact": "a@lund.se",
+              "stage": "behovsanalys"}  # fmt: skip
+    assert not check_procurement(values)
+    assert field in check_procurement({**values, **change}).fields
+
+
+def test_the_example_plan_imports_and_overlaps_as_json(tmp_path: Path) -> None:
+    imported = run(["procurements", "import", str(EXAMPLE)], tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "3 new" in imported.stdout
+    assert "0 new, 3 updated" in run(["procurements", "import", str(EXAMPLE)], tmp_path).stdout
+    groups = json.loads(run(["procurements", "overlap", "--json"], tmp_path).stdout)
+    assert groups == [{
+        "area": "stad-och-kemikalier", "product_group": "Städtjänster",
+        "municipalities": ["Lund", "Malmö"],
+        "procurements": [
+            {"title": "Lokalvård förskolor 2027", "municipality": "Lund", "announce": "2027-03"},
+            {"title": "Städtjänster stadsdelar", "municipality": "Malmö", "announce": "2027-05"},
+        ],
+    }]  # fmt: skip
+    assert json.loads(run(["procurements", "overlap", "--months", "1", "--json"],
+                          tmp_path).stdout) == []  # fmt: skip
+    stats = run(["stats"], tmp_path)
+    assert "Procurements: 3 registered" in stats.stdout
+
+
+def test_a_plan_with_a_bad_row_imports_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "plan.csv"
+    bad.write_text(EXAMPLE.read_text("utf-8").replace("2027-05;", "maj 2027;"), "utf-8")
+    result = run(["procurements", "import", str(bad)], tmp_path)
+    assert result.returncode == 1
+    assert "row 3: invalid: Planerad Annonsering" in result.stderr
+    assert json.loads(run(["procurements", "overlap", "--json"], tmp_path).stdout) == []
