@@ -16,21 +16,18 @@ from tests.support.processes import ROOT
 EXAMPLE = ROOT / "deployment" / "procurements.example.csv"
 
 
-def plan(municipality: str, announce: str, area: str = "stad-och-kemikalier",
-         group: str = "Städtjänster", **extra: object) -> Procurement:  # fmt: skip
+def plan(
+    municipality: str,
+    announce: str,
+    area: str = "stad-och-kemikalier",
+    group: str = "Städtjänster",
+    shared: bool = True,
+) -> Procurement:
     month = month_of(announce)
     assert month is not None
-    return Procurement(
-        municipality,
-        f"Städ {municipality}",
-        area,
-        group,
-        "behovsanalys",
-        month,
-        date(2028, 1, 1),
-        "x@y.se",
-        **extra,
-    )  # type: ignore[arg-type]
+    title = f"Städ {municipality}"
+    return Procurement(municipality, title, area, group, "behovsanalys", month,
+                       date(2028, 1, 1), "x@y.se", shared=shared)  # fmt: skip
 
 
 def test_plans_of_the_same_need_within_the_months_overlap() -> None:
