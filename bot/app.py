@@ -158,7 +158,7 @@ async def build_services(
 async def load_demo_agreements(services: Services) -> None:
     """`make run`: two agreements with the same supplier and criterion in Lund and Malmö, for
     Alex Wilber and Megan Bowen (the Playground's users), the first follow-up due in ten days,
-    unless agreements are already stored."""
+    and two overlapping planned procurements, unless agreements are already stored."""
     followups = services.followups
     if await followups.repository.all_agreements():
         return
@@ -174,7 +174,21 @@ async def load_demo_agreements(services: Services) -> None:
             "start": start, "end": end, "responsible": who, "responsible_name": name,
             "criteria": "11567, 10855:1", "interval": "kvartal",
         }, "demo")  # fmt: skip
-    log.info("demo agreements loaded")
+    # Two plans of Lund and Malmö buying the same cleaning services, four months apart, with
+    # Lund's announced within ten weeks and no expert yet: the overlap and the nudge show.
+    for municipality, who, title, months in (
+        ("Lund", "teams:user-id-0", "Lokalvård förskolor", 2),
+        ("Malmö", "teams:user-id-1", "Städtjänster stadsdelar", 6),
+    ):
+        announce = today + relativedelta(months=months)
+        await services.procurements.register({
+            "municipality": municipality, "title": title, "area": "stad-och-kemikalier",
+            "product_group": "Städtjänster", "stage": "marknadsanalys",
+            "announce": f"{announce:%Y-%m}",
+            "contract_start": (announce + relativedelta(months=6)).replace(day=1).isoformat(),
+            "contact": who, "open_to_coordinate": "true",
+        }, "demo")  # fmt: skip
+    log.info("demo agreements and procurements loaded")
 
 
 class Background:

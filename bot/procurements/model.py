@@ -17,7 +17,8 @@ STAGES = ("behovsanalys", "marknadsanalys", "forfragningsunderlag", "annonserad"
 VALUE_BANDS = ("under-1", "1-5", "5-20", "over-20")  # mnkr
 MAX_TITLE = 200
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}$")
+# The contact: their e-mail (sign-in address), or "teams:<Teams id>".
+_EMAIL = re.compile(r"^([^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}|teams:[\w:.-]{1,200})$")
 _YES = ("true", "ja", "yes", "1", "x")
 
 

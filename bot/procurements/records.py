@@ -43,14 +43,19 @@ class ProcurementRecords:
         return replace(plan, etag=stored.etag)
 
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
-        mine = [p.to_data() for p in await self.all() if p.contact in person.emails]
+        mine = [p.to_data() for p in await self.all() if _is(person, p.contact)]
         return {"procurements": mine}
 
     async def erase_person(self, person: PersonRef) -> int:
         """The contact's name comes off their plans; the plans stay."""
         changed = 0
         for plan in await self.all():
-            if plan.contact in person.emails or plan.created_by in person.ids:
+            if _is(person, plan.contact) or plan.created_by in person.ids:
                 await self.put(replace(plan.without_person(), etag=None))
                 changed += 1
         return changed
+
+
+def _is(person: PersonRef, who: str) -> bool:
+    """Whether a contact (an e-mail or "teams:<id>") is this person."""
+    return bool(who) and (who in person.emails or who.removeprefix("teams:") in person.ids)

@@ -91,7 +91,8 @@ class ResolverBase:
         if not emails and turn.member_email is not None:
             address = (await turn.member_email()).strip().lower()
             emails = frozenset({address} if address else ())
-        return (*sorted(emails), f"teams:{turn.user_id}", turn.user_id)
+        ids = (f"teams:{turn.user_id}", turn.user_id, turn.aad_id)
+        return (*sorted(emails), *(i for i in ids if i))
 
     async def _within_limit(self, turn: Turn, kind: str) -> None:
         """UserError("rate.limited") when this person has done `kind` too often lately."""

@@ -254,8 +254,44 @@ def agreement_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]
     return cards
 
 
+def procurement_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
+    from datetime import date
+
+    from bot.procurements import Procurement
+    from bot.sharing import MarketAnalysis
+    from cards import ProcurementPresenter, procurement_card, procurement_form_card, upcoming_card
+
+    ours = Procurement("Lund", "Lokalvård *förskolor*", "stad-och-kemikalier", "Städtjänster",
+                       "avtal", date(2027, 3, 1), date(2027, 9, 1), "anna@lund.se")  # fmt: skip
+    theirs = Procurement("Malmö", "Städ [x](y)", "stad-och-kemikalier", "", "behovsanalys",
+                         date(2027, 5, 1), date(2027, 11, 1), "bo@malmo.se", ticket=4,
+                         expert_name="Eva")  # fmt: skip
+    analysis = MarketAnalysis("MA1", "Städ", "stad-och-kemikalier", "", "Ystad", "2026-10-01", 3,
+                              "S", "", "https://x.se/a", "E")  # fmt: skip
+    criteria = library.levels_of("11567")
+    port = ProcurementPresenter()
+    cards: list[tuple[str, dict[str, Any]]] = []
+    for language in ("sv", "en"):
+        texts = texts_for(language)
+        cards += [
+            (f"procurement-form/{language}", procurement_form_card(texts)),
+            (f"procurement-form-errors/{language}", procurement_form_card(
+                texts, {"title": "x"}, {"announce": "procurement.error.announce"})),
+            (f"procurement/{language}", procurement_card(
+                ours, texts, suggested=criteria, shared=[analysis], group=[ours, theirs])),
+            (f"procurement-plain/{language}", procurement_card(theirs, texts)),
+            (f"upcoming/{language}", upcoming_card([ours, theirs], [[ours, theirs]], texts)),
+            (f"upcoming-empty/{language}", upcoming_card([], [], texts)),
+            (f"introduction/{language}", port.introduction(theirs, [ours], language)),
+            (f"nudge/{language}", port.nudge(ours, language)),
+        ]  # fmt: skip
+    cards.append(("coordinated", port.coordinated([ours, theirs])))
+    return cards
+
+
 async def test_every_card_renders_without_problems(sample_library: CriteriaLibrary) -> None:
-    cards = all_cards(sample_library) + agreement_cards(sample_library)
+    cards = [*all_cards(sample_library), *agreement_cards(sample_library),
+             *procurement_cards(sample_library)]  # fmt: skip
     results = render_cards(cards)
     assert len(results) == len(cards)
     problems = {r["name"]: r["problems"] for r in results if r["problems"]}

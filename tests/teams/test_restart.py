@@ -18,7 +18,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from tests.support import activities
-from tests.support.connector import ConnectorStandIn, card_text
+from tests.support.connector import ConnectorStandIn, Sent, card_text
 from tests.support.processes import ROOT, free_port, wait_for_port
 from tests.teams.test_delivery_once import QUESTIONS, ask_activity, numbers, settled
 
@@ -169,11 +169,16 @@ def import_agreements(node: NodeProcess, folder: Path, count: int) -> None:
               f"2030-12-31;alex.wilber@lund.se;11567;kvartal" for n in range(count)]  # fmt: skip
     path = folder / "avtal.csv"
     path.write_text("\n".join(lines) + "\n", "utf-8")
-    imported = subprocess.run(
-        [sys.executable, "-m", "bot", "agreements", "import", str(path)],
+    cli(node, "agreements", "import", str(path))
+
+
+def cli(node: NodeProcess, *args: str) -> None:
+    """`python -m bot ARGS` against the node's store; it must succeed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
         cwd=ROOT, env=node.env, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert imported.returncode == 0, imported.stderr
+    assert done.returncode == 0, done.stderr
 
 
 def reminders(connector: ConnectorStandIn) -> list[str]:
@@ -220,3 +225,30 @@ async def test_two_nodes_on_one_store_send_each_reminder_once(
         if second.process and second.process.poll() is None:
             second.process.terminate()
             second.process.wait(10)
+
+
+async def test_a_plan_without_an_expert_nudges_its_contact_once_across_a_restart(
+    node: NodeProcess, connector: ConnectorStandIn, tmp_path: Path
+) -> None:
+    """Ten weeks before the announcement, no expert linked: one nudge, also after a restart."""
+    node.start()
+    assert await node.post(activities.message(connector.url, "hjälp")) == 200  # Alex's e-mail
+    announce = date.today() + timedelta(weeks=9)
+    lines = ["Kommun;Upphandling;Område;Planerad annonsering;Planerad avtalsstart;Kontakt",
+             f"Lund;Lokalvård förskolor;stad-och-kemikalier;{announce:%Y-%m};"
+             f"{(announce + relativedelta(months=6)):%Y-%m-01};alex.wilber@lund.se"]  # fmt: skip
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    cli(node, "procurements", "import", str(path))
+
+    def nudges() -> list[Sent]:
+        return [s for s in connector.to("a:personal-alex") if "Tio veckor" in card_text(s.card)]
+
+    for _ in range(100):
+        if nudges():
+            break
+        await asyncio.sleep(0.05)
+    node.kill()
+    node.start()
+    await asyncio.sleep(1.5)  # several rounds
+    assert len(nudges()) == 1
