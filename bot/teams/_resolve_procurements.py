@@ -4,6 +4,7 @@ and the region's next twelve months."""
 from __future__ import annotations
 
 from bot.commands import Command
+from bot.criteria import Criterion
 from bot.forms import FormProblems
 from bot.procurements import Procurement
 from bot.sharing import FollowUpReport, MarketAnalysis
@@ -49,18 +50,23 @@ class ProcurementCommands(ResolverBase):
             return [procurement_form_card(turn.texts, action.values, problems.problems.fields)]
         return [await self._plan_card(plan, turn, turn.texts("procurement.created"))]
 
+    def _suggested(self, plan: Procurement) -> list[Criterion]:
+        """Criteria for the plan's product group, best first (a level each)."""
+        query = f"{plan.product_group} {plan.title}"
+        hits = [h for h in self._criteria.search(query, 8) if h.document.kind == "criterion"]
+        found = [c for h in hits if (c := self._criteria.criterion(h.document.id))]
+        return [c for c in found if c.area == plan.area][:SUGGESTED] or found[:SUGGESTED]
+
     async def _plan_card(self, plan: Procurement, turn: Turn, notice: str = "") -> Card:
         """The plan with what the node suggests: criteria for its product group by level,
         the area's shared work, and the municipalities buying the same."""
-        query = f"{plan.product_group} {plan.title}"
-        hits = [h for h in self._criteria.search(query, 8) if h.document.kind == "criterion"]
-        suggested = [c for h in hits if (c := self._criteria.criterion(h.document.id))]
+        suggested = self._suggested(plan)
         shared: list[MarketAnalysis | FollowUpReport] = [
             *await self._sharing.analyses(area=plan.area),
             *await self._sharing.followups(area=plan.area),
         ]
         group = await self._procurements.group_of(plan)
-        return procurement_card(plan, turn.texts, suggested=suggested[:SUGGESTED], shared=shared,
+        return procurement_card(plan, turn.texts, suggested=suggested, shared=shared,
                                 group=group, notice=notice)  # fmt: skip
 
     async def _procurement(self, action: ProcurementAction, turn: Turn) -> Procurement:
@@ -102,5 +108,7 @@ class ProcurementCommands(ResolverBase):
         values = {"municipality": plan.municipality, "title": plan.title, "area": plan.area,
                   "product_group": plan.product_group, "responsible": plan.contact,
                   "start": plan.contract_start.isoformat(), "interval": "ar",
+                  "criteria": ", ".join(f"{c.krav_id} {c.level.value}"
+                                        for c in self._suggested(plan)),
                   "procurement": plan.key}  # fmt: skip
         return [agreement_form_card(turn.texts, values)]

@@ -124,6 +124,7 @@ async def test_early_support_is_claimed_and_the_expert_linked_then_it_becomes_an
     assert next(n for n in card_nodes(form) if n.get("id") == "title")["value"] == (
         "Lokalvård förskolor"
     )
+    assert "11567" in next(n for n in card_nodes(form) if n.get("id") == "criteria")["value"]
     agreement = {**buttons(form)["Dela"], "municipality": "Lund", "title": "Lokalvård förskolor",
                  "area": "stad-och-kemikalier", "supplier": "Städbolaget AB",
                  "org_number": "556036-0793", "start": "2027-09-01", "end": "2030-08-31",
