@@ -132,8 +132,14 @@ def _shared_title(item: MarketAnalysis | FollowUpReport) -> str:
 
 
 def _timelines(plans: Sequence[Procurement]) -> str:
-    return "\n".join(f"{p.municipality}: {p.title}, {p.announce:%Y-%m} ({p.contact or '–'})"
-                     for p in plans)  # fmt: skip
+    # Paragraphs, not lines: Adaptive Cards' markdown joins single line breaks.
+    return "\n\n".join(f"{p.municipality}: {p.title}, {p.announce:%Y-%m} ({_contact(p)})"
+                       for p in plans)  # fmt: skip
+
+
+def _contact(plan: Procurement) -> str:
+    """The contact's address; a Teams-only contact (no address) by name, when known."""
+    return plan.contact if "@" in plan.contact else (plan.contact_name or "–")
 
 
 def upcoming_card(
@@ -146,7 +152,7 @@ def upcoming_card(
         lines = [f"{p.announce:%Y-%m} · {p.municipality} · {p.title}"
                  + (f" · {texts('procurement.overlap_mark')}" if p.key in overlapping else "")
                  for p in plans if p.area == area]  # fmt: skip
-        sections.append({"title": AREAS.get(area, area), "text": "\n".join(lines[:15])})
+        sections.append({"title": AREAS.get(area, area), "text": "\n\n".join(lines[:15])})
     empty = [{"title": "", "text": texts("procurement.none")}]
     return render("criterion", {"name": texts("procurement.upcoming"), "facts": [],
                                 "sections": sections or empty})  # fmt: skip

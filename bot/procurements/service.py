@@ -297,7 +297,16 @@ class ProcurementService:
             if plan is not None:
                 plan = await self.sync_expert(plan)
                 contact = await self._directory.person(plan.contact)
-                if not plan.expert and plan.stage not in ("tilldelad", "avtal") and contact:
+                due = not plan.expert and plan.stage not in ("tilldelad", "avtal")
+                if due and contact is None:
+                    # The contact has not opened the bot yet: tried every round, and tomorrow.
+                    state = "pending"
+                    tomorrow = (today + timedelta(days=1)).isoformat()
+                    with contextlib.suppress(AlreadyExistsError):
+                        await self._store.insert(
+                            NUDGES, Record(tomorrow, record.key, {"state": "pending"})
+                        )
+                elif due and contact is not None:
                     card = self._cards.nudge(plan, contact.locale)
                     await self._messenger.to_person(contact.user_id, card)
                     state, sent = "sent", sent + 1
