@@ -55,6 +55,7 @@ class Procurement:
     expert_linked_on: str = ""  # the day the expert took it (ISO)
     coordinate: bool = False  # the contact said yes to coordinating with the overlapping ones
     agreement: str = ""  # the agreement it became
+    nudged_on: str = ""  # the day its contact was nudged (ISO): once only
     created_by: str = ""
     etag: str | None = field(default=None, compare=False)
 

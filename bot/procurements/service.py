@@ -297,7 +297,8 @@ class ProcurementService:
             if plan is not None:
                 plan = await self.sync_expert(plan)
                 contact = await self._directory.person(plan.contact)
-                due = not plan.expert and plan.stage not in ("tilldelad", "avtal")
+                due = (not plan.expert and not plan.nudged_on
+                       and plan.stage not in ("tilldelad", "avtal"))  # fmt: skip
                 if due and contact is None:
                     # The contact has not opened the bot yet: tried every round, and tomorrow.
                     state = "pending"
@@ -310,6 +311,8 @@ class ProcurementService:
                     card = self._cards.nudge(plan, contact.locale)
                     await self._messenger.to_person(contact.user_id, card)
                     state, sent = "sent", sent + 1
+                    with contextlib.suppress(ConcurrencyError):  # a carried-over one: not again
+                        await self._put(replace(plan, nudged_on=today.isoformat()))
             await self._store.replace(
                 NUDGES, Record(claimed.partition, claimed.key, {"state": state}, claimed.etag)
             )

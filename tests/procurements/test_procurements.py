@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.procurements import Procurement, month_of, overlapping
+from bot.criteria import CriteriaLibrary
+from bot.procurements import Procurement, ProcurementService, month_of, overlapping
 from bot.procurements.model import check_procurement
+from bot.routing import RoutingService
+from bot.storage import Store
+from cards import ProcurementPresenter, TicketCards
+from tests.agreements.conftest import ANNA, ZONE, Clock, People
 from tests.criteria.test_cli import run
+from tests.routing.conftest import RecordingMessenger
 from tests.support.processes import ROOT
 
 EXAMPLE = ROOT / "deployment" / "procurements.example.csv"
@@ -86,3 +92,24 @@ def test_a_plan_with_a_bad_row_imports_nothing(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "row 3: invalid: Planerad Annonsering" in result.stderr
     assert json.loads(run(["procurements", "overlap", "--json"], tmp_path).stdout) == []
+
+
+async def test_a_nudge_waits_for_the_contact_and_comes_once(store: Store) -> None:
+    clock = Clock("2026-11-27")
+    library = CriteriaLibrary(store)
+    await library.load()
+    messenger = RecordingMessenger()
+    people = People(known={})
+    routing = RoutingService(store, messenger, library, TicketCards(ZONE), ZONE, clock=clock)
+    service = ProcurementService(store, messenger, library, ProcurementPresenter(), people,
+                                 routing, ZONE, clock=clock)  # fmt: skip
+    await service.register({"municipality": "Lund", "title": "Städ", "area": "stad-och-kemikalier",
+                            "announce": "2027-01", "contract_start": "2027-07-01",
+                            "contact": "anna@lund.se"}, "x")  # fmt: skip
+    assert await service.nudge() == 0  # Anna has not opened the bot yet
+    people.known["anna@lund.se"] = ANNA
+    assert await service.nudge() == 1
+    assert await service.nudge() == 0
+    clock.days(1)  # the day after: the carried-over nudge is not sent again
+    assert await service.nudge() == 0
+    assert len(messenger.direct_to(ANNA.user_id)) == 1
