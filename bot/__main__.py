@@ -219,40 +219,16 @@ async def _offline_services(settings: Settings) -> AsyncIterator[Services]:
 
 
 def _agreements_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.tabular import FileFormatError, read_rows
-
-    if not args.file.is_file():
-        print(f"No such file: {args.file}", file=sys.stderr)
-        return 2
-    try:
-        rows = read_rows(args.file)
-    except FileFormatError as error:
-        print(f"Cannot import {args.file}: {error}", file=sys.stderr)
-        return 1
-
-    async def run() -> int:
-        async with _offline_services(settings) as services:
-            try:
-                report = await services.followups.import_rows(rows)
-            except FileFormatError as error:
-                print(f"Cannot import {args.file}: {error}", file=sys.stderr)
-                return 1
-            for row_error in report.errors:
-                print(f"row {row_error.row}: {row_error.reason}", file=sys.stderr)
-            if report.errors:
-                print(f"Nothing imported: {len(report.errors)} bad row(s).", file=sys.stderr)
-                return 1
-            await AuditLog(services.node.store).record(
-                "cli", "agreements.import", args.file.name, added=report.added,
-                updated=report.updated,
-            )  # fmt: skip
-        print(f"Imported: {report.added} new, {report.updated} updated agreements.")
-        return 0
-
-    return asyncio.run(run())
+    return _import_register(args, settings, "agreements")
 
 
 def _procurements_import(args: argparse.Namespace, settings: Settings) -> int:
+    return _import_register(args, settings, "procurements")
+
+
+def _import_register(args: argparse.Namespace, settings: Settings, kind: str) -> int:
+    """A municipality's register (agreements or the annual procurement plan) from CSV/XLSX;
+    with any bad row nothing is imported, and each bad row is named."""
     from bot.tabular import FileFormatError, read_rows
 
     if not args.file.is_file():
@@ -263,7 +239,13 @@ def _procurements_import(args: argparse.Namespace, settings: Settings) -> int:
         try:
             rows = read_rows(args.file)
             async with _offline_services(settings) as services:
-                report = await services.procurements.import_rows(rows)
+                target = services.followups if kind == "agreements" else services.procurements
+                report = await target.import_rows(rows)
+                if not report.errors:
+                    await AuditLog(services.node.store).record(
+                        "cli", f"{kind}.import", args.file.name, added=report.added,
+                        updated=report.updated,
+                    )  # fmt: skip
         except FileFormatError as error:
             print(f"Cannot import {args.file}: {error}", file=sys.stderr)
             return 1
@@ -272,7 +254,7 @@ def _procurements_import(args: argparse.Namespace, settings: Settings) -> int:
         if report.errors:
             print(f"Nothing imported: {len(report.errors)} bad row(s).", file=sys.stderr)
             return 1
-        print(f"Imported: {report.added} new, {report.updated} updated procurements.")
+        print(f"Imported: {report.added} new, {report.updated} updated {kind}.")
         return 0
 
     return asyncio.run(run())

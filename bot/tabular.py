@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 MAX_ROWS = 100_000
 MAX_CELL = 8000
 
@@ -98,3 +100,38 @@ def records(
             values = {f: (row[i].strip() if i < len(row) else "") for f, i in positions.items()}
             found.append((number, values))
     return found
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    updated: int
+    errors: list[RowError]
+
+
+def parse_register(
+    rows: Sequence[list[str]],
+    columns: Mapping[str, tuple[str, ...]],
+    required: Sequence[str],
+    check: Callable[[dict[str, str]], Iterable[str]],
+    build: Callable[[dict[str, str]], T],
+    key: Callable[[T], str],
+) -> tuple[list[T], list[RowError]]:
+    """Every row of a register checked (`check` names the bad fields) and built; a row
+    naming the same item (`key`) as an earlier one is an error too."""
+    built: list[T] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for number, values in records(rows, columns, required):
+        bad = list(check(values))
+        if bad:
+            fields = ", ".join(columns[f][0].title() for f in bad)
+            errors.append(RowError(number, f"invalid: {fields}"))
+            continue
+        item = build(values)
+        if key(item) in seen:
+            errors.append(RowError(number, f"the same as row {seen[key(item)]}"))
+            continue
+        seen[key(item)] = number
+        built.append(item)
+    return built, errors

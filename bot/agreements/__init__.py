@@ -16,9 +16,9 @@ from bot.agreements.service import (
     DueItem,
     FollowUpCards,
     FollowUpService,
-    ImportReport,
 )
 from bot.forms import FormProblems, Problems
+from bot.tabular import ImportReport
 
 __all__ = [
     "INTERVALS",

@@ -43,7 +43,7 @@ from bot.routing import RoutingService
 from bot.sharing import METHODS, FollowUpSummary, SharingService
 from bot.sharing import FormProblems as FormProblemsOfSharing
 from bot.storage import ConcurrencyError, Store
-from bot.tabular import RowError, records
+from bot.tabular import ImportReport, parse_register
 
 log = logging.getLogger(__name__)
 
@@ -114,17 +114,10 @@ class FollowUpCards(Protocol):
     def joint_taken(self, item: DueItem, taker: JointTake, locale: str) -> Card: ...
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    added: int
-    updated: int
-    errors: list[RowError]
-
-
 @dataclass
 class _Round:
-    """What one reminder round reads once: each supplier's agreements, each criterion's
-    "how others followed it up"."""
+    """What one reminder round reads once: which municipalities share a supplier and a
+    criterion, each criterion's "how others followed it up"."""
 
     suppliers: dict[str, list[str]] = field(default_factory=dict)
     summaries: dict[str, FollowUpSummary] = field(default_factory=dict)
@@ -173,22 +166,11 @@ class FollowUpService:
 
     async def import_rows(self, rows: list[list[str]]) -> ImportReport:
         """A municipality's agreement register; with any bad row nothing is imported."""
-        known = self._known_criteria()
-        built: list[Agreement] = []
-        errors: list[RowError] = []
-        seen: dict[str, int] = {}
-        for number, values in records(rows, COLUMNS, REQUIRED):
-            problems = check_agreement(values, known, self.today())
-            if problems:
-                fields = ", ".join(COLUMNS[f][0].title() for f in problems.fields)
-                errors.append(RowError(number, f"invalid: {fields}"))
-                continue
-            agreement = build_agreement(values, known, "import")
-            if agreement.key in seen:
-                errors.append(RowError(number, f"the same agreement as row {seen[agreement.key]}"))
-                continue
-            seen[agreement.key] = number
-            built.append(agreement)
+        known, today = self._known_criteria(), self.today()
+        built, errors = parse_register(
+            rows, COLUMNS, REQUIRED, lambda v: check_agreement(v, known, today).fields,
+            lambda v: build_agreement(v, known, "import"), lambda a: a.key,
+        )  # fmt: skip
         if errors:
             return ImportReport(0, 0, errors)
         added = updated = 0

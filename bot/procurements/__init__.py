@@ -2,7 +2,8 @@
 thing finding each other."""
 
 from bot.procurements.model import STAGES, VALUE_BANDS, Procurement, month_of, overlapping
-from bot.procurements.service import ImportReport, ProcurementCards, ProcurementService
+from bot.procurements.service import ProcurementCards, ProcurementService
+from bot.tabular import ImportReport
 
 __all__ = [
     "STAGES",

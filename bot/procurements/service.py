@@ -15,7 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -37,7 +37,7 @@ from bot.procurements.model import (
 from bot.procurements.records import COORDINATIONS, NUDGES, ProcurementRecords
 from bot.routing import RoutingService
 from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
-from bot.tabular import RowError, records
+from bot.tabular import ImportReport, parse_register
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +65,6 @@ class ProcurementCards(Protocol):
     def coordinated(self, group: list[Procurement]) -> Card: ...
 
     def nudge(self, plan: Procurement, locale: str) -> Card: ...
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    added: int
-    updated: int
-    errors: list[RowError]
 
 
 class ProcurementService:
@@ -133,22 +126,17 @@ class ProcurementService:
 
     async def import_rows(self, rows: list[list[str]]) -> ImportReport:
         """A municipality's annual procurement plan; with any bad row nothing is imported."""
-        built: list[Procurement] = []
-        errors: list[RowError] = []
-        seen: dict[str, int] = {}
-        for number, values in records(rows, COLUMNS, REQUIRED):
-            values = {**values, "stage": _stage_of(values.get("stage", ""))}
-            problems = check_procurement(values)
-            if problems:
-                fields = ", ".join(COLUMNS[f][0].title() for f in problems.fields)
-                errors.append(RowError(number, f"invalid: {fields}"))
-                continue
-            plan = build_procurement(values, "import")
-            if plan.key in seen:
-                errors.append(RowError(number, f"the same procurement as row {seen[plan.key]}"))
-                continue
-            seen[plan.key] = number
-            built.append(plan)
+
+        def checked(values: dict[str, str]) -> list[str]:
+            return list(check_procurement(staged(values)).fields)
+
+        def staged(values: dict[str, str]) -> dict[str, str]:
+            return {**values, "stage": _stage_of(values.get("stage", ""))}
+
+        built, errors = parse_register(
+            rows, COLUMNS, REQUIRED, checked,
+            lambda v: build_procurement(staged(v), "import"), lambda p: p.key,
+        )  # fmt: skip
         if errors:
             return ImportReport(0, 0, errors)
         added = updated = 0
