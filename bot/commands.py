@@ -138,6 +138,18 @@ _SPACES = re.compile(r"\s+")
 # answers that no such criterion exists.
 _KRAV_ID = re.compile(r"^(?:\d\S*|LOK-\S*)$", re.IGNORECASE)
 QUESTION = "question"
+SMALL_TALK = "small_talk"
+# What people say to a bot that is not a question for the search: a friendly answer instead
+# of "I found no criterion" (the argument says which).
+_SMALL_TALK: dict[str, str] = {
+    **dict.fromkeys(("hej", "hejsan", "hallå", "tjena", "god morgon", "godmorgon", "hi",
+                     "hello", "hey", "good morning"), "greeting"),
+    **dict.fromkeys(("tack", "tack så mycket", "tusen tack", "tackar", "thanks", "thank you",
+                     "thx"), "thanks"),
+    **dict.fromkeys(("vem är du", "vad är du", "who are you", "what are you"), "who"),
+    **dict.fromkeys(("vad kan du", "vad kan du göra", "vad gör du", "what can you do"), "what"),
+}  # fmt: skip
+_PUNCTUATION = re.compile(r"[!?.,:;)(]+")
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,9 @@ class Command:
 def parse(text: str) -> Command:
     cleaned = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
     lowered = cleaned.lower()
+    chat = _SMALL_TALK.get(_SPACES.sub(" ", _PUNCTUATION.sub(" ", lowered)).strip())
+    if chat is not None:
+        return Command(SMALL_TALK, chat, cleaned)
     head, _, after_head = cleaned.partition(" ")
     head = head.lower().rstrip(":!.")
     for spelling, spec in _SPELLINGS:

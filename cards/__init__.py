@@ -14,7 +14,7 @@ from cards._agreements import (
     due_list_card,
     followup_card,
 )
-from cards._basic import help_card, message_card, welcome_card
+from cards._basic import help_card, message_card, small_talk_card, welcome_card
 from cards._criteria import (
     AnswerHit,
     answer_card,
@@ -94,6 +94,7 @@ __all__ = [
     "render",
     "shared_item_card",
     "shared_list_card",
+    "small_talk_card",
     "statistics_card",
     "ticket_card",
     "ticket_list_card",

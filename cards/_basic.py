@@ -31,6 +31,24 @@ def welcome_card(texts: Texts, suggested: tuple[Spec, ...] = ()) -> Card:
 
 
 @cache
+def small_talk_card(texts: Texts, kind: str, suggested: tuple[Spec, ...] = ()) -> Card:
+    """A short friendly answer to a greeting or thanks, with the main things to try."""
+    buttons = [{"title": texts("help.button.example"), "command": texts("example.question")}]
+    buttons += [{"title": texts(f"cmd.{s.name}.button"), "command": s.spelling(texts.language)}
+                for s in suggested]  # fmt: skip
+    return render(
+        "welcome",
+        {
+            "title": texts(f"smalltalk.{kind}"),
+            "body": texts("smalltalk.body"),
+            "try": Markdown(texts("welcome.try")),
+            "help": Markdown(texts("welcome.help")),
+            "buttons": buttons,
+        },
+    )
+
+
+@cache
 def help_card(texts: Texts, commands: tuple[Spec, ...]) -> Card:
     """The commands given (those this person may run here), grouped by job."""
     language = texts.language

@@ -58,9 +58,14 @@ def digest_card(content: WeekContent, texts: Texts) -> Card:
     )
 
 
+def duration(hours: float) -> str:
+    """Minutes below two hours ("median 0 h" said nothing), else hours."""
+    return f"{round(hours * 60)} min" if hours < 2 else f"{hours:g} h"
+
+
 def statistics_card(stats: Stats, texts: Texts) -> Card:
     def hours(spread: tuple[float, float] | None) -> tuple[str, str]:
-        return ("–", "–") if spread is None else (f"{spread[0]:g} h", f"{spread[1]:g} h")
+        return ("–", "–") if spread is None else (duration(spread[0]), duration(spread[1]))
 
     claim, answer = hours(stats.claim_hours), hours(stats.answer_hours)
     share = "–" if stats.within_target is None else f"{stats.within_target:.0%}"
@@ -89,7 +94,7 @@ def statistics_card(stats: Stats, texts: Texts) -> Card:
               joint=figures.get("joint_done", 0)),
     ]  # fmt: skip
     sections = [
-        {"title": texts("stats.title"), "lines": [{"text": line} for line in summary]},
+        {"title": texts("stats.questions"), "lines": [{"text": line} for line in summary]},
         {"title": texts("stats.followups"), "lines": [{"text": line} for line in follow]},
         {
             "title": texts("stats.procurements"),

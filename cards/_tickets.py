@@ -63,7 +63,7 @@ def ask_form_card(
     question: str = "",
     area: str = "",
     municipality: str = "",
-    consent: bool = True,
+    consent: bool = False,  # opt-in: publishing is the asker's choice
     error: str | None = None,
 ) -> Card:
     return render(

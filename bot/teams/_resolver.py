@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.app import Services
-from bot.commands import COMMANDS, Command, Spec, Who, closest_command, parse
+from bot.commands import COMMANDS, SMALL_TALK, Command, Spec, Who, closest_command, parse
 from bot.criteria import Answer, Criterion
 from bot.i18n import Texts, UserError
 from bot.messaging import Messenger
@@ -37,6 +37,7 @@ from cards import (
     levels_card,
     message_card,
     no_answer_card,
+    small_talk_card,
     welcome_card,
 )
 from cards.actions import (
@@ -141,6 +142,9 @@ class Resolver(
         from its declaration; then its handler runs."""
         await self._criteria.refresh_if_changed()
         spec = command.spec
+        if command.name == SMALL_TALK:
+            suggested = _suggested(turn.conversation_type)
+            return [small_talk_card(turn.texts, command.argument, suggested)]
         if spec is None:
             if not command.text:
                 return [await self._help(turn)]
