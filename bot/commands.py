@@ -115,6 +115,7 @@ COMMANDS: tuple[Spec, ...] = (
     # Your data.
     Spec("my_municipality", ("min kommun",), ("my municipality",), Group.DATA, argument=T),
     Spec("my_data", ("mina data",), ("my data",), Group.DATA, menu=ONE_TO_ONE),
+    Spec("language", ("språk",), ("language",), Group.DATA, argument=T),
     Spec("erase_my_data", ("radera mina data",), ("erase my data",), Group.DATA),
     # Administration.
     Spec("experts_channel", ("expertkanal",), ("experts channel",), Group.ADMIN, Who.ADMIN,
@@ -126,11 +127,17 @@ COMMANDS: tuple[Spec, ...] = (
     Spec("status", ("status",), ("status",), Group.ADMIN, Who.ADMIN),
 )  # fmt: skip
 BY_NAME: dict[str, Spec] = {spec.name: spec for spec in COMMANDS}
-# Every spelling, longest first, so "radera mina data" wins over "mina data".
-_SPELLINGS: tuple[tuple[str, Spec], ...] = tuple(
+# Every spelling with the language it is in ("" when both use it), longest first, so
+# "radera mina data" wins over "mina data".
+_SPELLINGS: tuple[tuple[str, Spec, str], ...] = tuple(
     sorted(
-        ((spelling, spec) for spec in COMMANDS for spelling in (*spec.sv, *spec.en)),
-        key=lambda pair: -len(pair[0]),
+        (
+            (spelling, spec, "" if spelling in spec.sv and spelling in spec.en else language)
+            for spec in COMMANDS
+            for language, spellings in (("sv", spec.sv), ("en", spec.en))
+            for spelling in spellings
+        ),
+        key=lambda entry: -len(entry[0]),
     )
 )
 _SPACES = re.compile(r"\s+")
@@ -157,6 +164,7 @@ class Command:
     name: str  # a Spec's name, or "question" for free text
     argument: str
     text: str  # what the user typed, cleaned of mentions and extra spaces
+    language: str = ""  # the language of the command's spelling, when only one uses it
 
     @property
     def spec(self) -> Spec | None:
@@ -171,7 +179,7 @@ def parse(text: str) -> Command:
         return Command(SMALL_TALK, chat, cleaned)
     head, _, after_head = cleaned.partition(" ")
     head = head.lower().rstrip(":!.")
-    for spelling, spec in _SPELLINGS:
+    for spelling, spec, language in _SPELLINGS:
         if " " in spelling:
             if lowered != spelling and not lowered.startswith(spelling + " "):
                 continue
@@ -184,7 +192,7 @@ def parse(text: str) -> Command:
             _KRAV_ID.match(t) for t in rest.replace(",", " ").split()
         ):
             break  # "jämför basnivå och avancerad för bilar" is a question, not a command
-        return Command(spec.name, rest, cleaned)
+        return Command(spec.name, rest, cleaned, language)
     return Command(QUESTION, cleaned, cleaned)
 
 
@@ -192,6 +200,6 @@ def closest_command(word: str) -> str | None:
     """The spelling a mistyped word most likely meant ("hjälpp" -> "hjälp"), if any."""
     if not word or len(word) < 3:
         return None
-    choices = [spelling for spelling, _ in _SPELLINGS if len(spelling) >= 3]
+    choices = [spelling for spelling, _, _ in _SPELLINGS if len(spelling) >= 3]
     match = process.extractOne(word.lower(), choices, score_cutoff=80)
     return None if match is None else str(match[0])

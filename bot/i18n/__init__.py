@@ -6,6 +6,7 @@ Errors are raised with a key and placeholders (`UserError`) and turned into word
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -20,6 +21,33 @@ def _load(locale: str) -> dict[str, str]:
     text = resources.files(__package__).joinpath(f"{locale}.json").read_text("utf-8")
     data: dict[str, str] = json.loads(text)
     return data
+
+
+_SWEDISH_WORDS = frozenset(
+    """och att det som på är för med till den har inte om ett vi kan jag vilka vilken vad hur
+    när ska får krav kraven vår mina min hej tack skulle måste eller också""".split()  # noqa: SIM905
+)
+_ENGLISH_WORDS = frozenset(
+    """the and what which how can we is are for with to of requirements requirement my our
+    should must or also please hello thanks""".split()  # noqa: SIM905
+)
+_LETTERS = re.compile(r"[a-zåäöéü]+")
+
+
+def language_of_text(text: str) -> str:
+    """The language a message is written in when that is clear ("sv" or "en"), else "".
+    Swedish letters decide; otherwise the common words of each language are counted."""
+    lowered = text.lower()
+    if any(letter in lowered for letter in "åäö"):
+        return "sv"
+    found = _LETTERS.findall(lowered)
+    swedish = sum(word in _SWEDISH_WORDS for word in found)
+    english = sum(word in _ENGLISH_WORDS for word in found)
+    if swedish > english:
+        return "sv"
+    if english > swedish:
+        return "en"
+    return ""
 
 
 def language_of(locale: str | None) -> str:

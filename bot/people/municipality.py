@@ -56,16 +56,36 @@ def canonical(name: str) -> str:
 
 
 class Profiles:
-    TABLES: ClassVar[dict[str, str]] = {PROFILES: "the municipality a person says they work in"}
+    TABLES: ClassVar[dict[str, str]] = {
+        PROFILES: "the municipality a person says they work in, the language they use",
+    }
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._languages: dict[str, str] = {}  # known here: no store read on every turn
 
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
-        return {"municipality": await self.correction(person.user_id)}
+        return {"municipality": await self.correction(person.user_id),
+                "language": await self.language(person.user_id)}  # fmt: skip
 
     async def erase_person(self, person: PersonRef) -> int:
-        return int(await self._store.delete(PROFILES, "municipality", person.user_id))
+        self._languages.pop(person.user_id, None)
+        removed = await self._store.delete(PROFILES, "language", person.user_id)
+        return int(await self._store.delete(PROFILES, "municipality", person.user_id)) + removed
+
+    async def language(self, user_id: str, fresh: bool = False) -> str:
+        """The language a person uses with the node ("sv" or "en"), "" when not known;
+        `fresh` reads the store (another instance may have changed it)."""
+        known = None if fresh else self._languages.get(user_id)
+        if known is None:
+            record = await self._store.get(PROFILES, "language", user_id)
+            known = self._languages[user_id] = str(record.data["language"]) if record else ""
+        return known
+
+    async def set_language(self, user_id: str, language: str) -> None:
+        if user_id and await self.language(user_id) != language:
+            await self._store.upsert(PROFILES, Record("language", user_id, {"language": language}))
+            self._languages[user_id] = language
 
     async def correction(self, user_id: str) -> str:
         record = await self._store.get(PROFILES, "municipality", user_id)

@@ -12,6 +12,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from bot.messaging import Person
+from bot.people import Profiles
 from bot.personal import PersonRef
 from bot.storage import AlreadyExistsError, Record, Store
 
@@ -38,6 +39,7 @@ class ConversationBook:
         self._store = store
         self._written: dict[tuple[str, str], dict[str, Any]] = {}
         self._seen: dict[str, tuple[str | None, ...]] = {}
+        self._profiles = Profiles(store)
 
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
         record = await self._store.get(PEOPLE, "ref", person.user_id)
@@ -126,8 +128,10 @@ class ConversationBook:
         if record is None:
             return None
         data = record.data
-        return Person(user_id, data.get("aad_object_id", ""), data.get("name", ""),
-                      data.get("locale") or "sv-SE")  # fmt: skip
+        # The language they use with the node, else their client's.
+        language = await self._profiles.language(user_id, fresh=True)
+        locale = {"sv": "sv-SE", "en": "en-US"}.get(language) or data.get("locale") or "sv-SE"
+        return Person(user_id, data.get("aad_object_id", ""), data.get("name", ""), locale)
 
     async def emails_of(self, user_id: str) -> frozenset[str]:
         record = await self._store.get(PEOPLE, "ref", user_id)

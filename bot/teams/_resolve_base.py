@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.agreements import Directory, FollowUpService
 from bot.criteria import CriteriaLibrary, Criterion
 from bot.digest import DigestService
-from bot.i18n import Texts, UserError
+from bot.i18n import Texts, UserError, language_of, texts_for
 from bot.links import LinkSigner
 from bot.messaging import Messenger
 from bot.node import Node
@@ -25,6 +25,7 @@ from cards import escape_markdown
 log = logging.getLogger(__name__)
 
 Card = dict[str, Any]
+LOCALES = {"sv": "sv-SE", "en": "en-US"}
 DOWNLOAD_SECONDS = 15 * 60
 
 
@@ -93,6 +94,13 @@ class ResolverBase:
             emails = frozenset({address} if address else ())
         ids = (f"teams:{turn.user_id}", turn.user_id, turn.aad_id)
         return (*sorted(emails), *(i for i in ids if i))
+
+    async def in_their_language(self, turn: Turn, spoken: str = "") -> Turn:
+        """One language per person: what they write when it is clear, else their stored
+        choice, else the client's locale (else Swedish)."""
+        language = spoken or await self._profiles.language(turn.user_id)
+        language = language or language_of(turn.locale)
+        return replace(turn, texts=texts_for(language), locale=LOCALES[language])
 
     async def _within_limit(self, turn: Turn, kind: str) -> None:
         """UserError("rate.limited") when this person has done `kind` too often lately."""

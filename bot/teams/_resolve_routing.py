@@ -65,6 +65,7 @@ class RoutingCommands(ResolverBase):
 
     async def on_execute(self, turn: Turn, value: dict[str, Any]) -> Card:
         """Action.Execute from a ticket card: the answer is that viewer's updated card."""
+        turn = await self.in_their_language(turn)
         try:
             action = parse_action(value)
             route = ACTION_ROUTES[type(action)]

@@ -14,7 +14,7 @@ from typing import Any
 from bot.app import Services
 from bot.commands import COMMANDS, SMALL_TALK, Command, Spec, Who, closest_command, parse
 from bot.criteria import Answer, Criterion
-from bot.i18n import Texts, UserError
+from bot.i18n import Texts, UserError, language_of_text, texts_for
 from bot.messaging import Messenger
 from bot.people import Profiles
 from bot.ratelimits import PersonLimits
@@ -57,6 +57,10 @@ from cards.actions import payload as payload_of
 log = logging.getLogger(__name__)
 
 MAX_COMPARE = 3
+_LANGUAGE_NAMES = {
+    **dict.fromkeys(("svenska", "swedish", "sv", "svensk"), "sv"),
+    **dict.fromkeys(("engelska", "english", "en", "engelsk"), "en"),
+}
 Handler = Callable[[Command, Turn], Awaitable[list[Card]]]
 ActionHandler = Callable[[Any, Turn], Awaitable[list[Card]]]
 
@@ -104,6 +108,7 @@ class Resolver(
             await self._routing.set_experts_channel(turn.conversation_id)
         if turn.team_id:  # back in a team it was removed from: its subscriptions resume
             await self._digest.subscriptions.resume_team(turn.team_id)
+        turn = await self.in_their_language(turn)
         return [welcome_card(turn.texts, _suggested(turn.conversation_type))]
 
     async def removed(self, turn: Turn) -> None:
@@ -113,9 +118,21 @@ class Resolver(
 
     async def on_text(self, turn: Turn) -> list[Card]:
         command = parse(turn.text)
+        spoken = command.language or language_of_text(command.text)
+        if spoken and command.name != "language":
+            await self._profiles.set_language(turn.user_id, spoken)
+        turn = await self.in_their_language(turn, spoken)
         return await self._guarded(turn, command.name, lambda: self._run(command, turn))
 
+    async def cmd_language(self, command: Command, turn: Turn) -> list[Card]:
+        wanted = _LANGUAGE_NAMES.get(command.argument.strip().lower())
+        if wanted is None:
+            raise UserError("language.unknown")
+        await self._profiles.set_language(turn.user_id, wanted)
+        return [message_card(texts_for(wanted)("language.set"))]
+
     async def on_action(self, turn: Turn) -> list[Card]:
+        turn = await self.in_their_language(turn)
         value = turn.value or {}
         verb = str(value.get("verb", ""))[:40]
 

@@ -1,0 +1,48 @@
+"""One language per person: what they write decides when it is clear, else their stored
+choice, else their client's locale; used for everything sent to them."""
+
+from __future__ import annotations
+
+from tests.support import activities
+from tests.support.botserver import BotServer
+from tests.support.connector import ConnectorStandIn, card_text
+from tests.teams.test_criteria_questions import ask
+from tests.teams.test_expert_flow import as_expert, submit_question
+
+EN = {"locale": "en-US"}
+
+
+async def test_a_swedish_question_from_an_english_client_gets_swedish_labels(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    card = card_text(
+        await ask(bot, connector, "Vilka krav kan jag ställa på städkemikalier?", **EN)
+    )
+    assert "Nivå" in card
+    assert "Level" not in card
+    again = card_text(await ask(bot, connector, "11567", **EN))  # unclear: the stored choice
+    assert "Level" not in again
+
+
+async def test_english_text_gets_english_and_the_choice_can_be_set(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    card = card_text(await ask(bot, connector, "What are the requirements for cleaning?"))
+    assert "Level" in card
+    assert "Jag svarar dig på svenska" in card_text(await ask(bot, connector, "språk svenska"))
+    assert "Det här kan jag" in card_text(await ask(bot, connector, "hjälp", **EN))
+    assert "I will answer you in English" in card_text(
+        await ask(bot, connector, "language english")
+    )
+
+
+async def test_notices_to_the_asker_follow_their_language(
+    bot: BotServer, connector: ConnectorStandIn, network: None
+) -> None:
+    await ask(bot, connector, "Vilka krav gäller för elbussar?", **EN)  # Swedish: stored
+    number = await submit_question(bot, connector, "Kan vi kräva biogas i godstransporter?")
+    connector.clear()
+    claim = {"verb": "ticket.claim", "number": number}
+    await bot.post(activities.execute(connector.url, claim, **as_expert(2)))
+    (told,) = connector.to("a:personal-alex")
+    assert "har tagit din fråga" in card_text(told.card)
