@@ -234,6 +234,12 @@ class AgreementRepository:
         stored = await self._store.replace(REMINDERS, record)
         return replace(reminder, etag=stored.etag)
 
+    async def close_reminder(self, reminder: Reminder) -> None:
+        """Move a finished reminder to its day's "done:" partition (kept for the record)."""
+        day = reminder.day.isoformat()
+        await self._store.upsert(REMINDERS, Record(f"done:{day}", reminder.key, reminder.to_data()))
+        await self._store.delete(REMINDERS, day, reminder.key)
+
     async def cursor(self) -> date | None:
         record = await self._store.get(REMINDERS, "cursor", "day")
         return None if record is None else date.fromisoformat(record.data["day"])

@@ -365,8 +365,13 @@ class FollowUpService:
             await self.repository.schedule(following)
 
     async def _set(self, reminder: Reminder, state: str) -> None:
+        """Record a reminder's state; a finished one leaves its day's partition, so later
+        rounds that day read only what is still to do."""
         try:
-            await self.repository.put_reminder(replace(reminder, state=state))
+            if state == "pending":
+                await self.repository.put_reminder(replace(reminder, state=state))
+            else:
+                await self.repository.close_reminder(replace(reminder, state=state))
         except ConcurrencyError:
             log.info("reminder changed meanwhile", extra={"reminder": reminder.key})
 
