@@ -23,7 +23,7 @@ class Limit:
 
 
 QUESTION = Limit(10, 2000)  # a question to the experts
-ANSWER = Limit(1, 8000)  # an expert's answer
-FEEDBACK_QUESTION = Limit(0, 1000)  # the question a "Hjälpte det?" click is about
+ANSWER = Limit(1, 4000)  # an expert's answer: with the question, a card within Teams' 28 KB
+FEEDBACK_QUESTION = Limit(0, 500)  # the question a "Hjälpte det?" click is about
 SHARED_SHORT = Limit(1, 200)  # a shared item's title, contact, agreement, supplier
 SHARED_TEXT = Limit(1, 4000)  # a shared item's summary and findings

@@ -11,20 +11,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.criteria import AREAS, Criterion, Guide, PublishedAnswer
+from bot.fields import FEEDBACK_QUESTION, QUESTION
 from bot.i18n import Texts
 from bot.sharing.models import FollowUpReport, MarketAnalysis
-from cards._render import Markdown, escape_markdown, render
+from cards._render import Markdown, escape_markdown, render, shorten
 from cards.actions import (
     AskExpert,
     Compare,
     Feedback,
     MakePlan,
+    MoreHits,
     ShowCriterion,
     ShowLevels,
     payload,
 )
 
-SHORT_TEXT = 280
+LINE_TEXT = 110  # one line of kravtext in an answer's row
+# A criterion's section in full, up to this: a card must stay under Teams' 28 KB, and the
+# library's own page (the link) has the rest.
+SECTION_TEXT = 3000
 
 
 @dataclass(frozen=True)
@@ -33,13 +38,7 @@ class AnswerHit:
 
     entry: Criterion | PublishedAnswer | Guide | MarketAnalysis | FollowUpReport
     other_levels: tuple[str, ...] = ()
-
-
-def shorten(text: str, limit: int = SHORT_TEXT) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",.;:") + " …"
+    followed_up: str = ""  # how other municipalities followed this criterion up
 
 
 def _criterion_facts(criterion: Criterion, texts: Texts) -> list[dict[str, str]]:
@@ -52,66 +51,83 @@ def _criterion_facts(criterion: Criterion, texts: Texts) -> list[dict[str, str]]
     ]
 
 
+def _criterion_view(hit: AnswerHit, criterion: Criterion, texts: Texts) -> dict[str, Any]:
+    badge = " · ".join(
+        (
+            f"Krav ID {criterion.krav_id}",
+            texts(f"level.{criterion.level.value}"),
+            texts(f"type.{criterion.type.value}"),
+        )
+    )
+    if hit.other_levels:
+        others = ", ".join(texts(f"level.{level}") for level in hit.other_levels)
+        badge += " · " + texts("search.other_levels", levels=others)
+    sections = [
+        (texts("criterion.kravtext"), shorten(criterion.kravtext, 700)),
+        (texts("criterion.verifikat"), shorten(criterion.verifikat, 300)),
+        (texts("criterion.uppfoljning"), shorten(criterion.uppfoljning, 300)),
+        (texts("share.others_followed"), shorten(hit.followed_up, 400)),
+    ]
+    actions = [{"title": texts("action.full"), "data": payload(ShowCriterion(criterion.key))}]
+    if hit.other_levels:
+        actions.append(
+            {"title": texts("action.levels"), "data": payload(ShowLevels(criterion.base_id))}
+        )
+    return {
+        "name": shorten(criterion.name, 200),
+        "badge": badge,
+        "line": shorten(criterion.kravtext, LINE_TEXT),
+        "sections": [{"title": title, "text": text} for title, text in sections if text],
+        "actions": actions,
+        "link": criterion.link or None,
+        "link_title": texts("criterion.link"),
+        "has_actions": True,
+    }
+
+
 def _hit_view(hit: AnswerHit, texts: Texts) -> dict[str, Any]:
+    """One hit as a short row (name, kind, one line) and its details, opened in place."""
     entry = hit.entry
     if isinstance(entry, Criterion):
-        others = ", ".join(texts(f"level.{level}") for level in hit.other_levels)
-        badge = f"Krav ID {entry.krav_id}"
-        if others:
-            badge += " · " + texts("search.other_levels", levels=others)
-        return {
-            "name": entry.name,
-            "badge": badge,
-            "facts": _criterion_facts(entry, texts)[:3],
-            "kravtext": shorten(entry.kravtext),
-            "verifikat_label": texts("criterion.verifikat"),
-            "verifikat": shorten(entry.verifikat, 200),
-            "uppfoljning_label": texts("criterion.uppfoljning"),
-            "uppfoljning": shorten(entry.uppfoljning, 200),
-            "actions": [
-                {"title": texts("action.full"), "data": payload(ShowCriterion(entry.key))},
-                *(
-                    [{"title": texts("action.levels"), "data": payload(ShowLevels(entry.base_id))}]
-                    if hit.other_levels
-                    else []
-                ),
-            ],
-            "link": entry.link or None,
-            "link_title": texts("criterion.link"),
-            "has_actions": True,
-        }
+        return _criterion_view(hit, entry, texts)
+    area = "" if isinstance(entry, Guide) else AREAS.get(entry.area, "")
     if isinstance(entry, MarketAnalysis | FollowUpReport):
         analysis = isinstance(entry, MarketAnalysis)
         kind = texts("share.analysis.badge" if analysis else "share.followup.badge")
+        text = entry.summary if isinstance(entry, MarketAnalysis) else entry.findings
         return {
             "name": entry.title if isinstance(entry, MarketAnalysis) else entry.agreement,
-            "badge": f"{kind} · {texts('search.shared_kind', municipality=entry.municipality)}",
-            "facts": [{"title": texts("criterion.area"), "value": AREAS.get(entry.area, "")}],
-            "kravtext": shorten(
-                entry.summary if isinstance(entry, MarketAnalysis) else entry.findings
-            ),
+            "badge": f"{kind} · {texts('search.shared_kind', municipality=entry.municipality)}"
+            f" · {area}",
+            "line": shorten(text, LINE_TEXT),
+            "sections": [{"title": texts("share.field.summary" if analysis else
+                                         "share.field.findings"), "text": shorten(text, 700)}],
             "actions": [],
             "link": entry.link or None,
             "link_title": texts("share.open_document"),
             "has_actions": bool(entry.link),
-        }
+        }  # fmt: skip
     if isinstance(entry, PublishedAnswer):
         return {
             "name": entry.question,
-            "badge": texts("search.answer_kind"),
-            "facts": [{"title": texts("criterion.area"), "value": AREAS.get(entry.area, "")}],
-            "kravtext": entry.answer,
+            "badge": f"{texts('search.answer_kind')} · {area}",
+            "line": shorten(entry.answer, LINE_TEXT),
+            "sections": [
+                {"title": texts("search.answer_kind"), "text": shorten(entry.answer, 1500)}
+            ],
             "actions": [],
         }
     return {
         "name": entry.name,
         "badge": texts("type.process"),
-        "facts": [],
-        "kravtext": entry.text,
-        "uppfoljning_label": texts("criterion.uppfoljning"),
-        "uppfoljning": entry.follow_up,
+        "line": shorten(entry.text, LINE_TEXT),
+        "sections": [
+            {"title": texts("type.process"), "text": shorten(entry.text, 1500)},
+            *([{"title": texts("criterion.uppfoljning"), "text": entry.follow_up}]
+              if entry.follow_up else []),
+        ],
         "actions": [],
-    }
+    }  # fmt: skip
 
 
 def _ids(hits: Sequence[AnswerHit]) -> tuple[str, ...]:
@@ -130,19 +146,28 @@ def answer_card(
     area: str = "",
     filters: str = "",
     weak: bool = False,
+    page: int = 0,
+    more: bool = False,
 ) -> dict[str, Any]:
+    """The hits for a question as short rows; each opens its details in place, "Fler
+    träffar" replaces the card with the next page (an Action.Execute, see docs)."""
     criteria = [h.entry for h in hits if isinstance(h.entry, Criterion)]
     choices = [
         {"title": f"{c.name} ({texts(f'level.{c.level.value}')})", "value": c.key} for c in criteria
     ]
     ids = _ids(hits)
+    views = [_hit_view(hit, texts) for hit in hits]
+    for number, view in enumerate(views, 1):
+        view["details_id"] = f"hit-{page}-{number}"
+        view["toggle_title"] = texts("action.details")
+    more_action = MoreHits(question[: FEEDBACK_QUESTION.max], page + 1)
     return render(
         "answer",
         {
-            "title": texts("search.title"),
+            "title": texts("search.title") if not page else texts("search.page", page=page + 1),
             "filters": texts("search.filters", filters=filters) if filters else None,
             "weak": texts("search.weak") if weak else None,
-            "hits": [_hit_view(hit, texts) for hit in hits],
+            "hits": views,
             "sample_note": texts("criterion.sample")
             if any(c.is_sample for c in criteria)
             else None,
@@ -155,13 +180,17 @@ def answer_card(
             "compare_data": payload(Compare(())),
             "plan_title": texts("action.plan"),
             "plan_data": payload(MakePlan(())),
+            "choose_title": texts("action.choose"),
+            "more_title": texts("action.more"),
+            "more_verb": MoreHits.VERB,
+            "more_data": payload(more_action) if more else None,
             "helped_label": texts("action.helped"),
             "yes_title": texts("action.yes"),
             "yes_data": payload(Feedback.about(question, True, ids)),
             "no_title": texts("action.no"),
             "no_data": payload(Feedback.about(question, False, ids)),
             "expert_title": texts("action.ask_expert"),
-            "expert_data": payload(AskExpert(question, area)),
+            "expert_data": payload(AskExpert(question[: QUESTION.max], area)),
         },
     )
 
@@ -173,7 +202,7 @@ def no_answer_card(question: str, texts: Texts, area: str = "") -> dict[str, Any
             "text": Markdown(texts("search.none", text=escape_markdown(shorten(question, 120)))),
             "hint": Markdown(texts("welcome.help")),
             "expert_title": texts("action.ask_expert"),
-            "expert_data": payload(AskExpert(question, area)),
+            "expert_data": payload(AskExpert(question[: QUESTION.max], area)),
         },
     )
 
@@ -196,7 +225,9 @@ def criterion_card(
         {
             "name": criterion.name,
             "facts": facts,
-            "sections": [{"title": t, "text": body} for t, body in sections if body],
+            "sections": [
+                {"title": t, "text": shorten(body, SECTION_TEXT)} for t, body in sections if body
+            ],
             "sample_note": texts("criterion.sample") if criterion.is_sample else None,
             "actions": [
                 {"title": texts("action.levels"), "data": payload(ShowLevels(criterion.base_id))}

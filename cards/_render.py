@@ -52,6 +52,14 @@ class Card(dict[str, Any]):
         return self
 
 
+def shorten(text: str, limit: int = 280) -> str:
+    """`text` cut at a word to at most `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:") + " …"
+
+
 def escape_markdown(text: str) -> str:
     """Backslash-escape CommonMark punctuation so user text renders literally."""
     escaped = _MARKDOWN.sub(r"\\\1", _LINE_BREAK.sub("\n", text))

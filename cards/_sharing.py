@@ -11,7 +11,7 @@ from bot.i18n import Texts
 from bot.places import MUNICIPALITIES
 from bot.sharing.models import METHODS, RESULTS, FollowUpReport, MarketAnalysis
 from bot.sharing.plan import plan_rows
-from cards._render import Card, Markdown, escape_markdown, render
+from cards._render import Card, Markdown, escape_markdown, render, shorten
 
 if TYPE_CHECKING:
     from bot.sharing.service import FollowUpSummary
@@ -183,7 +183,8 @@ def shared_list_card(
         else:
             heading = item.agreement
             text = ", ".join(f"{c.krav_id} {c.result}" for c in item.checks)
-        sections.append({"title": f"{heading} · {item.municipality} · {item.date}", "text": text})
+        title = f"{shorten(heading, 120)} · {item.municipality} · {item.date}"
+        sections.append({"title": title, "text": shorten(text, 300)})
     return render(
         "criterion",
         {

@@ -20,7 +20,7 @@ from bot.routing.network import Expert, Network
 from bot.routing.service import ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER
 from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
 from cards._basic import message_card
-from cards._render import Card, Markdown, escape_markdown, render
+from cards._render import Card, Markdown, escape_markdown, render, shorten
 from cards.actions import (
     AnswerTicket,
     AskExpert,
@@ -198,7 +198,8 @@ def ticket_card(
             "answer_form": answer_form,
             "answer_input_label": texts("ticket.answer_label"),
             "answer_max": ANSWER.max,
-            "draft": draft or None,
+            # A too-long answer comes back cut to the limit: the card must fit in Teams.
+            "draft": draft[: ANSWER.max] or None,
             "publish_form": publish_form,
             "publish_label": texts("ticket.publish"),
             "reassign_choices": reassign_choices,
@@ -263,7 +264,7 @@ def ticket_list_card(
                 "heading": texts(
                     "list.heading", number=ticket.number, area=AREAS.get(ticket.area, ticket.area)
                 ),
-                "question": ticket.question,
+                "question": shorten(ticket.question, 200),
                 "status": status,
                 "data": payload(ShowTicket(ticket.number)),
             }
@@ -285,7 +286,7 @@ def answer_notice_card(ticket: Ticket, expert: Expert, texts: Texts) -> Card:
             "name": texts("notice.answer_title", number=ticket.number),
             "facts": [],
             "sections": [
-                {"title": texts("ticket.question"), "text": ticket.question},
+                {"title": texts("ticket.question"), "text": shorten(ticket.question, 500)},
                 {"title": answered_by, "text": ticket.answer},
             ],
             "actions": [

@@ -114,6 +114,23 @@ class Feedback(CardAction):
 
 
 @dataclass(frozen=True)
+class MoreHits(CardAction):
+    """ "Fler träffar" on an answer card: the next page of the same question, in place."""
+
+    VERB: ClassVar[str] = "answer.more"
+    PAGES: ClassVar[int] = 4  # 3 hits a page: beyond twelve, a better question serves more
+    question: str
+    page: int
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        page = value.get("page")
+        if not isinstance(page, int) or isinstance(page, bool) or not 0 < page < cls.PAGES:
+            raise ValueError("page")
+        return cls(_text(value.get("question"), FEEDBACK_QUESTION.max), page)
+
+
+@dataclass(frozen=True)
 class AskExpert(CardAction):
     VERB: ClassVar[str] = "expert.ask"
     question: str

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.criteria import CriteriaLibrary
 from bot.storage import Store
 from bot.storage._azure import AzureTableStore
 from bot.storage._sqlite import SqliteStore
@@ -100,3 +101,13 @@ def issuer() -> Iterator[ChannelIssuer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+async def sample_library() -> AsyncIterator[CriteriaLibrary]:
+    """The bundled sample library, read-only: shared by the search and card tests."""
+    store = SqliteStore(Path(":memory:"))
+    library = CriteriaLibrary(store)
+    await library.load()
+    yield library
+    await store.close()

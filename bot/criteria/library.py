@@ -76,6 +76,7 @@ class Answer:
     area: str  # the area the question is most likely about ("" when unknown)
     level: str = ""
     type: str = ""
+    more: bool = False  # hits beyond this page worth showing
 
 
 @dataclass(frozen=True)
@@ -223,10 +224,15 @@ class CriteriaLibrary:
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         return self.index.search(text, limit)
 
-    def answer(self, question: str, limit: int = 3) -> Answer:
+    def answer(self, question: str, limit: int = 3, page: int = 0) -> Answer:
+        """The hits of page `page` (`limit` a page); how sure the library is of its best."""
         query = self.index.parse(question)
-        hits = self.index.run(query, limit)
-        top = hits[0] if hits else None
+        ranked = self.index.run(query, limit * (page + 1) + 1)
+        worth = [hit for hit in ranked if hit.score >= NONE_BELOW]
+        more = len(worth) > limit * (page + 1)
+        top = ranked[0] if ranked else None
+        # The first page shows weak hits too (marked as such); later pages only likely ones.
+        hits = (worth if page else ranked)[limit * page : limit * (page + 1)]
         if top is None or top.score < NONE_BELOW:
             confidence = "none"
         elif top.score < WEAK_BELOW or top.coverage < WEAK_COVERAGE:
@@ -236,7 +242,7 @@ class CriteriaLibrary:
         area = top.document.area if top and confidence != "none" else ""
         if not area and len(query.areas) == 1:
             (area,) = query.areas
-        return Answer(question, hits, confidence, area, query.level, query.type)
+        return Answer(question, hits, confidence, area, query.level, query.type, more)
 
     def describe(self, hit: Hit) -> dict[str, Any]:
         """A hit as plain data (the CLI's JSON and the cards use it)."""

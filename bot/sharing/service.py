@@ -150,12 +150,20 @@ class SharingService:
         return sorted(kept, key=lambda item: item.date, reverse=True)
 
     async def followups_for(self, krav_id: str) -> FollowUpSummary:
-        base = split_krav_id(krav_id)[0]
-        reports, methods, results = [], Counter[str](), Counter[str]()
-        for report in await self.followups():
-            checks = [c for c in report.checks if split_krav_id(c.krav_id)[0] == base]
-            if checks:
-                reports.append(report)
-                methods.update(c.method for c in checks)
-                results.update(c.result for c in checks)
-        return FollowUpSummary(reports, methods, results)
+        return (await self.followups_for_each([krav_id]))[krav_id]
+
+    async def followups_for_each(self, krav_ids: list[str]) -> dict[str, FollowUpSummary]:
+        """How others followed each criterion up, from one read of the shared follow-ups."""
+        reports = await self.followups()
+        out: dict[str, FollowUpSummary] = {}
+        for krav_id in krav_ids:
+            base = split_krav_id(krav_id)[0]
+            summary = FollowUpSummary([], Counter[str](), Counter[str]())
+            for report in reports:
+                checks = [c for c in report.checks if split_krav_id(c.krav_id)[0] == base]
+                if checks:
+                    summary.reports.append(report)
+                    summary.methods.update(c.method for c in checks)
+                    summary.results.update(c.result for c in checks)
+            out[krav_id] = summary
+        return out

@@ -24,6 +24,7 @@ from cards.actions import (
     Feedback,
     HandOver,
     MakePlan,
+    MoreHits,
     PostponeFollowUp,
     ProcurementToAgreement,
     ReassignTicket,
@@ -46,13 +47,19 @@ from cards.actions import (
 @dataclass(frozen=True)
 class ActionRoute:
     """Where a card action goes: its handler (a Resolver method), who may send it, the
-    per-person limit it counts against, and whether it is a Universal Action (answered with
-    the updated card, see on_execute)."""
+    per-person limit it counts against, and how it is sent:
+    - `universal`: an Action.Execute on a ticket card; the handler's Outcome comes back as
+      that viewer's updated ticket card (see on_execute);
+    - `in_place`: an Action.Execute whose handler's first card replaces the card clicked
+      (forms show their errors in place, "Fler träffar" pages); any further cards follow
+      as new messages;
+    - neither: an Action.Submit, answered with new messages below the card."""
 
     handler: str = ""
     who: Who = Who.ANYONE
     limit: str = ""
     universal: bool = False
+    in_place: bool = False
 
 
 ACTION_ROUTES: dict[type[CardAction], ActionRoute] = {
@@ -61,6 +68,7 @@ ACTION_ROUTES: dict[type[CardAction], ActionRoute] = {
     Compare: ActionRoute("act_compare"),
     MakePlan: ActionRoute("act_make_plan"),
     Feedback: ActionRoute("act_feedback", limit="feedback"),
+    MoreHits: ActionRoute("act_more_hits", in_place=True),
     AskExpert: ActionRoute("act_ask_expert"),
     CreateTicket: ActionRoute("act_create_ticket"),
     ShowTicket: ActionRoute("act_show_ticket"),

@@ -99,14 +99,15 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             value = _execute_value(activity.value)
             if value is None:
                 log.info("malformed Universal Action refused")
-                card = self._resolver.error_card(turn, "error.bad_action")
+                cards = [self._resolver.error_card(turn, "error.bad_action")]
             else:
                 try:
-                    card = await self._resolver.on_execute(turn, value)
+                    cards = await self._resolver.on_execute(turn, value)
                 except Exception:  # the card shows the failure; the stored state is intact
                     log.exception("card action failed")
-                    card = self._resolver.error_card(turn, "error.generic")
-            return InvokeResponse(status=int(HTTPStatus.OK), body=_card_response(card))
+                    cards = [self._resolver.error_card(turn, "error.generic")]
+            await _send_cards(turn_context, cards[1:])
+            return InvokeResponse(status=int(HTTPStatus.OK), body=_card_response(cards[0]))
         try:
             response: InvokeResponse = await super().on_invoke_activity(turn_context)
         except (DeserializationError, ValueError, TypeError, AttributeError, KeyError):

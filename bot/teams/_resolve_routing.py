@@ -24,12 +24,12 @@ from cards import (
 )
 from cards.actions import (
     AnswerTicket,
+    CardAction,
     ClaimTicket,
     CreateTicket,
     ReassignTicket,
     RefreshTicket,
     ReleaseTicket,
-    parse_action,
 )
 
 log = logging.getLogger(__name__)
@@ -63,18 +63,15 @@ class RoutingCommands(ResolverBase):
             ]
         return []
 
-    async def on_execute(self, turn: Turn, value: dict[str, Any]) -> Card:
-        """Action.Execute from a ticket card: the answer is that viewer's updated card."""
-        turn = await self.in_their_language(turn)
+    async def _universal(self, action: CardAction, turn: Turn) -> Card:
+        """A ticket card's Action.Execute: the answer is that viewer's updated card."""
+        handler: Callable[[Any, Turn], Awaitable[Outcome]] = getattr(
+            self, ACTION_ROUTES[type(action)].handler
+        )
         try:
-            action = parse_action(value)
-            route = ACTION_ROUTES[type(action)]
-            if not route.universal:
-                raise UserError("error.bad_action")
-            handler: Callable[[Any, Turn], Awaitable[Outcome]] = getattr(self, route.handler)
             outcome = await handler(action, turn)
         except UserError as error:
-            log.info("user error %s", error.key, extra={"command": str(value.get("verb"))[:40]})
+            log.info("user error %s", error.key, extra={"command": action.VERB})
             return message_card(Markdown(error.message(turn.texts)))
         return await self._ticket_view(outcome.ticket, turn, outcome)
 

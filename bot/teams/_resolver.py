@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from bot.app import Services
@@ -18,6 +19,7 @@ from bot.i18n import Texts, UserError, language_of_text, texts_for
 from bot.messaging import Messenger
 from bot.people import Profiles
 from bot.ratelimits import PersonLimits
+from bot.sharing.service import FollowUpSummary
 from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_admin import AdminCommands
 from bot.teams._resolve_agreements import AgreementCommands
@@ -47,12 +49,12 @@ from cards.actions import (
     ConfirmErase,
     Feedback,
     MakePlan,
+    MoreHits,
     ShowCriterion,
     ShowLevels,
     ShowTicket,
     parse_action,
 )
-from cards.actions import payload as payload_of
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,21 @@ class Resolver(
 
         return await self._guarded(turn, verb, run)
 
+    async def on_execute(self, turn: Turn, value: dict[str, Any]) -> list[Card]:
+        """An Action.Execute: the first card replaces the one clicked (for this person), any
+        others follow as new messages."""
+        turn = await self.in_their_language(turn)
+
+        async def run() -> list[Card]:
+            action = parse_action(value)
+            route = ACTION_ROUTES[type(action)]
+            if not (route.universal or route.in_place):
+                raise UserError("error.bad_action")
+            return await self._act(action, turn)
+
+        cards = await self._guarded(turn, str(value.get("verb", ""))[:40], run)
+        return cards or [message_card(turn.texts("form.sent"))]
+
     def error_card(self, turn: Turn, key: str) -> Card:
         return message_card(turn.texts(key))
 
@@ -209,7 +226,14 @@ class Resolver(
             return [no_answer_card(command.text, turn.texts, answer.area)]
         return [await self._answer_card(answer, turn.texts)]
 
-    async def _answer_card(self, answer: Answer, texts: Texts) -> Card:
+    async def act_more_hits(self, action: MoreHits, turn: Turn) -> list[Card]:
+        """The next page of an answer, in place of the card that asked for it."""
+        answer = self._criteria.answer(action.question, page=action.page)
+        if not answer.hits:
+            return [no_answer_card(action.question, turn.texts, answer.area)]
+        return [await self._answer_card(answer, turn.texts, action.page)]
+
+    async def _answer_card(self, answer: Answer, texts: Texts, page: int = 0) -> Card:
         hits: list[AnswerHit] = []
         for hit in answer.hits:
             document = hit.document
@@ -224,6 +248,17 @@ class Resolver(
                 entry = self._criteria.guide(document.id.split("/", 1)[1])
             if entry is not None:
                 hits.append(AnswerHit(entry, hit.other_levels))
+        krav_ids = [h.entry.krav_id for h in hits if isinstance(h.entry, Criterion)]
+        if krav_ids:
+            followed = await self._sharing.followups_for_each(krav_ids)
+            hits = [
+                replace(
+                    h, followed_up=followup_summary_text(followed[h.entry.krav_id], texts) or ""
+                )
+                if isinstance(h.entry, Criterion)
+                else h
+                for h in hits
+            ]
         filters = ", ".join(
             texts(key)
             for key in (
@@ -239,6 +274,8 @@ class Resolver(
             area=answer.area,
             filters=filters,
             weak=answer.confidence == "weak",
+            page=page,
+            more=answer.more and page + 1 < MoreHits.PAGES,
         )
 
     def _not_understood(self, command: Command, guess: str, turn: Turn) -> list[Card]:
@@ -275,8 +312,8 @@ class Resolver(
         """Dispatch a card action by its type; its limit and permission come from its route."""
         route = ACTION_ROUTES[type(action)]
         if route.universal:
-            # A Universal Action sent as a plain submit (an old client): answer with the card.
-            return [await self.on_execute(turn, payload_of(action))]
+            # Also reached by a Universal Action sent as a plain submit (an old client).
+            return [await self._universal(action, turn)]
         if not await self._may(route.who, turn):
             raise UserError(_REFUSED[route.who])
         if route.limit:
@@ -318,3 +355,7 @@ class Resolver(
         return [await self._ticket_view(ticket, turn)]
 
     # --- expert routing -------------------------------------------------------------------
+
+
+def _followed_text(summary: FollowUpSummary, texts: Texts) -> str:
+    return followup_summary_text(summary, texts) or ""

@@ -8,8 +8,6 @@ from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.commands import COMMANDS
 from bot.criteria import CriteriaLibrary
 from bot.i18n import texts_for
@@ -303,16 +301,3 @@ def test_a_broken_card_is_caught() -> None:
     broken = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "Blink", "text": "x"}]}
     (result,) = render_cards([("broken", broken)])
     assert result["problems"]
-
-
-@pytest.fixture(scope="module")
-async def sample_library() -> Any:
-    from pathlib import Path
-
-    from bot.storage._sqlite import SqliteStore
-
-    store = SqliteStore(Path(":memory:"))
-    library = CriteriaLibrary(store)
-    await library.load()
-    yield library
-    await store.close()

@@ -155,8 +155,8 @@ async def test_an_empty_answer_re_shows_the_form_and_changes_nothing(
     outcome = await service.answer(number, expert_person(1), "   ", publish=False)
     assert "Skriv ett svar" in said(outcome)
     assert (await service.get(number)).state == CLAIMED
-    long = await service.answer(number, expert_person(1), "x" * 8001, publish=False)
-    assert "högst 8000" in said(long)
+    long = await service.answer(number, expert_person(1), "x" * 4001, publish=False)
+    assert "högst 4000" in said(long)
     assert (await service.get(number)).state == CLAIMED
 
 

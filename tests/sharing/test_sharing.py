@@ -17,7 +17,7 @@ from bot.storage import Store
 from tests.routing.conftest import RecordingMessenger
 from tests.support import activities
 from tests.support.botserver import BotServer
-from tests.support.connector import ConnectorStandIn, card_text
+from tests.support.connector import ConnectorStandIn, card_nodes, card_text
 from tests.teams.test_criteria_questions import action, ask, click
 
 PERSON = Person("29:user-alex", "aad-alex", "Alex Wilber")
@@ -184,7 +184,7 @@ async def test_a_followup_plan_from_the_answer_card_downloads_as_xlsx(
     bot: BotServer, connector: ConnectorStandIn
 ) -> None:
     answer = await ask(bot, connector, "miljökrav på städtjänster")
-    choices = next(e for e in answer["body"] if e.get("type") == "Input.ChoiceSet")
+    choices = next(e for e in card_nodes(answer) if e.get("type") == "Input.ChoiceSet")
     keys = ",".join(c["value"] for c in choices["choices"][:2])
     plan = await click(bot, connector, action(answer, "plan.create") | {choices["id"]: keys})
     assert "Uppföljningsplan" in card_text(plan)

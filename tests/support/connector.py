@@ -60,6 +60,10 @@ def card_text(card: dict[str, Any]) -> str:
     )
 
 
+# Teams refuses a message activity over about 28 KB (413, MessageSizeTooBig).
+MESSAGE_LIMIT = 28 * 1024
+
+
 @dataclass
 class ConnectorStandIn(LocalServer):
     sent: list[Sent] = field(default_factory=list)
@@ -85,6 +89,7 @@ class ConnectorStandIn(LocalServer):
     takes_first: bool = False
     # Member profiles' e-mail by Teams id (Alex's Lund address for anyone else).
     emails: dict[str, str] = field(default_factory=dict)
+    too_big: int = 0  # messages refused as over Teams' size limit
 
     def __post_init__(self) -> None:
         LocalServer.__init__(self)
@@ -176,6 +181,9 @@ class ConnectorStandIn(LocalServer):
         return await self._taken("update", request)
 
     async def _taken(self, kind: str, request: web.Request) -> web.Response:
+        if (request.content_length or 0) > MESSAGE_LIMIT:  # as Teams does
+            self.too_big += 1
+            return web.json_response({"error": {"code": "MessageSizeTooBig"}}, status=413)
         body = await self._body(request)
         if self.takes_first:
             new_id = self._record(kind, request, body)

@@ -48,7 +48,8 @@ async def test_a_question_gets_criteria_with_level_type_kravtext_proof_and_follo
     card = await ask(bot, connector, "Vilket bevis krävs för EU-ekologisk vara?")
     text = card_text(card)
     assert "EU-ekologisk vara" in text
-    for label in ("Nivå", "Basnivå", "Typ", "Teknisk specifikation", "Verifikat", "Uppföljning"):
+    # The row: name, Krav ID, level and type; the details open in place.
+    for label in ("Krav ID 11009", "Basnivå", "Teknisk specifikation", "Verifikat", "Uppföljning"):
         assert label in text
     assert "tredjepartsorgan" in text  # the proof itself
     assert "Exempeldata" in text  # the sample library says so
@@ -93,7 +94,7 @@ async def test_compare_two_criteria_side_by_side(
     bot: BotServer, connector: ConnectorStandIn
 ) -> None:
     card = await ask(bot, connector, "miljökrav på städtjänster")
-    choice_set = next(e for e in card["body"] if e.get("type") == "Input.ChoiceSet")
+    choice_set = next(e for e in card_nodes(card) if e.get("type") == "Input.ChoiceSet")
     keys = [choice["value"] for choice in choice_set["choices"][:2]]
     value = action(card, "criterion.compare") | {choice_set["id"]: ",".join(keys)}
     compared = await click(bot, connector, value)

@@ -18,17 +18,21 @@ async def test_a_swedish_question_from_an_english_client_gets_swedish_labels(
     card = card_text(
         await ask(bot, connector, "Vilka krav kan jag ställa på städkemikalier?", **EN)
     )
-    assert "Nivå" in card
-    assert "Level" not in card
+    assert "Verifikat" in card
+    assert "Basnivå" in card
+    assert "Proof" not in card
+    assert "level" not in card
     again = card_text(await ask(bot, connector, "11567", **EN))  # unclear: the stored choice
-    assert "Level" not in again
+    assert "Proof" not in again
+    assert "level" not in again
 
 
 async def test_english_text_gets_english_and_the_choice_can_be_set(
     bot: BotServer, connector: ConnectorStandIn
 ) -> None:
     card = card_text(await ask(bot, connector, "What are the requirements for cleaning?"))
-    assert "Level" in card
+    assert "Proof" in card
+    assert "level" in card
     assert "Jag svarar dig på svenska" in card_text(await ask(bot, connector, "språk svenska"))
     assert "Det här kan jag" in card_text(await ask(bot, connector, "hjälp", **EN))
     assert "I will answer you in English" in card_text(
