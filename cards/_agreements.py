@@ -216,7 +216,8 @@ def _actions(item: DueItem, texts: Texts, viewer: str) -> list[dict[str, Any]]:
             "card": {
                 "type": "AdaptiveCard",
                 "body": inputs,
-                "actions": [{"type": "Action.Submit", "title": send,
+                # Action.Execute: a problem comes back in this card, not as a second one.
+                "actions": [{"type": "Action.Execute", "title": send, "verb": action.VERB,
                              "data": button(action, agreement=key, base=base),
                              "style": "positive"}],
             },

@@ -59,6 +59,8 @@ def _form(
             "error": texts("share.error.form") if problems else None,
             "inputs": inputs,
             "send_title": texts("share.send"),
+            # Action.Execute: the answer replaces this form, so an error shows in place.
+            "send_verb": send["verb"],
             "send_data": send,
         },
     )

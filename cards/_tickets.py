@@ -65,6 +65,7 @@ def ask_form_card(
     municipality: str = "",
     consent: bool = False,  # opt-in: publishing is the asker's choice
     error: str | None = None,
+    field: str = "",  # the input the error is about, marked below it
 ) -> Card:
     return render(
         "ask_form",
@@ -85,7 +86,9 @@ def ask_form_card(
             "consent_label": texts("ask.consent"),
             "consent": "true" if consent else "false",
             "send_title": texts("ask.send"),
+            "send_verb": CreateTicket.VERB,
             "send_data": button(CreateTicket),
+            "marks": {field: "⚠ " + error} if field and error else {},
         },
     )
 

@@ -60,6 +60,7 @@ class ActionRoute:
     limit: str = ""
     universal: bool = False
     in_place: bool = False
+    sent: str = "form.sent"  # in place of a form whose handler answers nothing of its own
 
 
 ACTION_ROUTES: dict[type[CardAction], ActionRoute] = {
@@ -70,26 +71,26 @@ ACTION_ROUTES: dict[type[CardAction], ActionRoute] = {
     Feedback: ActionRoute("act_feedback", limit="feedback"),
     MoreHits: ActionRoute("act_more_hits", in_place=True),
     AskExpert: ActionRoute("act_ask_expert"),
-    CreateTicket: ActionRoute("act_create_ticket"),
+    CreateTicket: ActionRoute("act_create_ticket", in_place=True, sent="ask.sent"),
     ShowTicket: ActionRoute("act_show_ticket"),
     ConfirmErase: ActionRoute("act_confirm_erase"),
-    ShareAnalysis: ActionRoute("act_share", limit="share"),
-    ShareFollowUp: ActionRoute("act_share", limit="share"),
+    ShareAnalysis: ActionRoute("act_share", limit="share", in_place=True),
+    ShareFollowUp: ActionRoute("act_share", limit="share", in_place=True),
     ClaimTicket: ActionRoute("exec_claim", universal=True),
     ReleaseTicket: ActionRoute("exec_release", universal=True),
     ReassignTicket: ActionRoute("exec_reassign", universal=True),
     AnswerTicket: ActionRoute("exec_answer", universal=True),
     RefreshTicket: ActionRoute("exec_refresh", universal=True),
     AgreementForm: ActionRoute("act_agreement_form"),
-    CreateAgreement: ActionRoute("act_create_agreement"),
+    CreateAgreement: ActionRoute("act_create_agreement", in_place=True),
     ShowFollowUp: ActionRoute("act_show_followup"),
-    RecordResult: ActionRoute("act_record_result", limit="share"),
-    PostponeFollowUp: ActionRoute("act_postpone"),
-    HandOver: ActionRoute("act_hand_over"),
-    ExpertSupport: ActionRoute("act_expert_support"),
+    RecordResult: ActionRoute("act_record_result", limit="share", in_place=True),
+    PostponeFollowUp: ActionRoute("act_postpone", in_place=True),
+    HandOver: ActionRoute("act_hand_over", in_place=True),
+    ExpertSupport: ActionRoute("act_expert_support", in_place=True),
     TakeJoint: ActionRoute("act_take_joint"),
     ReleaseJoint: ActionRoute("act_release_joint"),
-    CreateProcurement: ActionRoute("act_create_procurement"),
+    CreateProcurement: ActionRoute("act_create_procurement", in_place=True),
     ShowProcurement: ActionRoute("act_show_procurement"),
     Coordinate: ActionRoute("act_coordinate"),
     BookEarly: ActionRoute("act_book_early", limit="ticket"),

@@ -34,6 +34,13 @@ from cards.actions import (
 
 log = logging.getLogger(__name__)
 
+# Which input of the ask form an error is about.
+_ASK_FIELDS = {
+    "ask.error.question": "question",
+    "ask.error.area": "area",
+    "ask.error.municipality": "municipality",
+}
+
 
 class RoutingCommands(ResolverBase):
     async def _ask_form(self, turn: Turn, question: str = "", area: str = "") -> Card:
@@ -50,7 +57,7 @@ class RoutingCommands(ResolverBase):
                 origin=f"{turn.conversation_id}|{turn.activity_id}" if turn.activity_id else "",
                 asked_in=turn.conversation_id,
             )  # fmt: skip
-        except UserError as error:  # re-show the form, with what the user wrote
+        except UserError as error:  # the form again, in place, with what the user wrote
             return [
                 ask_form_card(
                     turn.texts,
@@ -59,6 +66,7 @@ class RoutingCommands(ResolverBase):
                     municipality=action.municipality,
                     consent=action.consent,
                     error=error.message(turn.texts),
+                    field=_ASK_FIELDS.get(error.key, ""),
                 )
             ]
         return []

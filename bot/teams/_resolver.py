@@ -153,10 +153,10 @@ class Resolver(
             route = ACTION_ROUTES[type(action)]
             if not (route.universal or route.in_place):
                 raise UserError("error.bad_action")
-            return await self._act(action, turn)
+            # The receipt of a question, say, comes as its own message: the form says so.
+            return await self._act(action, turn) or [message_card(turn.texts(route.sent))]
 
-        cards = await self._guarded(turn, str(value.get("verb", ""))[:40], run)
-        return cards or [message_card(turn.texts("form.sent"))]
+        return await self._guarded(turn, str(value.get("verb", ""))[:40], run)
 
     def error_card(self, turn: Turn, key: str) -> Card:
         return message_card(turn.texts(key))

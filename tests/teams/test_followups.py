@@ -28,6 +28,14 @@ def starting_for_due_in(days: int) -> str:
     return (date.today() - relativedelta(months=3) + timedelta(days=days)).isoformat()
 
 
+async def execute(node: BotServer, connector: ConnectorStandIn, value: dict[str, Any]) -> Any:
+    """A form sent with Action.Execute; the card that replaces it."""
+    connector.clear()
+    status, body = await node.post(activities.execute(connector.url, value))
+    assert status == 200
+    return body["value"]
+
+
 def form_values(**change: str) -> dict[str, Any]:
     values = {"verb": "agreement.create", "municipality": "Lund", "title": "Lokalvård skolor",
               "area": "stad-och-kemikalier", "product_group": "Städtjänster",
@@ -60,7 +68,9 @@ def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if node.get("type") == "Action.ShowCard":
             for inner in node["card"]["actions"]:
                 found[node["title"]] = inner["data"]
-        elif node.get("type") == "Action.Submit" and isinstance(node.get("data"), dict):
+        elif node.get("type") in ("Action.Submit", "Action.Execute") and isinstance(
+            node.get("data"), dict
+        ):
             found[node["title"]] = node["data"]
     return found
 
@@ -108,7 +118,12 @@ async def test_the_responsible_person_is_reminded_and_records_a_result(
     record = buttons(reminder)["Registrera resultat"]
     result = {**record, "result": "gron", "method": "stickprov", "checked": "Produktblad",
               "done_on": date.today().isoformat(), "share": "true"}  # fmt: skip
-    done = await click(node, connector, result)
+    # Action.Execute: a problem comes back in the same card (nothing new in the chat).
+    again = await execute(node, connector, {**result, "done_on": "2999-01-01"})
+    assert "Städkemikalier" in card_text(again)
+    assert "datum" in card_text(again).lower()
+    assert connector.sent == []
+    done = await execute(node, connector, result)
     assert "Resultatet är registrerat för 1 avtal" in card_text(done)
     found = card_text(await ask(node, connector, "kriterium 11567"))
     assert "uppfyllt (1)" in found  # "Så har andra följt upp" grew by itself
