@@ -15,6 +15,7 @@ from cards._agreements import (
     followup_card,
 )
 from cards._basic import help_card, message_card, small_talk_card, welcome_card
+from cards._compose import inserted_card, inserted_levels_card, links_only, preview
 from cards._criteria import (
     AnswerHit,
     answer_card,
@@ -84,10 +85,14 @@ __all__ = [
     "followup_summary_text",
     "format_moment",
     "help_card",
+    "inserted_card",
+    "inserted_levels_card",
     "levels_card",
+    "links_only",
     "message_card",
     "no_answer_card",
     "plan_card",
+    "preview",
     "procurement_card",
     "procurement_form_card",
     "receipt_card",

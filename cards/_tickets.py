@@ -72,7 +72,8 @@ def ask_form_card(
         {
             "title": texts("ask.title"),
             "intro": texts("ask.intro"),
-            "error": error,
+            # With the problem marked at its field, the top says only that one needs fixing.
+            "error": texts("share.error.form") if field and error else error,
             "question_label": texts("ask.question"),
             "question_max": QUESTION.max,
             "question_error": texts("ask.question_error"),

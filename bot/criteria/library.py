@@ -281,6 +281,12 @@ class CriteriaLibrary:
     def criterion(self, key: str) -> Criterion | None:
         return self._criteria.get(key)
 
+    def by_page_id(self, page_id: str) -> Criterion | None:
+        """The criterion whose page on Upphandlingsmyndigheten's site has this id."""
+        if not page_id:
+            return None
+        return next((c for c in self._criteria.values() if c.page_id == page_id), None)
+
     def published_answer(self, answer_id: str) -> PublishedAnswer | None:
         return self._answers.get(answer_id)
 

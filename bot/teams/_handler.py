@@ -25,6 +25,8 @@ from bot.i18n import texts_for
 from bot.stats import ActivityLog
 from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._resolve_base import Card, Turn
+from bot.teams._resolve_compose import INVOKES as COMPOSE_INVOKES
+from bot.teams._resolve_compose import result as compose_result
 from bot.teams._resolver import Resolver
 
 log = logging.getLogger(__name__)
@@ -108,6 +110,15 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
                     cards = [self._resolver.error_card(turn, "error.generic")]
             await _send_cards(turn_context, cards[1:])
             return InvokeResponse(status=int(HTTPStatus.OK), body=_card_response(cards[0]))
+        if activity.name in COMPOSE_INVOKES:
+            try:
+                body = await self._resolver.on_compose(
+                    self._turn(turn_context), activity.name, activity.value
+                )
+            except Exception:  # an empty result: Teams shows "no results", never an error
+                log.exception("message extension failed")
+                body = compose_result()
+            return InvokeResponse(status=int(HTTPStatus.OK), body=body)
         try:
             response: InvokeResponse = await super().on_invoke_activity(turn_context)
         except (DeserializationError, ValueError, TypeError, AttributeError, KeyError):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.agreements import Directory, FollowUpService
-from bot.criteria import CriteriaLibrary, Criterion
+from bot.criteria import CriteriaLibrary, Criterion, Guide, PublishedAnswer
 from bot.digest import DigestService
 from bot.i18n import Texts, UserError, language_of, texts_for
 from bot.links import LinkSigner
@@ -19,12 +19,13 @@ from bot.privacy import PersonalData
 from bot.procurements import ProcurementService
 from bot.ratelimits import PersonLimits
 from bot.routing import Person, RoutingService
-from bot.sharing import SharingService
+from bot.sharing import FollowUpReport, MarketAnalysis, SharingService
 from cards import escape_markdown
 
 log = logging.getLogger(__name__)
 
 Card = dict[str, Any]
+Entry = Criterion | PublishedAnswer | Guide | MarketAnalysis | FollowUpReport
 LOCALES = {"sv": "sv-SE", "en": "en-US"}
 DOWNLOAD_SECONDS = 15 * 60
 
@@ -120,6 +121,18 @@ class ResolverBase:
     def _is_admin(self, turn: Turn) -> bool:
         admins = self._node.settings.admin_ids
         return bool(admins) and (turn.aad_id in admins or turn.user_id in admins)
+
+    async def _entry(self, kind: str, document_id: str) -> Entry | None:
+        """What a search hit stands for, by its kind and index id ("10699/avancerad",
+        "answer/T12", "analysis/MA1"); None when it is gone or the id is malformed."""
+        if kind == "criterion":
+            return self._criteria.criterion(document_id)
+        _, _, key = document_id.partition("/")
+        if kind == "answer":
+            return self._criteria.published_answer(key)
+        if kind in ("analysis", "followup"):
+            return await self._sharing.item(key)
+        return self._criteria.guide(key) if kind == "guide" else None
 
     def _levels(self, krav_id: str) -> list[Criterion]:
         levels = self._criteria.levels_of(krav_id.strip())

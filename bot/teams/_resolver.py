@@ -24,6 +24,7 @@ from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_admin import AdminCommands
 from bot.teams._resolve_agreements import AgreementCommands
 from bot.teams._resolve_base import Card, Turn
+from bot.teams._resolve_compose import ComposeCommands
 from bot.teams._resolve_procurements import ProcurementCommands
 from bot.teams._resolve_routing import RoutingCommands
 from bot.teams._resolve_sharing import SharingCommands
@@ -81,7 +82,12 @@ def _suggested(where: str) -> tuple[Spec, ...]:
 
 
 class Resolver(
-    RoutingCommands, SharingCommands, AgreementCommands, ProcurementCommands, AdminCommands
+    RoutingCommands,
+    SharingCommands,
+    AgreementCommands,
+    ProcurementCommands,
+    AdminCommands,
+    ComposeCommands,
 ):
     def __init__(self, services: Services, messenger: Messenger) -> None:
         self._node = services.node
@@ -236,16 +242,7 @@ class Resolver(
     async def _answer_card(self, answer: Answer, texts: Texts, page: int = 0) -> Card:
         hits: list[AnswerHit] = []
         for hit in answer.hits:
-            document = hit.document
-            entry: Any
-            if document.kind == "criterion":
-                entry = self._criteria.criterion(document.id)
-            elif document.kind == "answer":
-                entry = self._criteria.published_answer(document.id.split("/", 1)[1])
-            elif document.kind in ("analysis", "followup"):
-                entry = await self._sharing.item(document.id.split("/", 1)[1])
-            else:
-                entry = self._criteria.guide(document.id.split("/", 1)[1])
+            entry = await self._entry(hit.document.kind, hit.document.id)
             if entry is not None:
                 hits.append(AnswerHit(entry, hit.other_levels))
         krav_ids = [h.entry.krav_id for h in hits if isinstance(h.entry, Criterion)]

@@ -119,12 +119,15 @@ def digest_cards() -> list[tuple[str, dict[str, Any]]]:
 
 
 def sharing_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
+    from bot.criteria import PublishedAnswer
     from bot.sharing import FollowUpCheck, FollowUpReport, MarketAnalysis
     from bot.sharing.service import FollowUpSummary
     from cards import (
         analysis_form_card,
         followup_form_card,
         followup_summary_text,
+        inserted_card,
+        inserted_levels_card,
         plan_card,
         shared_item_card,
         shared_list_card,
@@ -156,6 +159,14 @@ def sharing_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
             (f"plan/{language}", plan_card(criteria, texts, "https://bot.example.se/files/x")),
             (f"criterion-followed/{language}", criterion_card(
                 criteria[1], texts, followed_up=followup_summary_text(summary, texts))),
+            (f"inserted-criterion/{language}", inserted_card(criteria[1], texts, "Lund: ok")),
+            (f"inserted-analysis/{language}", inserted_card(analysis, texts)),
+            (f"inserted-followup/{language}", inserted_card(report, texts)),
+            (f"inserted-answer/{language}", inserted_card(PublishedAnswer(
+                "T1", "Får vi kräva HVO?", "Ja, med *motivering*.", "fordon-och-transport",
+                "2026-11-01"), texts)),
+            (f"inserted-levels/{language}",
+             inserted_levels_card(library.levels_of("10699:2"), texts)),
         ]  # fmt: skip
     return cards
 

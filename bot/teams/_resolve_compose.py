@@ -1,0 +1,152 @@
+"""The message extension: search from the compose box of any chat, channel or meeting, and
+link unfurling for Upphandlingsmyndigheten's criterion pages.
+
+Teams sends three invokes: `composeExtension/query` (the person types), `.../selectItem` (they
+pick a result: the full card goes in) and `.../queryLink` (they paste a link to a criterion's
+page). Every one is answered with a result, empty when its parameters are unusable: Teams
+shows "no results" rather than an error, and nothing here can make a 5xx.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from bot.criteria import Criterion
+from bot.teams._resolve_base import Card, Entry, ResolverBase, Turn
+from cards import followup_summary_text, inserted_card, inserted_levels_card, preview
+
+log = logging.getLogger(__name__)
+
+SEARCH_COMMAND = "searchCriteria"  # the command's id in the manifest's composeExtensions
+LINK_HOSTS = ("upphandlingsmyndigheten.se", "www.upphandlingsmyndigheten.se")
+QUERY = "composeExtension/query"
+SELECT = "composeExtension/selectItem"
+LINK = "composeExtension/queryLink"
+INVOKES = frozenset({QUERY, SELECT, LINK})
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
+
+_MAX_QUERY = 200  # characters of a search typed into the compose box
+_MAX_RESULTS = 25  # Teams asks for 25 at a time
+_MAX_SKIP = 100
+_KINDS = frozenset({"criterion", "answer", "analysis", "followup"})
+_DOCUMENT_ID = re.compile(r"^[A-Za-z0-9_\-:/]{1,80}$")
+_PAGE_PART = re.compile(r"^[A-Za-z0-9_\-:]{1,40}$")
+
+
+def result(attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The body of a message extension's answer: these cards, or none."""
+    return {"composeExtension": {"type": "result", "attachmentLayout": "list",
+                                 "attachments": attachments or []}}  # fmt: skip
+
+
+class ComposeCommands(ResolverBase):
+    async def on_compose(self, turn: Turn, name: str, value: Any) -> dict[str, Any]:
+        turn = await self.in_their_language(turn)
+        if not isinstance(value, dict):
+            log.info("message extension invoke without a value", extra={"invoke": name})
+            return result()
+        if name == QUERY:
+            return await self._compose_query(turn, value)
+        if name == SELECT:
+            return await self._compose_select(turn, value)
+        return await self._compose_link(turn, value)
+
+    async def _compose_query(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
+        text, skip, count = _query_of(value)
+        if not text:
+            return result()
+        found = []
+        for hit in self._criteria.search(text, skip + count):
+            if hit.document.kind not in _KINDS:
+                continue
+            entry = await self._entry(hit.document.kind, hit.document.id)
+            if entry is not None:
+                tap = {"kind": hit.document.kind, "id": hit.document.id}
+                found.append((entry, tap))
+        attachments = [
+            {"contentType": ADAPTIVE, "content": await self._inserted(entry, turn),
+             "preview": preview(entry, turn.texts, tap)}
+            for entry, tap in found[skip : skip + count]
+        ]  # fmt: skip
+        return result(attachments)
+
+    async def _compose_select(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
+        kind, document_id = value.get("kind"), value.get("id")
+        if kind not in _KINDS or not isinstance(document_id, str):
+            return result()
+        if not _DOCUMENT_ID.match(document_id):
+            return result()
+        entry = await self._entry(str(kind), document_id)
+        if entry is None:
+            return result()
+        card = await self._inserted(entry, turn)
+        tap = {"kind": kind, "id": document_id}
+        return result([{"contentType": ADAPTIVE, "content": card,
+                        "preview": preview(entry, turn.texts, tap)}])  # fmt: skip
+
+    async def _compose_link(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
+        url = value.get("url")
+        levels = self._criterion_at(url) if isinstance(url, str) and len(url) <= 2000 else []
+        if not levels:
+            return result()
+        first = levels[0]
+        card = (await self._inserted(first, turn) if len(levels) == 1
+                else inserted_levels_card(levels, turn.texts))  # fmt: skip
+        tap = {"kind": "criterion", "id": first.key}
+        return result([{"contentType": ADAPTIVE, "content": card,
+                        "preview": preview(first, turn.texts, tap)}])  # fmt: skip
+
+    def _criterion_at(self, url: str) -> list[Criterion]:
+        """The criterion a link to Upphandlingsmyndigheten's site shows, by the page id or the
+        Krav ID among its path's parts (".../stadkemikalier/11567/"); [] when none is known."""
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:
+            return []
+        if parts.scheme not in ("http", "https") or parts.hostname not in LINK_HOSTS:
+            return []
+        segments = [unquote(s) for s in parts.path.split("/") if s][-8:]
+        for segment in reversed(segments):
+            if not _PAGE_PART.match(segment):
+                continue
+            by_page = self._criteria.by_page_id(segment)
+            if by_page:
+                return self._criteria.levels_of(by_page.krav_id)
+            levels = self._criteria.levels_of(segment)
+            if levels:
+                return levels
+        return []
+
+    async def _inserted(self, entry: Entry, turn: Turn) -> Card:
+        followed = ""
+        if isinstance(entry, Criterion):
+            summary = await self._sharing.followups_for(entry.krav_id)
+            followed = followup_summary_text(summary, turn.texts) or ""
+        return inserted_card(entry, turn.texts, followed)
+
+
+def _query_of(value: dict[str, Any]) -> tuple[str, int, int]:
+    """The text, skip and count of a query invoke; ("", 0, 0) when it is not ours or unusable."""
+    if value.get("commandId") != SEARCH_COMMAND:
+        return "", 0, 0
+    parameters = value.get("parameters")
+    text = ""
+    if isinstance(parameters, list):
+        for parameter in parameters[:5]:
+            if isinstance(parameter, dict) and parameter.get("name") == "query":
+                found = parameter.get("value")
+                text = found.strip()[:_MAX_QUERY] if isinstance(found, str) else ""
+    options = value.get("queryOptions", {})
+    if not isinstance(options, dict):
+        return "", 0, 0
+    skip, count = options.get("skip", 0), options.get("count", 10)
+    if not (_whole(skip, 0, _MAX_SKIP) and _whole(count, 1, _MAX_RESULTS)):
+        return "", 0, 0
+    return text, skip, count
+
+
+def _whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
