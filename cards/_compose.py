@@ -21,13 +21,14 @@ THUMBNAIL = "application/vnd.microsoft.card.thumbnail"
 _BOT_BUTTONS = frozenset({"Action.Submit", "Action.Execute", "Action.ShowCard"})
 
 
-def preview(entry: Entry, texts: Texts, tap: dict[str, Any]) -> dict[str, Any]:
-    """A result row: a thumbnail card whose tap asks the bot for the full card."""
+def preview(entry: Entry, texts: Texts) -> dict[str, Any]:
+    """A result row: a thumbnail card. It has no tap: picking the row inserts the result's
+    full card as it is (the Agents Playground refuses results with a tap)."""
     if isinstance(entry, Criterion):
+        # One line each in the list: the subtitle short, the type leads the text.
         title = entry.name
-        subtitle = " · ".join((f"Krav ID {entry.krav_id}", texts(f"level.{entry.level.value}"),
-                               texts(f"type.{entry.type.value}")))  # fmt: skip
-        text = entry.kravtext
+        subtitle = f"{entry.krav_id} · {texts(f'level.{entry.level.value}')}"
+        text = f"{texts(f'type.{entry.type.value}')}: {entry.kravtext}"
     elif isinstance(entry, PublishedAnswer):
         title, subtitle, text = entry.question, texts("search.answer_kind"), entry.answer
     elif isinstance(entry, MarketAnalysis):
@@ -42,7 +43,6 @@ def preview(entry: Entry, texts: Texts, tap: dict[str, Any]) -> dict[str, Any]:
         "title": shorten(title, 120),
         "subtitle": subtitle,
         "text": shorten(text, LINE_TEXT),
-        "tap": {"type": "invoke", "value": tap},
     }
     return {"contentType": THUMBNAIL, "content": content}
 

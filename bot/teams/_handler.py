@@ -4,6 +4,7 @@ and hands it to the resolver; then sends what comes back."""
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -30,6 +31,14 @@ from bot.teams._resolve_compose import result as compose_result
 from bot.teams._resolver import Resolver
 
 log = logging.getLogger(__name__)
+
+# Where a message holds a card inserted from the compose box, Teams puts a placeholder in the
+# text: <span class="inline-compose-card" … itemtype="http://schema.skype.com/InputExtension">
+# <span content="0" itemprop="cardId"></span></span>. It is markup, not words.
+_INSERTED_CARD = re.compile(
+    r'<span[^>]{0,300}itemtype="http://schema\.skype\.com/InputExtension"[^>]{0,300}>'
+    r"\s{0,40}(?:<span[^>]{0,200}></span>\s{0,40})?</span>"
+)
 
 
 class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
@@ -72,6 +81,10 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         turn = self._turn(turn_context)
+        if not turn.text and _INSERTED_CARD.search(turn_context.activity.text or ""):
+            # A card from the compose box, sent to the bot's chat: shared, not a question.
+            log.info("a card inserted from the compose box, not answered")
+            return
         if turn.value is not None and not turn.text:  # Action.Submit from a card
             await _send_cards(turn_context, await self._resolver.on_action(turn))
         else:
@@ -134,6 +147,7 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
     def _turn(self, turn_context: TurnContext) -> Turn:
         activity = turn_context.activity
         text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
+        text = _INSERTED_CARD.sub(" ", text or "")
         sender = activity.from_property or ChannelAccount(id="", name="")
         value = activity.value if isinstance(activity.value, dict) else None
         return Turn(

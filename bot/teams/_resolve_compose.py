@@ -1,10 +1,12 @@
 """The message extension: search from the compose box of any chat, channel or meeting, and
 link unfurling for Upphandlingsmyndigheten's criterion pages.
 
-Teams sends three invokes: `composeExtension/query` (the person types), `.../selectItem` (they
-pick a result: the full card goes in) and `.../queryLink` (they paste a link to a criterion's
-page). Every one is answered with a result, empty when its parameters are unusable: Teams
-shows "no results" rather than an error, and nothing here can make a 5xx.
+Teams sends `composeExtension/query` as the person types: each result carries its preview row
+and the full card that picking it inserts. `.../selectItem` (a result's tap, `{"kind", "id"}`)
+answers with the full card too, for clients whose results carry taps; ours carry none, since
+the Agents Playground refuses results with a tap. `.../queryLink` comes when a link to a
+criterion's page is pasted. Every one is answered with a result, empty when its parameters
+are unusable: Teams shows "no results" rather than an error, and nothing here makes a 5xx.
 """
 
 from __future__ import annotations
@@ -64,14 +66,8 @@ class ComposeCommands(ResolverBase):
                 continue
             entry = await self._entry(hit.document.kind, hit.document.id)
             if entry is not None:
-                tap = {"kind": hit.document.kind, "id": hit.document.id}
-                found.append((entry, tap))
-        attachments = [
-            {"contentType": ADAPTIVE, "content": await self._inserted(entry, turn),
-             "preview": preview(entry, turn.texts, tap)}
-            for entry, tap in found[skip : skip + count]
-        ]  # fmt: skip
-        return result(attachments)
+                found.append(entry)
+        return result([await self._attachment(entry, turn) for entry in found[skip : skip + count]])
 
     async def _compose_select(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
         kind, document_id = value.get("kind"), value.get("id")
@@ -82,22 +78,18 @@ class ComposeCommands(ResolverBase):
         entry = await self._entry(str(kind), document_id)
         if entry is None:
             return result()
-        card = await self._inserted(entry, turn)
-        tap = {"kind": kind, "id": document_id}
-        return result([{"contentType": ADAPTIVE, "content": card,
-                        "preview": preview(entry, turn.texts, tap)}])  # fmt: skip
+        return result([await self._attachment(entry, turn)])
 
     async def _compose_link(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
         url = value.get("url")
         levels = self._criterion_at(url) if isinstance(url, str) and len(url) <= 2000 else []
         if not levels:
             return result()
-        first = levels[0]
-        card = (await self._inserted(first, turn) if len(levels) == 1
-                else inserted_levels_card(levels, turn.texts))  # fmt: skip
-        tap = {"kind": "criterion", "id": first.key}
+        if len(levels) == 1:
+            return result([await self._attachment(levels[0], turn)])
+        card = inserted_levels_card(levels, turn.texts)
         return result([{"contentType": ADAPTIVE, "content": card,
-                        "preview": preview(first, turn.texts, tap)}])  # fmt: skip
+                        "preview": preview(levels[0], turn.texts)}])  # fmt: skip
 
     def _criterion_at(self, url: str) -> list[Criterion]:
         """The criterion a link to Upphandlingsmyndigheten's site shows, by the page id or the
@@ -120,12 +112,14 @@ class ComposeCommands(ResolverBase):
                 return levels
         return []
 
-    async def _inserted(self, entry: Entry, turn: Turn) -> Card:
+    async def _attachment(self, entry: Entry, turn: Turn) -> dict[str, Any]:
+        """A result: its row in the list and the full card that picking it inserts."""
         followed = ""
         if isinstance(entry, Criterion):
             summary = await self._sharing.followups_for(entry.krav_id)
             followed = followup_summary_text(summary, turn.texts) or ""
-        return inserted_card(entry, turn.texts, followed)
+        card: Card = inserted_card(entry, turn.texts, followed)
+        return {"contentType": ADAPTIVE, "content": card, "preview": preview(entry, turn.texts)}
 
 
 def _query_of(value: dict[str, Any]) -> tuple[str, int, int]:

@@ -46,9 +46,12 @@ async def test_typing_in_the_compose_box_finds_criteria_and_picking_one_inserts_
     first = results[0]["preview"]
     assert first["contentType"] == "application/vnd.microsoft.card.thumbnail"
     assert first["content"]["title"] == "Städkemikalier"
-    assert "Krav ID 11567" in first["content"]["subtitle"]
+    assert first["content"]["subtitle"] == "11567 · Basnivå"
+    assert first["content"]["text"].startswith("Teknisk specifikation: ")
+    assert "Kravtext" in card_text(results[0]["content"])  # picking it inserts the full card
+    # A result's tap (Teams clients whose results carry one) gets the full card too.
     picked = await invoke(
-        bot, connector, "composeExtension/selectItem", first["content"]["tap"]["value"]
+        bot, connector, "composeExtension/selectItem", {"kind": "criterion", "id": "11567/bas"}
     )
     (card,) = picked
     text = card_text(card["content"])
@@ -66,9 +69,9 @@ async def test_published_answers_and_shared_items_are_found_too(
     status, _ = await bot.post(activities.submit(connector.url, shared))
     assert status == 200
     results = await invoke(bot, connector, "composeExtension/query", query("godstransporter"))
-    kinds = {r["preview"]["content"]["tap"]["value"]["kind"] for r in results}
-    assert "criterion" in kinds
-    assert kinds & {"analysis", "followup", "answer"}
+    subtitles = " ".join(r["preview"]["content"]["subtitle"] for r in results)
+    assert "Basnivå" in subtitles
+    assert "Marknadsanalys" in subtitles
 
 
 async def test_the_compose_box_speaks_the_persons_language(
@@ -135,3 +138,25 @@ def test_the_manifest_declares_the_search_command_and_the_link_domain() -> None:
     assert [c["id"] for c in extension["commands"]] == [SEARCH_COMMAND]
     (handler,) = extension["messageHandlers"]
     assert "www.upphandlingsmyndigheten.se" in handler["value"]["domains"]
+
+
+async def test_a_card_inserted_into_the_bots_chat_is_not_taken_for_a_question(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    placeholder = (
+        '\n<span class="inline-compose-card" itemid="0" '
+        'itemtype="http://schema.skype.com/InputExtension">\n'
+        '  <span content="0" itemprop="cardId"></span>\n</span>\n'
+    )
+    card = (await invoke(bot, connector, "composeExtension/query", query("städkemikalier")))[0]
+    message = activities.message(connector.url, placeholder)
+    message["attachments"] = [{"contentType": card["contentType"], "content": card["content"]}]
+    status, _ = await bot.post(message)
+    assert status == 200
+    assert connector.sent == []
+    # Words written next to the card are still read.
+    asked = activities.message(connector.url, placeholder + " städkemikalier")
+    status, _ = await bot.post(asked)
+    assert status == 200
+    (answer,) = connector.sent
+    assert "Städkemikalier" in card_text(answer.card)
