@@ -118,13 +118,14 @@ async def build_services(
     edge's conversation book), `personal` adds the edge's own owners of personal data."""
     settings, store = node.settings, node.store
     graph = graph_client(node, session) if session is not None else None
+    ticket_cards = TicketCards(settings.zone, settings.language)
     routing = RoutingService(
-        store, messenger, node.criteria, TicketCards(settings.zone), settings.zone,
+        store, messenger, node.criteria, ticket_cards, settings.zone,
         settings.escalation_hours, presence=graph.presences if graph else None,
         claim_seconds=settings.delivery_claim_s,
     )  # fmt: skip
     digest = DigestService(
-        store, messenger, DigestCards(), settings.zone, settings.digest_rate,
+        store, messenger, DigestCards(settings.language), settings.zone, settings.digest_rate,
         settings.digest_schedule, lease_seconds=settings.routing_interval_s * 3,
     )  # fmt: skip
     directory = directory or NoDirectory()
@@ -143,7 +144,7 @@ async def build_services(
             store,
             messenger,
             node.criteria,
-            ProcurementPresenter(),
+            ProcurementPresenter(settings.language),
             directory,
             routing,
             settings.zone,

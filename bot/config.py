@@ -40,6 +40,7 @@ class Settings:
     allowed_tenants: frozenset[str] = frozenset()
     admin_ids: frozenset[str] = frozenset()
     time_zone: str = "Europe/Stockholm"
+    language: str = "sv"  # the node's language: channel posts (people get their own)
     max_body_bytes: int = 256 * 1024
     # Working hours a routed question may stay unclaimed before it escalates.
     escalation_hours: float = 4.0
@@ -95,6 +96,7 @@ class Settings:
             allowed_tenants=_split(env.get("NODE_ALLOWED_TENANTS", "")),
             admin_ids=_split(env.get("NODE_ADMIN_IDS", "")),
             time_zone=env.get("NODE_TIME_ZONE", "Europe/Stockholm").strip() or "Europe/Stockholm",
+            language=_language(env.get("NODE_LANGUAGE", "")),
             max_body_bytes=int(env.get("NODE_MAX_BODY_BYTES", str(256 * 1024))),
             escalation_hours=float(env.get("NODE_ESCALATION_HOURS", "4")),
             routing_interval_s=float(env.get("NODE_ROUTING_INTERVAL_S", "60")),
@@ -122,3 +124,11 @@ class Settings:
         if not 0 <= self.digest_weekday <= 6:
             raise ValueError("NODE_DIGEST_WEEKDAY must be 0 (Monday) to 6 (Sunday)")
         return Schedule(self.digest_weekday, int(hour), int(minute or 0))
+
+
+def _language(value: str) -> str:
+    """NODE_LANGUAGE: "sv" (the default) or "en"; anything else stops the start."""
+    language = value.strip().lower() or "sv"
+    if language not in ("sv", "en"):
+        raise ValueError("NODE_LANGUAGE must be sv or en")
+    return language

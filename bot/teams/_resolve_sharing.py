@@ -39,7 +39,7 @@ class SharingCommands(ResolverBase):
         except FormProblems as problems:  # the form again, with every problem marked
             form = analysis_form_card if isinstance(action, ShareAnalysis) else followup_form_card
             return [form(texts, action.values, problems.problems.fields)]
-        await self._sharing.post(shared_item_card(item, texts_for("sv")))
+        await self._sharing.post(shared_item_card(item, texts_for(self._node.settings.language)))
         return [message_card(texts("share.shared")), shared_item_card(item, texts)]
 
     def _plan(self, criteria: list[Criterion], texts: Texts) -> Card:

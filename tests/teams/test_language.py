@@ -3,11 +3,23 @@ choice, else their client's locale; used for everything sent to them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from tests.conftest import local_settings
 from tests.support import activities
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
 from tests.teams.test_criteria_questions import ask
-from tests.teams.test_expert_flow import as_expert, submit_question
+from tests.teams.test_expert_flow import (
+    ASKER_CHAT,
+    EXPERTS_CHANNEL,
+    as_expert,
+    experts_network,
+    submit_question,
+)
 
 EN = {"locale": "en-US"}
 
@@ -50,3 +62,24 @@ async def test_notices_to_the_asker_follow_their_language(
     await bot.post(activities.execute(connector.url, claim, **as_expert(2)))
     (told,) = connector.to("a:personal-alex")
     assert "har tagit din fråga" in card_text(told.card)
+
+
+async def test_channel_posts_use_the_nodes_configured_language(
+    tmp_path: Path, connector: ConnectorStandIn
+) -> None:
+    server = BotServer(local_settings(tmp_path, language="en"))
+    await server.start()
+    try:
+        await experts_network(server, connector, 3)
+        await submit_question(server, connector, "Kan vi kräva biogas i godstransporter?")
+        (post,) = connector.to(EXPERTS_CHANNEL)
+        assert "Waiting for an expert" in card_text(post.card)  # the ticket card in English
+        receipt = next(s for s in connector.sent if s.conversation_id == ASKER_CHAT)
+        assert "ärendenummer" in card_text(receipt.card)  # the asker still gets Swedish
+    finally:
+        await server.stop()
+
+
+def test_an_unknown_node_language_stops_the_start() -> None:
+    with pytest.raises(ValueError, match="NODE_LANGUAGE"):
+        Settings.from_env({"NODE_LANGUAGE": "de"})
