@@ -15,7 +15,7 @@ from typing import Any
 from bot import logs
 from bot.app import NoMessenger, Services, build_services
 from bot.audit import AuditLog
-from bot.config import LOOPBACK_HOSTS, Settings
+from bot.config import LOOPBACK_HOSTS, Settings, environment
 from bot.node import Node
 from bot.storage import Store, open_store
 
@@ -55,6 +55,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    if settings.auth_enabled and settings.public_url_is_loopback:
+        print(
+            f"Refusing to start: NODE_PUBLIC_URL is {settings.public_url}, a loopback address, "
+            'while authentication is on (production). People\'s links ("mina data", '
+            "follow-up plans) would point at their own machine. Set NODE_PUBLIC_URL to the "
+            "node's public https address (on App Service it defaults to WEBSITE_HOSTNAME).",
+            file=sys.stderr,
+        )
+        return 2
     if not settings.auth_enabled:
         log.warning("authentication is OFF (no MicrosoftAppId): local use on loopback only")
 
@@ -73,6 +82,38 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     )
     web.run_app(build(), host=args.host, port=args.port, print=None, access_log=None)
     return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.backup import backup
+
+    async def run() -> None:
+        async with _opened_store(settings) as store:
+            counts = await backup(store, args.directory)
+        for count in counts:
+            print(f"{count.table}: {count.records}")
+        print(f"Backup written to {args.directory} ({sum(c.records for c in counts)} records).")
+
+    asyncio.run(run())
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.backup import RestoreRefused, restore
+
+    async def run() -> int:
+        async with _opened_store(settings) as store:
+            try:
+                counts = await restore(store, args.directory, force=args.force)
+            except RestoreRefused as refused:
+                print(f"Restore refused: {refused}. Nothing was written.", file=sys.stderr)
+                if "already holds" in str(refused):
+                    print("Restore into an empty store, or add --force.", file=sys.stderr)
+                return 2
+        print(f"Restored {sum(c.records for c in counts)} records in {len(counts)} tables.")
+        return 0
+
+    return asyncio.run(run())
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
@@ -385,6 +426,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="load demo data at start")
     serve.set_defaults(run=_serve)
 
+    backup = commands.add_parser("backup", help="write every table to DIR as JSON lines")
+    backup.add_argument("directory", type=Path)
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser("restore", help="write a backup from DIR into the store")
+    restore.add_argument("directory", type=Path)
+    restore.add_argument(
+        "--force", action="store_true", help="overwrite tables that already hold records"
+    )
+    restore.set_defaults(run=_restore)
+
     search = commands.add_parser("search", help="search the criteria library")
     search.add_argument("question", nargs="?")
     search.add_argument("--json", action="store_true", help="print hits as a JSON array")
@@ -455,7 +506,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logs.configure(args.log_level)
-    settings = Settings.from_env()
+    settings = Settings.from_env(environment())
     code: int = args.run(args, settings)
     return code
 

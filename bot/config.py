@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -32,7 +33,8 @@ class Schedule:
 class Settings:
     app_id: str = ""
     app_password: str = field(default="", repr=False)
-    app_type: str = "MultiTenant"
+    # Azure creates single-tenant bots only (the region's host tenant, see docs/deploy.md).
+    app_type: str = "SingleTenant"
     app_tenant_id: str = ""
     storage_connection_string: str = field(default="", repr=False)
     table_prefix: str = "mkn"
@@ -75,6 +77,10 @@ class Settings:
         return bool(self.app_id)
 
     @property
+    def public_url_is_loopback(self) -> bool:
+        return (urlsplit(self.public_url).hostname or "") in LOOPBACK_HOSTS
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
@@ -88,7 +94,7 @@ class Settings:
         settings = cls(
             app_id=env.get("MicrosoftAppId", "").strip(),
             app_password=env.get("MicrosoftAppPassword", ""),
-            app_type=env.get("MicrosoftAppType", "MultiTenant").strip() or "MultiTenant",
+            app_type=env.get("MicrosoftAppType", "").strip() or "SingleTenant",
             app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
             storage_connection_string=env.get("NODE_STORAGE_CONNECTION_STRING", "").strip(),
             table_prefix=env.get("NODE_TABLE_PREFIX", "mkn").strip() or "mkn",
@@ -102,7 +108,7 @@ class Settings:
             routing_interval_s=float(env.get("NODE_ROUTING_INTERVAL_S", "60")),
             delivery_claim_s=float(env.get("NODE_DELIVERY_CLAIM_S", "90")),
             retention_months=float(env.get("NODE_RETENTION_MONTHS", "24")),
-            public_url=(env.get("NODE_PUBLIC_URL", "") or "http://127.0.0.1:3978").rstrip("/"),
+            public_url=_public_url(env),
             link_secret=env.get("NODE_LINK_SECRET", ""),
             digest_rate=float(env.get("NODE_DIGEST_RATE", "40")),
             digest_weekday=int(env.get("NODE_DIGEST_WEEKDAY", "0")),
@@ -132,3 +138,21 @@ def _language(value: str) -> str:
     if language not in ("sv", "en"):
         raise ValueError("NODE_LANGUAGE must be sv or en")
     return language
+
+
+def _public_url(env: Mapping[str, str]) -> str:
+    """Where people's browsers reach the node ("mina data", plan downloads): NODE_PUBLIC_URL,
+    else App Service's own host name, else the local address."""
+    explicit = env.get("NODE_PUBLIC_URL", "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    host = env.get("WEBSITE_HOSTNAME", "").strip()
+    return f"https://{host}" if host else "http://127.0.0.1:3978"
+
+
+def environment(dotenv: Path = Path(".env")) -> dict[str, str]:
+    """The process environment over a `.env` file's values: the environment wins."""
+    from dotenv import dotenv_values
+
+    values = {k: v for k, v in dotenv_values(dotenv).items() if v is not None}
+    return {**values, **os.environ}

@@ -44,11 +44,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class _StderrHandler(logging.StreamHandler[Any]):
+    """Writes to whatever sys.stderr is when a record is emitted, not when configured: a
+    stream swapped and closed meanwhile (a test capturing output) is never written to."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """The stream is always the current sys.stderr."""
+
+
 def configure(level: str = "INFO", json_lines: bool | None = None) -> None:
     """Set up the root logger once, at process start."""
     if json_lines is None:
         json_lines = not sys.stderr.isatty()
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.addFilter(_ActivityFilter())
     if json_lines:
         handler.setFormatter(JsonFormatter())

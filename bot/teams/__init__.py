@@ -10,7 +10,7 @@ from bot.personal import TableOwner
 from bot.storage import Store
 from bot.teams._messenger import TeamsMessenger
 from bot.teams._references import ConversationBook, InboundLedger
-from bot.teams._web import build_adapter, create_app
+from bot.teams._web import bot_tokens, build_adapter, create_app
 
 
 def outbound_messenger(
@@ -18,7 +18,9 @@ def outbound_messenger(
 ) -> TeamsMessenger:
     """A Messenger for work outside a server (the CLI's digest run)."""
     return TeamsMessenger(
-        build_adapter(settings, session), ConversationBook(store), settings.app_id
+        build_adapter(settings, session, bot_tokens(settings)),
+        ConversationBook(store),
+        settings.app_id,
     )
 
 

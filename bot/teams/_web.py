@@ -7,6 +7,8 @@ next, separately from the turn, so a refused request is a 401 and nothing is pro
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -66,6 +68,7 @@ SERVICES = web.AppKey("services", Services)
 
 
 AUTH = web.AppKey("auth", ReusingAuthentication)
+TOKENS = web.AppKey("tokens", AppTokenProvider)  # set only with authentication on
 # A follow-up plan link names at most this many criteria (a card offers far fewer).
 MAX_PLAN_KEYS = 50
 
@@ -79,7 +82,9 @@ def _sdk_configuration(settings: Settings) -> SimpleNamespace:
     return SimpleNamespace(
         APP_ID=settings.app_id,
         APP_PASSWORD=settings.app_password,
-        APP_TYPE=settings.app_type,
+        # Without an app id there is nothing to be single-tenant about (the SDK would ask
+        # for a tenant id).
+        APP_TYPE=settings.app_type if settings.auth_enabled else "MultiTenant",
         APP_TENANTID=settings.app_tenant_id,
         VALIDATE_AUTHORITY=True,
         TO_CHANNEL_FROM_BOT_LOGIN_URL=_authority(settings),
@@ -104,18 +109,20 @@ def _authority(settings: Settings) -> str:
     return f"{base}/{tenant}"
 
 
-def build_adapter(settings: Settings, session: aiohttp.ClientSession) -> CloudAdapter:
+def bot_tokens(settings: Settings) -> AppTokenProvider | None:
+    """The bot's own token for the Bot Connector; None with authentication off."""
+    if not settings.auth_enabled:
+        return None
+    return AppTokenProvider(
+        settings.app_id, settings.app_password, _authority(settings),
+        known_host=not settings.login_url,
+    )  # fmt: skip
+
+
+def build_adapter(
+    settings: Settings, session: aiohttp.ClientSession, tokens: AppTokenProvider | None = None
+) -> CloudAdapter:
     """The CloudAdapter with the node's authentication and reused connector clients."""
-    tokens = (
-        AppTokenProvider(
-            settings.app_id,
-            settings.app_password,
-            _authority(settings),
-            known_host=not settings.login_url,
-        )
-        if settings.auth_enabled
-        else None
-    )
     auth = ReusingAuthentication(
         ConfigurationBotFrameworkAuthentication(_sdk_configuration(settings)),
         SharedConnectorFactory(session, tokens),
@@ -131,7 +138,12 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     node = app[NODE]
     settings = node.settings
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-    adapter = build_adapter(settings, session)
+    tokens = bot_tokens(settings)
+    adapter = build_adapter(settings, session, tokens)
+    # Not at start's expense: an identity outage leaves the node alive and not ready.
+    warm_up = asyncio.create_task(tokens.wait_until_reachable()) if tokens else None
+    if tokens is not None:
+        app[TOKENS] = tokens
     book = ConversationBook(node.store)
     inbound = InboundLedger(node.store)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
@@ -145,6 +157,10 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     background = Background(services, housekeeping=[inbound.prune])
     background.start()
     yield
+    if warm_up is not None:
+        warm_up.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await warm_up
     await background.stop()
     await session.close()
     await node.close()
@@ -294,15 +310,22 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     graph = request.app[SERVICES].graph
-    graph_state = "off" if graph is None else ("ok" if await graph.reachable() else "unreachable")
+    tokens = request.app.get(TOKENS)
+    body = {
+        "graph": "off" if graph is None else ("ok" if await graph.reachable() else "unreachable"),
+        # Without its own token the bot cannot answer anyone in Teams.
+        "identity": "off" if tokens is None else ("ok" if tokens.reachable else "unreachable"),
+        "storage": "ok",
+    }
     try:
         await request.app[NODE].store.ping()
     except Exception as error:
         log.warning("storage not reachable", extra={"cause": type(error).__name__})
-        body = {"status": "unready", "storage": "unreachable", "graph": graph_state}
-        return web.json_response(body, status=503)
+        body["storage"] = "unreachable"
     # Graph is optional: routing works without it, so it never makes the node unready.
-    return web.json_response({"status": "ready", "storage": "ok", "graph": graph_state})
+    ready = body["storage"] == "ok" and body["identity"] != "unreachable"
+    return web.json_response({"status": "ready" if ready else "unready", **body},
+                             status=200 if ready else 503)  # fmt: skip
 
 
 def create_app(node: Node) -> web.Application:

@@ -246,7 +246,7 @@ async def test_a_team_owner_subscribes_a_channel_when_graph_knows_the_owners(
         assert "teamets ägare" in await say("avsluta veckobrev", "aad-member")
         assert await bot.get("/readyz") == (
             200,
-            {"status": "ready", "storage": "ok", "graph": "ok"},
+            {"status": "ready", "storage": "ok", "graph": "ok", "identity": "ok"},
         )
     finally:
         await bot.stop()

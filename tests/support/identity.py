@@ -105,6 +105,7 @@ class TokenEndpoint:
         self.requests: list[dict[str, str]] = []
         self.issued: list[str] = []
         self.expires_in = 3600
+        self.down = False  # an Entra outage: every request gets 503
         self.ca_file = directory / "local-ca.pem"
         self._server = ThreadedServer(self._route, self._make_certificate(directory))
         self.port = self._server.port
@@ -152,6 +153,8 @@ class TokenEndpoint:
         self._server.stop()
 
     def _route(self, path: str, form: dict[str, str]) -> tuple[int, Any]:
+        if self.down:
+            return 503, {"error": "temporarily_unavailable"}
         tenant = path.strip("/").split("/")[0]
         if path.endswith("/oauth2/v2.0/token"):
             return self._token(form)

@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.__main__ import main
+from bot.config import Settings
 from tests.conftest import local_settings
 from tests.support import activities
 from tests.support.botserver import BotServer
@@ -19,21 +20,28 @@ from tests.support.identity import ChannelIssuer, TokenEndpoint
 APP_ID = "11111111-2222-3333-4444-555555555555"
 
 
+def secured_settings(
+    tmp_path: Path, issuer: ChannelIssuer, authority: TokenEndpoint, **overrides: object
+) -> Settings:
+    """Authentication on: channel tokens from `issuer`, the bot's own from `authority`."""
+    return local_settings(
+        tmp_path,
+        app_id=APP_ID,
+        app_password="local-secret",
+        app_type="SingleTenant",
+        app_tenant_id="tenant-skane",
+        openid_metadata_url=issuer.metadata_url,
+        login_url=authority.base,
+        public_url="https://miljokrav.example.se",
+        **overrides,
+    )
+
+
 @pytest.fixture
 async def secured_bot(
     tmp_path: Path, issuer: ChannelIssuer, authority: TokenEndpoint
 ) -> AsyncIterator[BotServer]:
-    server = BotServer(
-        local_settings(
-            tmp_path,
-            app_id=APP_ID,
-            app_password="local-secret",
-            app_type="SingleTenant",
-            app_tenant_id="tenant-skane",
-            openid_metadata_url=issuer.metadata_url,
-            login_url=authority.base,
-        )
-    )
+    server = BotServer(secured_settings(tmp_path, issuer, authority))
     await server.start()
     yield server
     await server.stop()

@@ -132,7 +132,8 @@ async def test_wrong_content_type_is_refused(bot: BotServer) -> None:
 
 async def test_health_and_readiness(bot: BotServer) -> None:
     assert await bot.get("/healthz") == (200, {"status": "alive"})
-    assert await bot.get("/readyz") == (200, {"status": "ready", "storage": "ok", "graph": "off"})
+    ready = {"status": "ready", "storage": "ok", "graph": "off", "identity": "off"}
+    assert await bot.get("/readyz") == (200, ready)
 
 
 async def test_nothing_is_lost_when_a_turn_fails_midway(

@@ -1,0 +1,50 @@
+"""Settings as production reads them: the environment over a `.env` file, App Service's host
+name as the public address, and the start refused when links would point at loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.config import Settings, environment
+
+
+def test_dotenv_is_read_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("NODE_TABLE_PREFIX=fromfile\nNODE_TIME_ZONE=Europe/Oslo\n", "utf-8")
+    monkeypatch.setenv("NODE_TIME_ZONE", "Europe/Helsinki")
+    settings = Settings.from_env(environment(dotenv))
+    assert settings.table_prefix == "fromfile"
+    assert settings.time_zone == "Europe/Helsinki"
+
+
+def test_the_cli_reads_dotenv_and_refuses_a_loopback_public_url_with_authentication(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("MicrosoftAppId", "NODE_PUBLIC_URL", "WEBSITE_HOSTNAME"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text(
+        "MicrosoftAppId=11111111-2222-3333-4444-555555555555\n"
+        "NODE_PUBLIC_URL=http://127.0.0.1:3978\n",
+        "utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "NODE_PUBLIC_URL" in capsys.readouterr().err
+
+
+def test_on_app_service_the_public_url_is_the_sites_host_name() -> None:
+    settings = Settings.from_env({"WEBSITE_HOSTNAME": "miljokrav.azurewebsites.net"})
+    assert settings.public_url == "https://miljokrav.azurewebsites.net"
+    assert not settings.public_url_is_loopback
+    explicit = {"WEBSITE_HOSTNAME": "x.azurewebsites.net", "NODE_PUBLIC_URL": "https://a.se/"}
+    assert Settings.from_env(explicit).public_url == "https://a.se"
+    assert Settings.from_env({}).public_url_is_loopback
+
+
+def test_the_bot_is_single_tenant_unless_told_otherwise() -> None:
+    assert Settings.from_env({}).app_type == "SingleTenant"
