@@ -28,9 +28,21 @@ def domain_table(path: Path = DOMAINS_FILE) -> dict[str, str]:
     return table
 
 
+def home_address(address: str) -> str:
+    """A guest's address in the host tenant, 'eva.berg_lund.se#EXT#@region.onmicrosoft.com',
+    as their home one, 'eva.berg@lund.se' (Entra writes the home '@' as the last '_', and
+    domains have no '_'); any other address as it is."""
+    local, marker, _ = address.strip().partition("#EXT#")
+    if not marker:
+        local, marker, _ = address.strip().partition("#ext#")
+    user, underscore, domain = local.rpartition("_")
+    return f"{user}@{domain}" if marker and underscore and user and domain else address
+
+
 def from_address(address: str) -> str:
-    """'eva@stad.lund.se' -> 'Lund' (the longest matching domain suffix wins)."""
-    domain = address.rsplit("@", 1)[-1].lower().strip()
+    """'eva@stad.lund.se' -> 'Lund' (the longest matching domain suffix wins); a guest's
+    '#EXT#' address counts by its home domain."""
+    domain = home_address(address).rsplit("@", 1)[-1].lower().strip()
     table = domain_table()
     parts = domain.split(".")
     for start in range(len(parts) - 1):

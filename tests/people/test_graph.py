@@ -157,7 +157,12 @@ async def test_a_graph_failure_never_blocks_routing(
 @pytest.mark.parametrize(
     ("address", "municipality"),
     [("eva@lund.se", "Lund"), ("olle@stad.malmo.se", "Malmö"), ("x@skane.se", "Region Skåne"),
-     ("y@example.com", ""), ("", "")],
+     ("y@example.com", ""), ("", ""),
+     # Guests in the region's host tenant: the home address is in the UPN.
+     ("eva.berg_lund.se#EXT#@skanekommuner.onmicrosoft.com", "Lund"),
+     ("o_le_stad.malmo.se#EXT#@skanekommuner.onmicrosoft.com", "Malmö"),
+     ("eva_example.com#EXT#@skanekommuner.onmicrosoft.com", ""),
+     ("#EXT#@skanekommuner.onmicrosoft.com", "")],
 )  # fmt: skip
 def test_the_domain_table_names_the_municipality(address: str, municipality: str) -> None:
     assert from_address(address) == municipality
