@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot import logs
+from bot import logs, telemetry
 from bot.app import NoMessenger, Services, build_services
 from bot.audit import AuditLog
 from bot.config import LOOPBACK_HOSTS, Settings, environment
@@ -66,6 +66,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if not settings.auth_enabled:
         log.warning("authentication is OFF (no MicrosoftAppId): local use on loopback only")
+
+    telemetry.configure(settings.telemetry_connection)
 
     async def build() -> web.Application:
         node = await Node.open(settings, demo=args.demo)

@@ -63,6 +63,7 @@ class Settings:
     digest_weekday: int = 0
     digest_time: str = "08:00"
     digest_secret: str = field(default="", repr=False)
+    telemetry_connection: str = field(default="", repr=False)
     # Microsoft Graph (profiles, presence) with the bot's own app registration; off by default.
     graph_enabled: bool = False
     graph_url: str = "https://graph.microsoft.com"
@@ -114,6 +115,7 @@ class Settings:
             digest_weekday=int(env.get("NODE_DIGEST_WEEKDAY", "0")),
             digest_time=env.get("NODE_DIGEST_TIME", "08:00").strip() or "08:00",
             digest_secret=env.get("NODE_DIGEST_SECRET", ""),
+            telemetry_connection=env.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip(),
             graph_enabled=env.get("NODE_GRAPH_ENABLED", "").lower() in ("1", "true", "ja", "yes"),
             graph_url=env.get("NODE_GRAPH_URL", "").strip() or "https://graph.microsoft.com",
             graph_login_url=env.get("NODE_GRAPH_LOGIN_URL", "").strip(),

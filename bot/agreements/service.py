@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from bot import telemetry
 from bot.agreements.model import (
     RESULTS,
     Agreement,
@@ -341,6 +342,8 @@ class FollowUpService:
             await self._set(claimed, "pending")
             return 0
         await self._finish(claimed, state)
+        if state == "sent":
+            telemetry.count("reminders", kind=claimed.kind)
         return int(state == "sent")
 
     async def _wait_for_person(self, reminder: Reminder) -> int:

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from aiolimiter import AsyncLimiter
 
+from bot import telemetry
 from bot.digest.subscriptions import Subscription, SubscriptionRepository
 from bot.messaging import Gone, Messenger, Throttled, Unavailable
 from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
@@ -171,6 +172,7 @@ class DigestSender:
                 return
             await self._mark(claim, "sent", activity_id=activity_id)
             report.sent += 1
+            telemetry.count("digests")
             report.channels.append(channel)
             return
         log.warning("digest not delivered after retries", extra={"attempts": MAX_ATTEMPTS})

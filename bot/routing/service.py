@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import telemetry
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
@@ -187,6 +188,7 @@ class RoutingService:
         except AlreadyExistsError:  # the same activity, handled at the same moment elsewhere
             return await self.get(number)
         log.info("ticket stored", extra={"ticket": ticket.number, "area": ticket.area})
+        telemetry.count("tickets", area=ticket.area)
         return ticket
 
     async def _at_work(self, experts: list[Expert]) -> list[Expert]:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from bot import telemetry
 from bot.app import Services
 from bot.commands import COMMANDS, SMALL_TALK, Command, Spec, Who, closest_command, parse
 from bot.criteria import Answer, Criterion
@@ -225,6 +226,7 @@ class Resolver(
 
     async def _question(self, command: Command, turn: Turn) -> list[Card]:
         answer = self._criteria.answer(command.text)
+        telemetry.count("questions", confidence=answer.confidence, area=answer.area)
         if answer.confidence == "none":
             guess = closest_command(command.text.split(" ")[0])
             if guess and " " not in command.text:

@@ -32,7 +32,10 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants, EmulatorValidation
 from msrest.serialization import Model
+from opentelemetry.instrumentation.aiohttp_client import create_trace_config
+from opentelemetry.trace import SpanKind, StatusCode
 
+from bot import telemetry
 from bot.app import Background, Services, build_services, load_demo_agreements
 from bot.config import Settings
 from bot.i18n import texts_for
@@ -137,7 +140,9 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     HTTP session, the SDK, the services (bot/app.py, shared with the CLI), the background."""
     node = app[NODE]
     settings = node.settings
-    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+    # Every call out (Teams, Graph) is a dependency span; no query strings or bodies.
+    traced = create_trace_config(url_filter=lambda url: str(url.with_query(None)))
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30), trace_configs=[traced])
     tokens = bot_tokens(settings)
     adapter = build_adapter(settings, session, tokens)
     # Not at start's expense: an identity outage leaves the node alive and not ready.
@@ -328,8 +333,24 @@ async def readyz(request: web.Request) -> web.Response:
                              status=200 if ready else 503)  # fmt: skip
 
 
+@web.middleware
+async def _traced(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A server span per request: the route's pattern (never a download token), the status."""
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource is not None else "unmatched"
+    attributes = {"http.request.method": request.method, "http.route": route}
+    with telemetry.tracer().start_as_current_span(
+        f"{request.method} {route}", kind=SpanKind.SERVER, attributes=attributes
+    ) as span:
+        response: web.StreamResponse = await handler(request)
+        span.set_attribute("http.response.status_code", response.status)
+        if response.status >= 500:
+            span.set_status(StatusCode.ERROR)
+        return response
+
+
 def create_app(node: Node) -> web.Application:
-    app = web.Application(client_max_size=node.settings.max_body_bytes)
+    app = web.Application(client_max_size=node.settings.max_body_bytes, middlewares=[_traced])
     app[NODE] = node
     app.cleanup_ctx.append(_lifespan)
     app.router.add_post("/api/messages", messages)
