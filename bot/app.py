@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import aiohttp
 from dateutil.relativedelta import relativedelta
@@ -41,6 +41,7 @@ from bot.storage import Lease
 from bot.tokens import DEFAULT_LOGIN, GRAPH_SCOPE, AppTokenProvider
 from cards import AgreementCards, DigestCards, ProcurementPresenter, TicketCards
 
+SECRET_WARNING_DAYS = 30
 log = logging.getLogger(__name__)
 
 # Every table's owner below the Teams edge (bot.teams adds its own): each declares its tables
@@ -207,6 +208,7 @@ class Background:
         self._housekeeping = (services.routing.forget_origins, *housekeeping)
         self._task: asyncio.Task[None] | None = None
         self._cleaned_at = float("-inf")
+        self._warned_on: date | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="background")
@@ -235,10 +237,20 @@ class Background:
             log.info("weekly digest", extra={"week": report.week, **figures})
         if time.monotonic() - self._cleaned_at > _HOUSEKEEPING_INTERVAL_S:
             self._cleaned_at = time.monotonic()
+            self._warn_of_secret_expiry()
             removed = sum([await clean() for clean in self._housekeeping])
             anonymised = await services.privacy.apply_retention(self._retention_months)
             if removed or anonymised:
                 log.info("housekeeping", extra={"pruned": removed, "anonymised": anonymised})
+
+    def _warn_of_secret_expiry(self) -> None:
+        """Once a day from 30 days before the client secret expires: a warning to alert on."""
+        today = date.today()
+        days = self._services.node.settings.secret_expires_in_days(today)
+        if days is not None and days <= SECRET_WARNING_DAYS and self._warned_on != today:
+            self._warned_on = today
+            log.warning("client secret expires soon: renew it in Key Vault",
+                        extra={"days_left": days})  # fmt: skip
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -36,6 +37,8 @@ class Settings:
     # Azure creates single-tenant bots only (the region's host tenant, see docs/deploy.md).
     app_type: str = "SingleTenant"
     app_tenant_id: str = ""
+    secret_expires: str = ""  # YYYY-MM-DD: when the client secret stops working
+    storage_account_url: str = ""  # Azure Tables through the managed identity, no key
     storage_connection_string: str = field(default="", repr=False)
     table_prefix: str = "mkn"
     data_dir: Path = Path("data")
@@ -78,6 +81,18 @@ class Settings:
         return bool(self.app_id)
 
     @property
+    def uses_managed_identity(self) -> bool:
+        """The bot runs as a user-assigned managed identity: no client secret."""
+        return self.app_type == "UserAssignedMSI"
+
+    def secret_expires_in_days(self, today: date) -> int | None:
+        """Days until the client secret expires (MicrosoftAppPasswordExpires); None when
+        there is no secret or its expiry is not configured."""
+        if self.uses_managed_identity or not self.app_password or not self.secret_expires:
+            return None
+        return (date.fromisoformat(self.secret_expires) - today).days
+
+    @property
     def public_url_is_loopback(self) -> bool:
         return (urlsplit(self.public_url).hostname or "") in LOOPBACK_HOSTS
 
@@ -87,7 +102,7 @@ class Settings:
 
     @property
     def uses_azure_tables(self) -> bool:
-        return bool(self.storage_connection_string)
+        return bool(self.storage_connection_string or self.storage_account_url)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +112,8 @@ class Settings:
             app_password=env.get("MicrosoftAppPassword", ""),
             app_type=env.get("MicrosoftAppType", "").strip() or "SingleTenant",
             app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
+            secret_expires=env.get("MicrosoftAppPasswordExpires", "").strip()[:10],
+            storage_account_url=env.get("NODE_STORAGE_ACCOUNT_URL", "").strip(),
             storage_connection_string=env.get("NODE_STORAGE_CONNECTION_STRING", "").strip(),
             table_prefix=env.get("NODE_TABLE_PREFIX", "mkn").strip() or "mkn",
             data_dir=Path(env.get("NODE_DATA_DIR", "data")),
@@ -123,6 +140,7 @@ class Settings:
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
         )
         settings.zone  # noqa: B018 - fail at start, not at the first digest, on a bad zone name
+        settings.secret_expires_in_days(date.today())
         settings.digest_schedule  # noqa: B018 - likewise for a bad digest time
         return settings
 

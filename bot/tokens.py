@@ -12,6 +12,7 @@ import logging
 import time
 
 import msal
+import requests
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -38,10 +39,15 @@ class AppTokenProvider:
         authority: str,
         known_host: bool,
         scope: str = BOT_FRAMEWORK_SCOPE,
+        managed_identity: bool = False,
     ) -> None:
+        """With `managed_identity`, `app_id` is the client id of the user-assigned managed
+        identity the bot runs as (MicrosoftAppType=UserAssignedMSI): no secret anywhere."""
         self._app_id, self._password = app_id, password
         self._authority, self._known_host = authority, known_host
         self._app: msal.ConfidentialClientApplication | None = None
+        self._managed: msal.ManagedIdentityClient | None = None
+        self._use_managed_identity = managed_identity
         self._scope = scope
         self._token = ""
         self._expires_at = 0.0
@@ -61,6 +67,14 @@ class AppTokenProvider:
         return self._app
 
     def _acquire(self) -> dict[str, object]:
+        if self._use_managed_identity:
+            if self._managed is None:
+                # App Service's identity endpoint (IDENTITY_ENDPOINT, IDENTITY_HEADER).
+                identity = msal.UserAssignedManagedIdentity(client_id=self._app_id)
+                self._managed = msal.ManagedIdentityClient(identity, http_client=requests.Session())
+            resource = self._scope.removesuffix("/.default")
+            managed: dict[str, object] = self._managed.acquire_token_for_client(resource=resource)
+            return managed
         result: dict[str, object] = self._msal_app().acquire_token_for_client(scopes=[self._scope])
         return result
 

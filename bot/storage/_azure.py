@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from azure.core import MatchConditions
+from azure.core.credentials_async import AsyncTokenCredential
 from azure.core.exceptions import (
     HttpResponseError,
     ResourceExistsError,
@@ -34,12 +35,24 @@ def _key(value: str) -> str:
 
 
 class AzureTableStore:
-    def __init__(self, connection_string: str, prefix: str = "mkn") -> None:
+    def __init__(
+        self,
+        connection_string: str = "",
+        prefix: str = "mkn",
+        *,
+        endpoint: str = "",
+        credential: AsyncTokenCredential | None = None,
+    ) -> None:
         """`prefix` starts every table name: it keeps the node's tables together in the
-        account, and lets several nodes (or test runs) share one account."""
+        account, and lets several nodes (or test runs) share one account. With `endpoint`
+        (https://ACCOUNT.table.core.windows.net) and `credential`, no account key is used."""
         if not prefix.isalnum() or not prefix[0].isalpha():
             raise ValueError("table prefix must be letters and digits, starting with a letter")
-        self._service = TableServiceClient.from_connection_string(connection_string)
+        if endpoint:
+            self._service = TableServiceClient(endpoint=endpoint, credential=credential)
+        else:
+            self._service = TableServiceClient.from_connection_string(connection_string)
+        self._credential = credential
         self._tables: dict[str, TableClient] = {}
         self._prefix = prefix
 
@@ -132,6 +145,8 @@ class AzureTableStore:
         for client in self._tables.values():
             await client.close()
         await self._service.close()
+        if self._credential is not None:
+            await self._credential.close()
 
 
 def _entity(record: Record) -> dict[str, Any]:
@@ -148,3 +163,11 @@ def _record(entity: Any) -> Record:
         json.loads(entity["Data"]),
         entity.metadata["etag"],
     )
+
+
+def managed_identity() -> AsyncTokenCredential:
+    """The app's managed identity (AZURE_CLIENT_ID names a user-assigned one); locally, a
+    developer's Azure CLI login. Shared-key access can then be off on the account."""
+    from azure.identity.aio import DefaultAzureCredential
+
+    return DefaultAzureCredential(exclude_interactive_browser_credential=True)

@@ -5,7 +5,16 @@ from bot.storage._protocol import Store
 
 
 def open_store(settings: Settings) -> Store:
-    """Azure Table Storage when a connection string is set, else the SQLite file."""
+    """Azure Table Storage (through the managed identity with an account URL, else with a
+    connection string), or the SQLite file."""
+    if settings.storage_account_url:
+        from bot.storage._azure import AzureTableStore, managed_identity
+
+        return AzureTableStore(
+            prefix=settings.table_prefix,
+            endpoint=settings.storage_account_url,
+            credential=managed_identity(),
+        )
     if settings.uses_azure_tables:
         from bot.storage._azure import AzureTableStore
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from bot.audit import AuditLog
 from bot.commands import Command
@@ -162,4 +163,7 @@ class AdminCommands(ResolverBase):
             experts=len(network.experts),
             subscriptions=len(await self._digest.subscriptions.all()),
         )
+        days = self._node.settings.secret_expires_in_days(date.today())
+        if days is not None:
+            line += " " + texts("status.secret", days=days)
         return [message_card(line, title=texts("status.title"))]

@@ -118,7 +118,7 @@ def bot_tokens(settings: Settings) -> AppTokenProvider | None:
         return None
     return AppTokenProvider(
         settings.app_id, settings.app_password, _authority(settings),
-        known_host=not settings.login_url,
+        known_host=not settings.login_url, managed_identity=settings.uses_managed_identity,
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import jwt
 from cryptography import x509
@@ -171,3 +172,30 @@ class TokenEndpoint:
         token = "local-token-" + uuid.uuid4().hex
         self.issued.append(token)
         return 200, {"token_type": "Bearer", "expires_in": self.expires_in, "access_token": token}
+
+
+class ManagedIdentityEndpoint:
+    """App Service's managed-identity endpoint (IDENTITY_ENDPOINT, IDENTITY_HEADER): a GET with
+    `resource` and `client_id` answers a token for that resource."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, str]] = []
+        self._server = ThreadedServer(self._route)
+        self.port = self._server.port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/msi/token"
+
+    def start(self) -> None:
+        self._server.start()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def _route(self, path: str, form: dict[str, str]) -> tuple[int, Any]:
+        query = dict(parse_qsl(urlsplit(path).query))
+        self.requests.append(query)
+        token = "msi-token-" + uuid.uuid4().hex
+        return 200, {"access_token": token, "expires_on": str(int(time.time()) + 3600),
+                     "resource": query.get("resource", ""), "token_type": "Bearer"}  # fmt: skip

@@ -24,17 +24,16 @@ def secured_settings(
     tmp_path: Path, issuer: ChannelIssuer, authority: TokenEndpoint, **overrides: object
 ) -> Settings:
     """Authentication on: channel tokens from `issuer`, the bot's own from `authority`."""
-    return local_settings(
-        tmp_path,
-        app_id=APP_ID,
-        app_password="local-secret",
-        app_type="SingleTenant",
-        app_tenant_id="tenant-skane",
-        openid_metadata_url=issuer.metadata_url,
-        login_url=authority.base,
-        public_url="https://miljokrav.example.se",
-        **overrides,
-    )
+    values: dict[str, object] = {
+        "app_id": APP_ID,
+        "app_password": "local-secret",
+        "app_type": "SingleTenant",
+        "app_tenant_id": "tenant-skane",
+        "openid_metadata_url": issuer.metadata_url,
+        "login_url": authority.base,
+        "public_url": "https://miljokrav.example.se",
+    }
+    return local_settings(tmp_path, **{**values, **overrides})
 
 
 @pytest.fixture
