@@ -5,15 +5,22 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup run test lint bench package clean
+.PHONY: setup run test lint bench package lock clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): pyproject.toml
+$(PY_STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# What production runs, locked and hash-checked (requirements.txt); then the dev tools.
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+## Re-lock requirements.txt (versions and hashes) after a dependency changed in pyproject.toml.
+lock: $(PY_STAMP)
+	$(BIN)/pip-compile --generate-hashes --strip-extras --quiet --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.txt pyproject.toml
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -48,3 +48,26 @@ def test_on_app_service_the_public_url_is_the_sites_host_name() -> None:
 
 def test_the_bot_is_single_tenant_unless_told_otherwise() -> None:
     assert Settings.from_env({}).app_type == "SingleTenant"
+
+
+def test_the_production_lock_matches_the_declared_dependencies() -> None:
+    """requirements.txt (what App Service installs, hash-checked) pins exactly the versions
+    pyproject.toml declares: a dependency changed without `make lock` fails here."""
+    import tomllib
+
+    root = Path(__file__).parents[2]
+    declared = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]
+    locked = {}
+    for line in (root / "requirements.txt").read_text("utf-8").splitlines():
+        if "==" in line and not line.startswith((" ", "#")):
+            name, _, version = line.split(" ")[0].partition("==")
+            locked[_normal(name)] = version
+    for requirement in declared["dependencies"]:
+        name, _, version = requirement.partition("==")
+        assert locked.get(_normal(name)) == version, f"{name}: run `make lock`"
+    hashed = (root / "requirements.txt").read_text("utf-8").count("--hash=sha256:")
+    assert hashed >= len(locked)
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("_", "-")
