@@ -47,7 +47,7 @@ bench: setup
 
 ## The Teams app package, ids and domain from the environment (see docs/deploy.md).
 package: $(PY_STAMP)
-	$(BIN)/python scripts/package.py
+	$(BIN)/python scripts/package.py --bump
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -2,7 +2,9 @@
 
 Reads MicrosoftAppId (the bot), NODE_PUBLIC_HOSTNAME (where the bot is served, without
 https://) and TEAMS_APP_ID (the app's own id; defaults to the bot's id, as Teams allows).
-Writes deployment/build/miljokravsnoden.zip.
+The app's version is the project's (pyproject.toml); `--bump` raises its last number first,
+since Teams takes an updated app only with a higher version. Writes
+deployment/build/miljokravsnoden.zip: the manifest (Swedish), en.json (English) and the icons.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import os
 import re
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -37,22 +40,59 @@ def filled_manifest(bot_id: str, domain: str, app_id: str | None = None) -> dict
     if not _GUID.match(app_id):
         raise ValueError(f"TEAMS_APP_ID must be a GUID, got {app_id!r}")
     text = (SOURCE / "manifest.json").read_text("utf-8")
-    for name, value in (("TEAMS_APP_ID", app_id), ("BOT_ID", bot_id), ("BOT_DOMAIN", domain)):
+    values = (("TEAMS_APP_ID", app_id), ("BOT_ID", bot_id), ("BOT_DOMAIN", domain),
+              ("APP_VERSION", version()))  # fmt: skip
+    for name, value in values:
         text = text.replace("${{" + name + "}}", value)
     manifest: dict[str, Any] = json.loads(text)
     manifest["bots"][0]["commandLists"] = command_lists()
     return manifest
 
 
-def command_lists() -> list[dict[str, Any]]:
+def version() -> str:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    return str(project["version"])
+
+
+def bump_version() -> str:
+    """1.4.2 -> 1.4.3 in pyproject.toml; the new version."""
+    old = version()
+    major, minor, patch = (int(part) for part in old.split("."))
+    new = f"{major}.{minor}.{patch + 1}"
+    path = ROOT / "pyproject.toml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace(f'version = "{old}"', f'version = "{new}"', 1), "utf-8")
+    return new
+
+
+def english(manifest: dict[str, Any]) -> dict[str, Any]:
+    """en.json: the manifest's strings in English, its command menus from the registry."""
+    strings: dict[str, Any] = json.loads((SOURCE / "en.json").read_text("utf-8"))
+    for n, menu in enumerate(command_lists("en")):
+        for m, command in enumerate(menu["commands"]):
+            strings[f"bots[0].commandLists[{n}].commands[{m}].title"] = command["title"]
+            strings[f"bots[0].commandLists[{n}].commands[{m}].description"] = command["description"]
+    search = "composeExtensions[0].commands[0]"
+    strings |= {
+        f"{search}.title": "Search criteria",
+        f"{search}.description": "Sustainability criteria, published expert answers and "
+        "shared market analyses and follow-ups",
+        f"{search}.parameters[0].title": "Search",
+        f"{search}.parameters[0].description": "For example cleaning chemicals, fossil-free "
+        "transport or 11567",
+    }
+    return strings
+
+
+def command_lists(language: str = "sv") -> list[dict[str, Any]]:
     """The compose box's command menus, made from the command registry: per scope the
-    commands marked for the menu that work there, in Swedish (the app's default language)."""
-    texts = texts_for("sv")
+    commands marked for the menu that work there (Swedish, the app's default language)."""
+    texts = texts_for(language)
     lists = []
     for scopes, where in ((["personal"], PERSONAL), (["team"], CHANNEL),
                           (["groupChat"], GROUP_CHAT)):  # fmt: skip
         commands = [
-            {"title": spec.spelling("sv"), "description": texts(f"cmd.{spec.name}")[:128]}
+            {"title": spec.spelling(language), "description": texts(f"cmd.{spec.name}")[:128]}
             for spec in COMMANDS
             if where in spec.menu
         ]
@@ -68,12 +108,15 @@ def build(bot_id: str, domain: str, app_id: str | None = None, output: Path = OU
     output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        package.writestr("en.json", json.dumps(english(manifest), ensure_ascii=False, indent=2))
         for icon in ("color.png", "outline.png"):
             package.write(SOURCE / icon, icon)
     return output
 
 
 def main() -> int:
+    if "--bump" in sys.argv[1:]:
+        print(f"Version {bump_version()} (pyproject.toml): commit it with the package.")
     try:
         path = build(
             os.environ.get("MicrosoftAppId", ""),  # noqa: SIM112 - the Bot Framework name

@@ -1,4 +1,4 @@
-"""The two public pages the Teams manifest links to: privacy notice and terms of use."""
+"""The public pages the Teams manifest links to: the app's website, privacy, terms of use."""
 
 from __future__ import annotations
 
@@ -23,6 +23,18 @@ för att ta bort eller anonymisera det. Personuppgiftsansvarig är den kommun el
 kommunalförbund som driver noden; kontakta dess dataskyddsombud för frågor.</p>
 """
 
+ABOUT = """
+<p>Miljökravsnoden är en bot i Teams för Skånes kommuners upphandlare. Den svarar på frågor
+om Upphandlingsmyndighetens hållbarhetskriterier (nivå, kriterietyp, kravtext, verifikat och
+uppföljning), skickar det den inte kan svara på till veckans jourhavande miljöstrateg i det
+regionala nätverket, delar marknadsanalyser och uppföljningar mellan kommunerna och påminner
+om avtalens uppföljningar.</p>
+<p>Lägg till appen i Teams och skriv <b>hjälp</b> till boten. Sök kriterier direkt i
+skrivfältet med appens sökning, eller klistra in en länk till ett kriterium hos
+Upphandlingsmyndigheten.</p>
+<p><a href="/privacy">Personuppgifter</a> · <a href="/terms">Användarvillkor</a></p>
+"""
+
 TERMS = """
 <p>Miljökravsnoden ger stöd, inte juridisk rådgivning. Kriterierna kommer från
 Upphandlingsmyndighetens kriteriebibliotek (eller exempeldata, tydligt märkt). Kontrollera
@@ -30,6 +42,11 @@ alltid aktuell version hos Upphandlingsmyndigheten innan du använder ett krav.<
 <p>Svar från miljöstrateger är kollegialt stöd mellan kommuner. Den upphandlande
 organisationen ansvarar själv för sina upphandlingsdokument.</p>
 """
+
+
+async def about(request: web.Request) -> web.Response:
+    html = _PAGE.format(title="Miljökravsnoden", body=ABOUT)
+    return web.Response(text=html, content_type="text/html")
 
 
 async def privacy(request: web.Request) -> web.Response:

@@ -56,7 +56,7 @@ from bot.teams._input import (
     without_lone_surrogates,
 )
 from bot.teams._messenger import TeamsMessenger
-from bot.teams._pages import privacy, terms
+from bot.teams._pages import about, privacy, terms
 from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._resolver import Resolver
 from bot.tokens import DEFAULT_LOGIN, AppTokenProvider
@@ -357,6 +357,7 @@ def create_app(node: Node) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/digest/run", run_digest)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/", about)  # the manifest's websiteUrl
     app.router.add_get("/privacy", privacy)
     app.router.add_get("/files/{token}", download)
     app.router.add_get("/terms", terms)

@@ -76,13 +76,43 @@ def test_icons_have_the_required_sizes_and_the_outline_is_transparent() -> None:
     assert colours == {b"\xff\xff\xff"}  # white on transparent, as Teams requires
 
 
-def test_the_package_zips_manifest_and_icons(tmp_path: Path) -> None:
+def test_the_package_zips_manifest_english_and_icons(tmp_path: Path) -> None:
     path = build(BOT_ID, "bot.example.se", output=tmp_path / "app.zip")
     with zipfile.ZipFile(path) as package:
-        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        names = ["color.png", "en.json", "manifest.json", "outline.png"]
+        assert sorted(package.namelist()) == names
         manifest = json.loads(package.read("manifest.json"))
+        english = json.loads(package.read("en.json"))
     assert manifest["id"] == BOT_ID
     assert "${{" not in json.dumps(manifest)
+    # Swedish by default, English for English clients; both validate.
+    assert manifest["localizationInfo"]["defaultLanguageTag"] == "sv-se"
+    (other,) = manifest["localizationInfo"]["additionalLanguages"]
+    assert other == {"languageTag": "en-us", "file": "en.json"}
+    schema = SCHEMAS / f"v{manifest['manifestVersion']}" / "MicrosoftTeams.Localization.schema.json"
+    jsonschema.Draft4Validator(json.loads(schema.read_text("utf-8"))).validate(english)
+    assert english["bots[0].commandLists[0].commands[0].title"] == "help"
+    assert english["composeExtensions[0].commands[0].title"] == "Search criteria"
+
+
+def test_the_manifest_asks_for_no_sso_and_reads_owners_per_team_only() -> None:
+    manifest = filled_manifest(BOT_ID, "bot.example.se")
+    assert manifest["webApplicationInfo"] == {"id": BOT_ID}  # no tab-SSO resource
+    (permission,) = manifest["authorization"]["permissions"]["resourceSpecific"]
+    assert permission == {"name": "Owner.Read.Group", "type": "Application"}
+
+
+def test_the_version_is_the_projects_and_a_bump_raises_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scripts.package as package
+
+    project = tmp_path / "pyproject.toml"
+    project.write_text('[project]\nname = "x"\nversion = "1.4.9"\n', "utf-8")
+    monkeypatch.setattr(package, "ROOT", tmp_path)
+    assert package.version() == "1.4.9"
+    assert package.bump_version() == "1.4.10"
+    assert 'version = "1.4.10"' in project.read_text("utf-8")
 
 
 @pytest.mark.parametrize(

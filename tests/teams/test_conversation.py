@@ -145,3 +145,14 @@ async def test_nothing_is_lost_when_a_turn_fails_midway(
     status, _ = await bot.post(activities.message(connector.url, "hjälp"))
     assert status == 200
     assert await bot.node.store.get("conversations", "ref", "keep") is not None
+
+
+async def test_the_apps_website_page_is_served(bot: BotServer) -> None:
+    """The manifest's websiteUrl is the node's own address: a real page, not a 404."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session, session.get(bot.url + "/") as response:
+        assert response.status == 200
+        page = await response.text()
+    assert "Miljökravsnoden" in page
+    assert 'href="/privacy"' in page
