@@ -71,3 +71,22 @@ def test_the_production_lock_matches_the_declared_dependencies() -> None:
 
 def _normal(name: str) -> str:
     return name.lower().replace("_", "-")
+
+
+def test_the_bicep_sets_only_settings_the_node_reads_and_no_plain_secrets() -> None:
+    """Bicep cannot be compiled here; this keeps it honest against the code."""
+    import re
+
+    root = Path(__file__).parents[2]
+    bicep = (root / "deployment" / "azure" / "main.bicep").read_text("utf-8")
+    config = (root / "bot" / "config.py").read_text("utf-8")
+    platform = {"SCM_DO_BUILD_DURING_DEPLOYMENT", "WEBSITES_PORT", "AZURE_CLIENT_ID",
+                "APPLICATIONINSIGHTS_CONNECTION_STRING"}  # fmt: skip
+    for setting in re.findall(r"\{ name: '([A-Za-z_]+)', value:", bicep):
+        assert setting in platform or f'"{setting}"' in config, setting
+    assert "listKeys(" not in bicep  # no account key anywhere
+    assert "allowSharedKeyAccess: false" in bicep
+    for secret in ("MicrosoftAppPassword", "NODE_LINK_SECRET", "NODE_DIGEST_SECRET"):
+        (value,) = re.findall(rf"name: '{secret}', value: '([^']*)'", bicep)
+        assert value.startswith("@Microsoft.KeyVault("), secret
+    assert "NODE_PUBLIC_URL" in bicep
