@@ -12,26 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import cards
 from bot.criteria import CriteriaLibrary
 from bot.fields import ANSWER, QUESTION, SHARED_SHORT, SHARED_TEXT
 from bot.i18n import texts_for
 from bot.routing.tickets import ANSWERED, Ticket
 from bot.sharing import FollowUpCheck, FollowUpReport, MarketAnalysis
-from cards import (
-    ROLE_ASKER,
-    ROLE_ASSIGNEE,
-    ROLE_EXPERT,
-    ROLE_OTHER,
-    AnswerHit,
-    answer_card,
-    answer_notice_card,
-    ask_form_card,
-    criterion_card,
-    shared_item_card,
-    shared_list_card,
-    ticket_card,
-    ticket_list_card,
-)
 from tests.cards.test_official_renderer import agreement_cards, all_cards, procurement_cards
 from tests.routing.conftest import AREA, network_of
 
@@ -91,39 +77,40 @@ def worst_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
         tuple(FollowUpCheck("10699:2", "stickprov", "delvis") for _ in range(10)),
         worst(SHARED_TEXT.max), "https://x.se/" + "b" * 480,
     )  # fmt: skip
-    cards: list[tuple[str, dict[str, Any]]] = []
+    made: list[tuple[str, dict[str, Any]]] = []
     for language in ("sv", "en"):
         texts = texts_for(language)
-        hits = [AnswerHit(c, ("avancerad", "spjutspets"), worst(2000)) for c in (huge,) * 3]
-        cards += [
-            (f"answer/{language}", answer_card(worst(QUESTION.max), hits, texts, weak=True,
+        hits = [cards.AnswerHit(c, ("avancerad", "spjutspets"), worst(2000)) for c in (huge,) * 3]
+        made += [
+            (f"answer/{language}", cards.answer_card(worst(QUESTION.max), hits, texts, weak=True,
                                                filters=worst(100), page=1, more=True)),
-            (f"answer-shared/{language}", answer_card(
-                "q", [AnswerHit(analysis), AnswerHit(report), AnswerHit(huge)], texts)),
-            (f"criterion/{language}", criterion_card(huge, texts, followed_up=worst(2000))),
-            (f"ask-form/{language}", ask_form_card(texts, question=worst(QUESTION.max),
+            (f"answer-shared/{language}", cards.answer_card(
+                "q", [cards.AnswerHit(e) for e in (analysis, report, huge)], texts)),
+            (f"criterion/{language}", cards.criterion_card(huge, texts, followed_up=worst(2000))),
+            (f"ask-form/{language}", cards.ask_form_card(texts, question=worst(QUESTION.max),
                                                    error=worst(300))),
-            (f"answer-notice/{language}", answer_notice_card(ticket, experts[0], texts)),
-            (f"analysis/{language}", shared_item_card(analysis, texts)),
-            (f"followup/{language}", shared_item_card(report, texts)),
-            (f"shared-list/{language}", shared_list_card("x", [analysis, report] * 10, texts)),
-            (f"list/{language}", ticket_list_card("x", [ticket] * 20, texts, ZONE,
+            (f"answer-notice/{language}", cards.answer_notice_card(ticket, experts[0], texts)),
+            (f"analysis/{language}", cards.shared_item_card(analysis, texts)),
+            (f"followup/{language}", cards.shared_item_card(report, texts)),
+            (f"shared-list/{language}",
+             cards.shared_list_card("x", [analysis, report] * 10, texts)),
+            (f"list/{language}", cards.ticket_list_card("x", [ticket] * 20, texts, ZONE,
                                                   network.experts.get)),
         ]  # fmt: skip
-        for role in (ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER):
-            card = ticket_card(ticket, role, texts, ZONE, expert_of=network.experts.get,
+        for role in (cards.ROLE_ASKER, cards.ROLE_ASSIGNEE, cards.ROLE_EXPERT, cards.ROLE_OTHER):
+            card = cards.ticket_card(ticket, role, texts, ZONE, expert_of=network.experts.get,
                                area_experts=experts, on_call=experts[0], notice=worst(300),
                                draft=worst(ANSWER.max))  # fmt: skip
-            cards.append((f"ticket/{role}/{language}", card))
-    return cards
+            made.append((f"ticket/{role}/{language}", card))
+    return made
 
 
 @pytest.fixture(scope="module")
 def sizes(sample_library: CriteriaLibrary) -> dict[str, int]:
     library = sample_library
-    cards = [*all_cards(library), *agreement_cards(library), *procurement_cards(library),
+    every = [*all_cards(library), *agreement_cards(library), *procurement_cards(library),
              *worst_cards(library)]  # fmt: skip
-    return {name: activity_bytes(card) for name, card in cards}
+    return {name: activity_bytes(card) for name, card in every}
 
 
 async def test_every_card_keeps_a_margin_below_the_teams_limit(sizes: dict[str, int]) -> None:

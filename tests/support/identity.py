@@ -34,22 +34,32 @@ def _b64(number: int) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-class ChannelIssuer:
+class _LocalJsonServer:
+    """A plain-HTTP JSON server on its own thread, answering with `_route`."""
+
     def __init__(self) -> None:
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.kid = "local-key-1"
         self._server = ThreadedServer(self._route)
         self.port = self._server.port
-
-    @property
-    def metadata_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1/.well-known/openidconfiguration"
 
     def start(self) -> None:
         self._server.start()
 
     def stop(self) -> None:
         self._server.stop()
+
+    def _route(self, path: str, form: dict[str, str]) -> tuple[int, Any]:
+        raise NotImplementedError
+
+
+class ChannelIssuer(_LocalJsonServer):
+    def __init__(self) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = "local-key-1"
+        super().__init__()
+
+    @property
+    def metadata_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1/.well-known/openidconfiguration"
 
     def _route(self, path: str, form: dict[str, str]) -> tuple[int, Any]:
         if path == "/keys":
@@ -174,24 +184,17 @@ class TokenEndpoint:
         return 200, {"token_type": "Bearer", "expires_in": self.expires_in, "access_token": token}
 
 
-class ManagedIdentityEndpoint:
+class ManagedIdentityEndpoint(_LocalJsonServer):
     """App Service's managed-identity endpoint (IDENTITY_ENDPOINT, IDENTITY_HEADER): a GET with
     `resource` and `client_id` answers a token for that resource."""
 
     def __init__(self) -> None:
         self.requests: list[dict[str, str]] = []
-        self._server = ThreadedServer(self._route)
-        self.port = self._server.port
+        super().__init__()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/msi/token"
-
-    def start(self) -> None:
-        self._server.start()
-
-    def stop(self) -> None:
-        self._server.stop()
 
     def _route(self, path: str, form: dict[str, str]) -> tuple[int, Any]:
         query = dict(parse_qsl(urlsplit(path).query))
