@@ -53,6 +53,11 @@ def trace_azure_sdk() -> None:
     settings.tracing_implementation = "opentelemetry"
 
 
+def enabled() -> bool:
+    """Whether spans go anywhere: a tracer provider was set (configure(), or a test's)."""
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+
+
 def tracer() -> trace.Tracer:
     return trace.get_tracer(NAME)
 
