@@ -20,7 +20,6 @@ from bot.i18n import Texts, UserError, language_of_text, texts_for
 from bot.messaging import Messenger
 from bot.people import Profiles
 from bot.ratelimits import PersonLimits
-from bot.sharing.service import FollowUpSummary
 from bot.teams._actions import ACTION_ROUTES
 from bot.teams._resolve_admin import AdminCommands
 from bot.teams._resolve_agreements import AgreementCommands
@@ -352,9 +351,3 @@ class Resolver(
     async def act_show_ticket(self, action: ShowTicket, turn: Turn) -> list[Card]:
         ticket = await self._routing.visible(action.number, turn.person, self._is_admin(turn))
         return [await self._ticket_view(ticket, turn)]
-
-    # --- expert routing -------------------------------------------------------------------
-
-
-def _followed_text(summary: FollowUpSummary, texts: Texts) -> str:
-    return followup_summary_text(summary, texts) or ""
