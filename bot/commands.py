@@ -87,9 +87,11 @@ COMMANDS: tuple[Spec, ...] = (
          menu=ONE_TO_ONE),
     Spec("my_tickets", ("mina ärenden",), ("my tickets",), Group.EXPERT, Who.EXPERT),
     # Share and follow up.
-    Spec("share_analysis", ("dela marknadsanalys",), ("share analysis",), Group.SHARING,
+    Spec("share_analysis", ("dela marknadsanalys", "dela analys"),
+         ("share analysis", "share market analysis"), Group.SHARING,
          menu=EVERYWHERE),
-    Spec("share_followup", ("dela uppföljning",), ("share follow-up",), Group.SHARING,
+    Spec("share_followup", ("dela uppföljning",), ("share follow-up", "share followup"),
+         Group.SHARING,
          menu=ONE_TO_ONE),
     Spec("list_analyses", ("marknadsanalyser",), ("analyses",), Group.SHARING, argument=T),
     Spec("list_followups", ("delade uppföljningar",), ("shared follow-ups",), Group.SHARING,

@@ -71,3 +71,13 @@ async def test_a_shared_analysis_with_a_bad_link_is_marked_in_place(
     assert next(n for n in card_nodes(again) if n.get("id") == "title")["value"] == (
         "Fossilfria transporter"
     )
+
+
+async def test_the_share_forms_open_in_the_words_people_use(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    for text, title in (("share market analysis", "Share a market analysis"),
+                        ("dela analys", "Dela en marknadsanalys"),
+                        ("share followup", "Share a completed follow-up")):  # fmt: skip
+        form = await ask(bot, connector, text, locale="en-US")
+        assert title in card_text(form), text
