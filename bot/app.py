@@ -22,6 +22,7 @@ from bot.agreements import AgreementRepository, Directory, FollowUpService
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
 from bot.criteria import CriteriaLibrary
+from bot.criteria.learning import LearnedWords
 from bot.digest import DigestService
 from bot.digest.delivery import DigestSender
 from bot.digest.subscriptions import SubscriptionRepository
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 TABLE_OWNERS: tuple[type[TableOwner], ...] = (
     TicketRepository, NetworkRepository, ChannelSettings, SharedItems, CriteriaLibrary,
     AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestSender, DigestService,
-    LinkSigner, Lease, AgreementRepository, ProcurementRecords,
+    LinkSigner, Lease, AgreementRepository, ProcurementRecords, LearnedWords,
 )  # fmt: skip
 _HOUSEKEEPING_INTERVAL_S = 3600
 Housekeeping = Callable[[], Awaitable[int]]

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.agreements import AgreementRepository
 from bot.audit import AuditLog
+from bot.criteria.learning import LearnedWords
 from bot.people import Profiles
 from bot.personal import PersonalRecords, PersonRef
 from bot.procurements.records import ProcurementRecords
@@ -54,7 +55,7 @@ class PersonalData:
         self.owners: tuple[PersonalRecords, ...] = (
             self._tickets, self._shared, self._network, self._audit,
             Profiles(store), ActivityLog(store), AgreementRepository(store),
-            ProcurementRecords(store), *extra,
+            ProcurementRecords(store), LearnedWords(store), *extra,
         )  # fmt: skip
 
     async def _person(self, user_id: str, aad_id: str) -> PersonRef:

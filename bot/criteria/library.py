@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from bot.criteria.importer import ParsedFile, read_file
+from bot.criteria.learning import LearnedWords, new_words, person_key
 from bot.criteria.model import AREAS, Criterion, split_krav_id
 from bot.criteria.search import Document, Hit, SearchIndex
 from bot.storage import Record, Store
@@ -104,8 +107,12 @@ def process_guides() -> list[Guide]:
 
 
 def build_documents(
-    criteria: list[Criterion], answers: list[PublishedAnswer], guides: list[Guide]
+    criteria: list[Criterion],
+    answers: list[PublishedAnswer],
+    guides: list[Guide],
+    learned: dict[str, list[str]] | None = None,
 ) -> list[Document]:
+    learned = learned or {}
     documents = [
         Document(
             id=c.key,
@@ -122,6 +129,7 @@ def build_documents(
                 "motiv": c.motiv,
                 "verifikat": c.verifikat,
                 "uppfoljning": c.uppfoljning,
+                "learned": " ".join(learned.get(c.base_id, ())),
             },
         )
         for c in criteria
@@ -152,6 +160,10 @@ def build_documents(
     return documents
 
 
+# A Krav ID cited in an expert's answer: "11567", "10699:2", "LOK-101".
+_CITED = re.compile(r"(?<![\w:-])(\d{3,6}(?::\d{1,3})?|LOK-\d{1,5})(?![\w:-])")
+
+
 class DocumentSource(Protocol):
     """Search entries the library does not own (a higher package's, such as shared items)."""
 
@@ -175,6 +187,7 @@ class CriteriaLibrary:
         self._guides = {g.id: g for g in process_guides()}
         self.is_sample = True
         self.index = SearchIndex([])
+        self._learned = LearnedWords(store)
 
     # --- loading --------------------------------------------------------------------------
 
@@ -186,7 +199,8 @@ class CriteriaLibrary:
         answers = [PublishedAnswer.from_dict(r.data) for r in await self._store.query(KNOWLEDGE)]
         self._criteria = {c.key: c for c in criteria}
         self._answers = {a.id: a for a in answers}
-        documents = build_documents(criteria, answers, list(self._guides.values()))
+        learned = await self._learned.active(date.today())
+        documents = build_documents(criteria, answers, list(self._guides.values()), learned)
         for source in self._sources:
             documents += await source.documents()
         # Build first, then swap: searches in flight keep the old index until this line.
@@ -367,9 +381,33 @@ class CriteriaLibrary:
         base, _ = split_krav_id(krav_id)
         return [Criterion.from_dict(r.data) for r in await self._store.query(HISTORY, base)]
 
-    async def record_feedback(self, question: str, helpful: bool, ids: list[str]) -> None:
-        """Whether an answer helped: kept without who asked, for improving the search."""
+    async def record_feedback(
+        self, question: str, helpful: bool, ids: list[str], person: str = ""
+    ) -> None:
+        """Whether an answer helped: kept without who asked, for improving the search. A "Ja"
+        also supports the question's words for the top hit (see learning.py)."""
         day = time.strftime("%Y-%m-%d", time.gmtime())
         key = f"{time.time_ns()}"
         data = {"question": question[:500], "helpful": helpful, "ids": ids[:10]}
         await self._store.insert(FEEDBACK, Record(day, key, data))
+        if helpful and ids and person:
+            await self._learn(question, ids[0], person=person_key(person))
+
+    async def learn_from_answer(self, question: str, answer: str) -> None:
+        """A published expert answer citing Krav IDs: the question's words for each of them."""
+        for krav_id in dict.fromkeys(_CITED.findall(answer)):
+            await self._learn(question, krav_id, expert=True)
+
+    async def _learn(
+        self, question: str, krav_id: str, *, expert: bool = False, person: str = ""
+    ) -> None:
+        levels = self.levels_of(krav_id)
+        if not levels:
+            return
+        own = " ".join(f"{c.name} {c.product_group} {c.kravtext}" for c in levels)
+        words = new_words(question, own)
+        today = date.today()
+        base = levels[0].base_id
+        if words and await self._learned.add(base, words, today, expert=expert, person=person):
+            log.info("learned words for a criterion", extra={"krav_id": base, "words": len(words)})
+            await self._bump_revision()  # every instance rebuilds its index with them

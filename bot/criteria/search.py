@@ -39,6 +39,9 @@ FIELD_WEIGHTS: dict[str, float] = {
     "motiv": 0.5,
     "verifikat": 0.6,
     "uppfoljning": 0.6,
+    # Words the network taught (learning.py): enough to lift a criterion into the hits,
+    # less than its own text.
+    "learned": 0.8,
 }
 _K1, _B = 1.2, 0.5
 # How much each way of reaching a term counts against the word as typed.

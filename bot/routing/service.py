@@ -535,6 +535,8 @@ class RoutingService:
                     published_at=datetime.fromtimestamp(now, self._zone).date().isoformat(),
                 )
             )
+            # Its Krav IDs teach the search the question's words (criteria/learning.py).
+            await self._library.learn_from_answer(answered.question, answered.answer)
         answered = await self._run_steps(answered)
         return Outcome(answered, Notice("ticket.answered"))
 

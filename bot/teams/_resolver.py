@@ -337,7 +337,9 @@ class Resolver(
         return [self._plan([c for c in found if c is not None], turn.texts)]
 
     async def act_feedback(self, action: Feedback, turn: Turn) -> list[Card]:
-        await self._criteria.record_feedback(action.question, action.helpful, list(action.ids))
+        await self._criteria.record_feedback(
+            action.question, action.helpful, list(action.ids), person=turn.aad_id or turn.user_id
+        )
         return [message_card(turn.texts("feedback.thanks"))]
 
     async def act_ask_expert(self, action: AskExpert, turn: Turn) -> list[Card]:
