@@ -127,6 +127,8 @@ COMMANDS: tuple[Spec, ...] = (
     Spec("statistics", ("statistik",), ("statistics",), Group.ADMIN, Who.ADMIN),
     Spec("audit_log", ("granskningslogg",), ("audit",), Group.ADMIN, Who.ADMIN),
     Spec("status", ("status",), ("status",), Group.ADMIN, Who.ADMIN),
+    Spec("learned_words", ("inlärda ord",), ("learned words",), Group.ADMIN, Who.ADMIN),
+    Spec("forget_word", ("glöm ord",), ("forget word",), Group.ADMIN, Who.ADMIN, argument=T),
 )  # fmt: skip
 BY_NAME: dict[str, Spec] = {spec.name: spec for spec in COMMANDS}
 # Every spelling with the language it is in ("" when both use it), longest first, so

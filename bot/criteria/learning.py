@@ -112,6 +112,10 @@ class LearnedWords:
             activated |= new.active(today) and not old.active(today)
         return activated
 
+    async def forget(self, base_id: str, word: str) -> bool:
+        """An admin's correction: the link is gone (new support can bring it back)."""
+        return await self._store.delete(LEARNED, base_id, word)
+
     async def active(self, today: date) -> dict[str, list[str]]:
         """Per Krav ID (base), its active words, the best supported first."""
         by_criterion: dict[str, list[tuple[int, str]]] = {}

@@ -393,6 +393,17 @@ class CriteriaLibrary:
         if helpful and ids and person:
             await self._learn(question, ids[0], person=person_key(person))
 
+    async def learned_words(self) -> dict[str, list[str]]:
+        """The words the network taught, per Krav ID, as the search uses them now."""
+        return await self._learned.active(date.today())
+
+    async def forget_word(self, krav_id: str, word: str) -> bool:
+        levels = self.levels_of(krav_id)
+        if not levels or not await self._learned.forget(levels[0].base_id, word.lower()):
+            return False
+        await self._bump_revision()
+        return True
+
     async def learn_from_answer(self, question: str, answer: str) -> None:
         """A published expert answer citing Krav IDs: the question's words for each of them."""
         for krav_id in dict.fromkeys(_CITED.findall(answer)):

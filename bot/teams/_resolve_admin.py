@@ -145,6 +145,30 @@ class AdminCommands(ResolverBase):
             )
         ]
 
+    async def cmd_learned_words(self, command: Command, turn: Turn) -> list[Card]:
+        texts = turn.texts
+        learned = await self._criteria.learned_words()
+        sections = []
+        for krav_id, words in sorted(learned.items()):
+            levels = self._criteria.levels_of(krav_id)
+            name = levels[0].name if levels else ""
+            sections.append({"title": f"{krav_id} {name}", "text": ", ".join(words)})
+        return [render("criterion", {
+            "name": texts("learned.title"), "facts": [],
+            "sections": sections or [{"title": "", "text": texts("learned.empty")}],
+        })]  # fmt: skip
+
+    async def cmd_forget_word(self, command: Command, turn: Turn) -> list[Card]:
+        krav_id, _, word = command.argument.strip().partition(" ")
+        if not krav_id or not word.strip():
+            raise UserError("learned.forget_usage")
+        if not await self._criteria.forget_word(krav_id, word.strip()):
+            raise UserError("learned.not_found", {"id": escape_markdown(krav_id[:40])})
+        await AuditLog(self._node.store).record(
+            turn.aad_id or turn.user_id, "learned.forget", krav_id[:40]
+        )
+        return [message_card(turn.texts("learned.forgotten", id=escape_markdown(krav_id[:40])))]
+
     async def cmd_status(self, command: Command, turn: Turn) -> list[Card]:
         texts = turn.texts
         try:

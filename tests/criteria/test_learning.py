@@ -4,6 +4,8 @@ different people saying "Ja", teach the search the words people use; with guards
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 from bot.criteria import CriteriaLibrary
 from bot.criteria.learning import LEARNED, LearnedWords, new_words, person_key
@@ -83,3 +85,39 @@ async def test_a_persons_support_goes_with_their_data(store: Store) -> None:
     assert (await learned.export_person(alex)) == {"learned_words": ["11169: slukar"]}
     assert await learned.erase_person(alex) == 1
     assert await learned.active(today) == {}  # two people left: not enough any more
+
+
+async def test_an_admin_sees_and_forgets_learned_words(tmp_path: Path, connector: Any) -> None:
+    from tests.conftest import local_settings
+    from tests.support.botserver import BotServer
+    from tests.support.connector import card_text
+
+    server = BotServer(local_settings(tmp_path, admin_ids=frozenset({"aad-alex"})))
+    await server.start()
+    try:
+        library = server.services.node.criteria
+        assert "Inga inlärda ord" in card_text(await _say(server, connector, "inlärda ord"))
+        await library.learn_from_answer(QUESTION, "Se kriteriet 11550.")
+        listed = card_text(await _say(server, connector, "inlärda ord"))
+        assert "11550" in listed
+        assert "koldioxidavtryck" in listed
+        gone = card_text(await _say(server, connector, "glöm ord 11550 koldioxidavtryck"))
+        assert "glömt" in gone
+        assert "koldioxidavtryck" not in card_text(await _say(server, connector, "inlärda ord"))
+        assert "Skriv så här" in card_text(await _say(server, connector, "glöm ord 11550"))
+        # Only admins.
+        other = {"user_id": "29:bo", "aad_id": "aad-bo", "conversation_id": "a:personal-bo"}
+        refused = card_text(await _say(server, connector, "inlärda ord", **other))
+        assert "Inlärda ord" not in refused
+    finally:
+        await server.stop()
+
+
+async def _say(server: Any, connector: Any, text: str, **kw: Any) -> dict[str, Any]:
+    from tests.support import activities
+
+    connector.clear()
+    status, _ = await server.post(activities.message(connector.url, text, **kw))
+    assert status == 200
+    (sent,) = connector.sent
+    return dict(sent.card)
