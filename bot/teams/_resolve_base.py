@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,7 +20,7 @@ from bot.procurements import ProcurementService
 from bot.ratelimits import PersonLimits
 from bot.routing import Person, RoutingService
 from bot.sharing import FollowUpReport, MarketAnalysis, SharingService
-from cards import escape_markdown
+from cards import escape_markdown, followup_summary_text
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,15 @@ class ResolverBase:
         if kind in ("analysis", "followup"):
             return await self._sharing.item(key)
         return self._criteria.guide(key) if kind == "guide" else None
+
+    async def _followed_up(self, entries: Sequence[Entry], texts: Texts) -> dict[str, str]:
+        """How other municipalities followed each criterion among `entries` up, by Krav ID
+        ("" when nobody has): one read of the shared follow-ups for all of them."""
+        krav_ids = [e.krav_id for e in entries if isinstance(e, Criterion)]
+        if not krav_ids:
+            return {}
+        summaries = await self._sharing.followups_for_each(krav_ids)
+        return {k: followup_summary_text(s, texts) or "" for k, s in summaries.items()}
 
     def _levels(self, krav_id: str) -> list[Criterion]:
         levels = self._criteria.levels_of(krav_id.strip())

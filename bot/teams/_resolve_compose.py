@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from bot.criteria import Criterion
 from bot.teams._resolve_base import Card, Entry, ResolverBase, Turn
-from cards import followup_summary_text, inserted_card, inserted_levels_card, preview
+from cards import inserted_card, inserted_levels_card, preview
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,9 @@ class ComposeCommands(ResolverBase):
             entry = await self._entry(hit.document.kind, hit.document.id)
             if entry is not None:
                 found.append(entry)
-        return result([await self._attachment(entry, turn) for entry in found[skip : skip + count]])
+        shown = found[skip : skip + count]
+        followed = await self._followed_up(shown, turn.texts)  # one read for every result
+        return result([self._attachment(entry, turn, followed) for entry in shown])
 
     async def _compose_select(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
         kind, document_id = value.get("kind"), value.get("id")
@@ -78,7 +80,8 @@ class ComposeCommands(ResolverBase):
         entry = await self._entry(str(kind), document_id)
         if entry is None:
             return result()
-        return result([await self._attachment(entry, turn)])
+        followed = await self._followed_up([entry], turn.texts)
+        return result([self._attachment(entry, turn, followed)])
 
     async def _compose_link(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
         url = value.get("url")
@@ -86,7 +89,8 @@ class ComposeCommands(ResolverBase):
         if not levels:
             return result()
         if len(levels) == 1:
-            return result([await self._attachment(levels[0], turn)])
+            followed = await self._followed_up(levels, turn.texts)
+            return result([self._attachment(levels[0], turn, followed)])
         card = inserted_levels_card(levels, turn.texts)
         return result([{"contentType": ADAPTIVE, "content": card,
                         "preview": preview(levels[0], turn.texts)}])  # fmt: skip
@@ -112,13 +116,10 @@ class ComposeCommands(ResolverBase):
                 return levels
         return []
 
-    async def _attachment(self, entry: Entry, turn: Turn) -> dict[str, Any]:
+    def _attachment(self, entry: Entry, turn: Turn, followed: dict[str, str]) -> dict[str, Any]:
         """A result: its row in the list and the full card that picking it inserts."""
-        followed = ""
-        if isinstance(entry, Criterion):
-            summary = await self._sharing.followups_for(entry.krav_id)
-            followed = followup_summary_text(summary, turn.texts) or ""
-        card: Card = inserted_card(entry, turn.texts, followed)
+        others = followed.get(entry.krav_id, "") if isinstance(entry, Criterion) else ""
+        card: Card = inserted_card(entry, turn.texts, others)
         return {"contentType": ADAPTIVE, "content": card, "preview": preview(entry, turn.texts)}
 
 

@@ -35,7 +35,6 @@ from cards import (
     compare_card,
     criterion_card,
     escape_markdown,
-    followup_summary_text,
     help_card,
     levels_card,
     message_card,
@@ -246,17 +245,13 @@ class Resolver(
             entry = await self._entry(hit.document.kind, hit.document.id)
             if entry is not None:
                 hits.append(AnswerHit(entry, hit.other_levels))
-        krav_ids = [h.entry.krav_id for h in hits if isinstance(h.entry, Criterion)]
-        if krav_ids:
-            followed = await self._sharing.followups_for_each(krav_ids)
-            hits = [
-                replace(
-                    h, followed_up=followup_summary_text(followed[h.entry.krav_id], texts) or ""
-                )
-                if isinstance(h.entry, Criterion)
-                else h
-                for h in hits
-            ]
+        followed = await self._followed_up([h.entry for h in hits], texts)
+        hits = [
+            replace(h, followed_up=followed[h.entry.krav_id])
+            if isinstance(h.entry, Criterion)
+            else h
+            for h in hits
+        ]
         filters = ", ".join(
             texts(key)
             for key in (
@@ -289,8 +284,8 @@ class Resolver(
         return [levels_card(levels, texts)]
 
     async def _criterion_card(self, criterion: Criterion, texts: Texts) -> Card:
-        summary = await self._sharing.followups_for(criterion.krav_id)
-        return criterion_card(criterion, texts, followed_up=followup_summary_text(summary, texts))
+        followed = await self._followed_up([criterion], texts)
+        return criterion_card(criterion, texts, followed_up=followed[criterion.krav_id] or None)
 
     # --- shared work ----------------------------------------------------------------------
 
