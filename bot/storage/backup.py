@@ -68,7 +68,8 @@ async def restore(store: Store, directory: Path, force: bool = False) -> list[Ta
     """Write a backup into `store`. Refused when one of its tables already holds records,
     unless `force`: then each of those tables is made equal to the backup."""
     tables = await asyncio.to_thread(_manifest_tables, directory)
-    busy = [t for t in tables if await store.query(t)]
+    present = {table: await store.query(table) for table in tables}
+    busy = [table for table, records in present.items() if records]
     if busy and not force:
         raise RestoreRefused(f"the target already holds records in: {', '.join(busy)}")
     # Every file is read and checked before the first write: a damaged backup writes nothing.
@@ -79,10 +80,9 @@ async def restore(store: Store, directory: Path, force: bool = False) -> list[Ta
     counts = []
     for table, records in backed_up.items():
         kept = {(r.partition, r.key) for r in records}
-        if table in busy:
-            for old in await store.query(table):
-                if (old.partition, old.key) not in kept:
-                    await store.delete(table, old.partition, old.key)
+        for old in present[table]:  # read above; the backup replaces them (--force)
+            if (old.partition, old.key) not in kept:
+                await store.delete(table, old.partition, old.key)
         for record in records:
             await store.upsert(table, record)
         counts.append(TableCount(table, len(records)))
