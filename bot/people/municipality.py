@@ -32,11 +32,9 @@ def home_address(address: str) -> str:
     """A guest's address in the host tenant, 'eva.berg_lund.se#EXT#@region.onmicrosoft.com',
     as their home one, 'eva.berg@lund.se' (Entra writes the home '@' as the last '_', and
     domains have no '_'); any other address as it is."""
-    local, marker, _ = address.strip().partition("#EXT#")
-    if not marker:
-        local, marker, _ = address.strip().partition("#ext#")
-    user, underscore, domain = local.rpartition("_")
-    return f"{user}@{domain}" if marker and underscore and user and domain else address
+    marker = address.lower().find("#ext#")
+    user, underscore, domain = address[: max(marker, 0)].strip().rpartition("_")
+    return f"{user}@{domain}" if underscore and user and domain else address
 
 
 def from_address(address: str) -> str:
