@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Self
 
+from bot.criteria import KRAV_BASE, KRAV_ID
 from bot.fields import ANSWER, FEEDBACK_QUESTION, QUESTION, SHARED_TEXT
 from bot.i18n import UserError
 
-_KEY = re.compile(r"^(\d{3,6}|LOK-\d{1,5})/(bas|avancerad|spjutspets)$")
-_KRAV_ID = re.compile(r"^(\d{3,6}|LOK-\d{1,5})(:\d{1,3})?$")
+_KEY = re.compile(rf"^(?:{KRAV_BASE})/(bas|avancerad|spjutspets)$")
 _NUMBER = re.compile(r"[0-9]{1,7}")
 _BY_VERB: dict[str, type[CardAction]] = {}
 
@@ -64,7 +64,7 @@ class ShowLevels(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        return cls(_match(_KRAV_ID, value.get("krav_id")))
+        return cls(_match(KRAV_ID, value.get("krav_id")))
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,21 @@ from bot.criteria.library import (
     ImportReport,
     PublishedAnswer,
 )
-from bot.criteria.model import AREAS, Criterion, CriterionType, Level, split_krav_id
+from bot.criteria.model import (
+    AREAS,
+    KRAV_BASE,
+    KRAV_ID,
+    Criterion,
+    CriterionType,
+    Level,
+    split_krav_id,
+)
 from bot.criteria.search import Document, Hit, SearchIndex
 
 __all__ = [
     "AREAS",
+    "KRAV_BASE",
+    "KRAV_ID",
     "Answer",
     "CriteriaLibrary",
     "Criterion",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from typing import Any, ClassVar, Protocol
 
 from bot.criteria.importer import ParsedFile, read_file
 from bot.criteria.learning import LearnedWords, new_words, person_key
-from bot.criteria.model import AREAS, Criterion, split_krav_id
+from bot.criteria.model import AREAS, KRAV_ID_IN_TEXT, Criterion, split_krav_id
 from bot.criteria.search import Document, Hit, SearchIndex
 from bot.storage import Record, Store
 
@@ -158,10 +157,6 @@ def build_documents(
         for g in guides
     ]
     return documents
-
-
-# A Krav ID cited in an expert's answer: "11567", "10699:2", "LOK-101".
-_CITED = re.compile(r"(?<![\w:-])(\d{3,6}(?::\d{1,3})?|LOK-\d{1,5})(?![\w:-])")
 
 
 class DocumentSource(Protocol):
@@ -406,7 +401,7 @@ class CriteriaLibrary:
 
     async def learn_from_answer(self, question: str, answer: str) -> None:
         """A published expert answer citing Krav IDs: the question's words for each of them."""
-        for krav_id in dict.fromkeys(_CITED.findall(answer)):
+        for krav_id in dict.fromkeys(KRAV_ID_IN_TEXT.findall(answer)):
             await self._learn(question, krav_id, expert=True)
 
     async def _learn(

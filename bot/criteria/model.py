@@ -35,7 +35,10 @@ class CriterionType(StrEnum):
 
 
 # A Krav ID is a number with an optional version ("10699:2"), or the node's own "LOK-" ids.
-KRAV_ID = re.compile(r"^(?P<base>\d{3,6}|LOK-\d{1,5})(?::(?P<version>\d{1,3}))?$")
+KRAV_BASE = r"\d{3,6}|LOK-\d{1,5}"
+KRAV_ID = re.compile(rf"^(?P<base>{KRAV_BASE})(?::(?P<version>\d{{1,3}}))?$")
+# A Krav ID inside running text ("Ställ kravet 10699:2 på ..."), not a part of another token.
+KRAV_ID_IN_TEXT = re.compile(rf"(?<![\w:-])(?:{KRAV_BASE})(?::\d{{1,3}})?(?![\w:-])")
 
 
 def split_krav_id(krav_id: str) -> tuple[str, int]:
