@@ -94,7 +94,8 @@ class NoMessenger:
 
 
 def graph_client(node: Node, session: aiohttp.ClientSession) -> GraphClient | None:
-    """Microsoft Graph with the bot's own registration, when configured (NODE_GRAPH_ENABLED)."""
+    """Microsoft Graph with the bot's own identity (its registration's secret, or the managed
+    identity), when configured (NODE_GRAPH_ENABLED)."""
     settings = node.settings
     if not (settings.graph_enabled and settings.app_id and settings.app_tenant_id):
         return None
@@ -105,6 +106,7 @@ def graph_client(node: Node, session: aiohttp.ClientSession) -> GraphClient | No
         f"{base}/{settings.app_tenant_id}",
         known_host=not settings.graph_login_url,
         scope=GRAPH_SCOPE,
+        managed_identity=settings.uses_managed_identity,
     )
     return GraphClient(tokens, session, settings.graph_url)
 

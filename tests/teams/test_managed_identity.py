@@ -15,6 +15,7 @@ from bot.storage._azure import managed_identity
 from tests.support import activities
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn
+from tests.support.graph import GraphStandIn
 from tests.support.identity import ChannelIssuer, ManagedIdentityEndpoint, TokenEndpoint
 from tests.teams.test_auth import APP_ID, secured_settings
 
@@ -82,3 +83,30 @@ def test_the_secret_expiry_is_known_and_absent_with_a_managed_identity() -> None
     assert managed.secret_expires_in_days(date(2026, 12, 11)) is None
     with pytest.raises(ValueError, match="soon"):
         Settings.from_env({"MicrosoftAppPassword": "s", "MicrosoftAppPasswordExpires": "soon"})
+
+
+async def test_graph_is_called_with_the_managed_identitys_token(
+    tmp_path: Path,
+    issuer: ChannelIssuer,
+    authority: TokenEndpoint,
+    identity_endpoint: ManagedIdentityEndpoint,
+) -> None:
+    graph_server = GraphStandIn()
+    await graph_server.start()
+    settings = secured_settings(
+        tmp_path, issuer, authority, app_type="UserAssignedMSI", app_password="",
+        graph_enabled=True, graph_url=graph_server.url,
+    )  # fmt: skip
+    server = BotServer(settings)
+    await server.start()
+    try:
+        graph = server.services.graph
+        assert graph is not None
+        await graph.profile("aad-someone")
+        assert graph_server.tokens_seen[-1].startswith("Bearer msi-token-")
+        resources = [r["resource"] for r in identity_endpoint.requests]
+        assert "https://graph.microsoft.com" in resources
+        assert authority.requests == []  # no client secret anywhere
+    finally:
+        await server.stop()
+        await graph_server.stop()
