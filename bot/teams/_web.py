@@ -150,10 +150,11 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30), trace_configs=traced)
     tokens = bot_tokens(settings)
     adapter = build_adapter(settings, session, tokens)
-    # Not at start's expense: an identity outage leaves the node alive and not ready.
-    warm_up = asyncio.create_task(tokens.wait_until_reachable()) if tokens else None
+    warm_up = None
     if tokens is not None:
         app[TOKENS] = tokens
+        # Not at start's expense: an identity outage leaves the node alive and not ready.
+        warm_up = asyncio.create_task(tokens.wait_until_reachable())
     book = ConversationBook(node.store)
     inbound = InboundLedger(node.store)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
