@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from stdnum import luhn
 
 from bot.agreements import FollowUpService
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.messaging import Person
 from bot.routing import RoutingService
@@ -84,14 +85,14 @@ def _org(n: int) -> str:
 async def _run(folder: Path) -> dict[str, Any]:
     counting = Counting(SqliteStore(folder / "store.sqlite3"))
     store: Any = counting
-    clock_now = [datetime(2026, 11, 27, 9, tzinfo=ZONE).timestamp()]
-    library = CriteriaLibrary(store)
+    clock = Clock.frozen_at(ZONE, datetime(2026, 11, 27, 9, tzinfo=ZONE))
+    library = CriteriaLibrary(store, clock)
     await library.load()
     messenger = Quiet()
-    routing = RoutingService(store, messenger, library, TicketCards(ZONE), ZONE)
-    sharing = SharingService(store, messenger, library)
-    service = FollowUpService(store, messenger, library, AgreementCards(), Everyone(), ZONE,
-                              routing, sharing, clock=lambda: clock_now[0])  # fmt: skip
+    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock)
+    sharing = SharingService(store, messenger, library, clock)
+    service = FollowUpService(store, messenger, library, AgreementCards(), Everyone(), clock,
+                              routing, sharing)  # fmt: skip
     started = time.perf_counter()
     today = date(2026, 11, 27)
     for n in range(AGREEMENTS):
@@ -114,7 +115,7 @@ async def _run(folder: Path) -> dict[str, Any]:
     started = time.perf_counter()
     await service.remind()  # again the same day: nothing new is due
     quiet_s, quiet_rows = time.perf_counter() - started, counting.rows
-    clock_now[0] += 86400  # the next day: that day's reminders
+    clock.advance(86400)  # the next day: that day's reminders
     counting.rows = 0
     started = time.perf_counter()
     await service.remind()

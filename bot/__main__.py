@@ -91,7 +91,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> None:
         async with _opened_store(settings) as store:
-            counts = await backup(store, args.directory)
+            counts = await backup(store, args.directory, settings.clock())
         for count in counts:
             print(f"{count.table}: {count.records}")
         print(f"Backup written to {args.directory} ({sum(c.records for c in counts)} records).")
@@ -146,10 +146,11 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> int:
         async with _opened_store(settings) as store:
-            library = CriteriaLibrary(store)
+            clock = settings.clock()
+            library = CriteriaLibrary(store, clock)
             report = await library.import_file(args.file, skip_bad_rows=args.skip_bad_rows)
             if report.imported:
-                await AuditLog(store).record(
+                await AuditLog(store, clock).record(
                     "cli", "criteria.import", args.file.name, added=report.added,
                     updated=report.updated, rejected=report.rejected,
                 )  # fmt: skip
@@ -185,7 +186,7 @@ def _network_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"No such file: {args.file}", file=sys.stderr)
         return 2
     try:
-        network = read_network_file(args.file, settings.zone)
+        network = read_network_file(args.file, settings.zone, settings.clock().today())
     except NetworkFileError as error:
         print(f"Cannot import {args.file}: {error}", file=sys.stderr)
         return 1
@@ -193,7 +194,7 @@ def _network_import(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> None:
         async with _opened_store(settings) as store:
             await NetworkRepository(store).save(network)
-            await AuditLog(store).record(
+            await AuditLog(store, settings.clock()).record(
                 "cli", "network.import", str(args.file.name), experts=len(network.experts)
             )
 
@@ -206,8 +207,6 @@ def _network_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _network_show(args: argparse.Namespace, settings: Settings) -> int:
-    from datetime import datetime
-
     from bot.criteria import AREAS
     from bot.routing import NetworkRepository
 
@@ -217,7 +216,7 @@ def _network_show(args: argparse.Namespace, settings: Settings) -> int:
         if not network.experts:
             print("No expert network stored. Import one with: python -m bot network import FILE")
             return 1
-        now = datetime.now(settings.zone)
+        now = settings.clock().now()
         print(f"On call {now:%Y-%m-%d %H:%M} ({settings.time_zone}):")
         for slug, name in AREAS.items():
             experts = network.on_call(slug, now, settings.zone)
@@ -285,7 +284,7 @@ def _import_register(args: argparse.Namespace, settings: Settings, kind: str) ->
                 target = services.followups if kind == "agreements" else services.procurements
                 report = await target.import_rows(rows)
                 if not report.errors:
-                    await AuditLog(services.node.store).record(
+                    await AuditLog(services.node.store, services.node.clock).record(
                         "cli", f"{kind}.import", args.file.name, added=report.added,
                         updated=report.updated,
                     )  # fmt: skip
@@ -376,7 +375,7 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> int:
         async with _opened_store(settings) as store:
-            stats = await compute(store, settings.zone, settings.escalation_hours, start, end)
+            stats = await compute(store, settings.clock(), settings.escalation_hours, start, end)
         if args.xlsx:
             args.xlsx.write_bytes(stats_xlsx(stats))
             print(f"Wrote {args.xlsx}")

@@ -9,7 +9,6 @@ import contextlib
 import logging
 import os
 import socket
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -120,22 +119,22 @@ async def build_services(
 ) -> Services:
     """The services; `directory` tells who a responsible person is in Teams (the Teams
     edge's conversation book), `personal` adds the edge's own owners of personal data."""
-    settings, store = node.settings, node.store
+    settings, store, clock = node.settings, node.store, node.clock
     graph = graph_client(node, session) if session is not None else None
     ticket_cards = TicketCards(settings.zone, settings.language)
     routing = RoutingService(
-        store, messenger, node.criteria, ticket_cards, settings.zone,
+        store, messenger, node.criteria, ticket_cards, clock,
         settings.escalation_hours, presence=graph.presences if graph else None,
         claim_seconds=settings.delivery_claim_s,
     )  # fmt: skip
     digest = DigestService(
-        store, messenger, DigestCards(settings.language), settings.zone, settings.digest_rate,
+        store, messenger, DigestCards(settings.language), clock, settings.digest_rate,
         settings.digest_schedule, lease_seconds=settings.routing_interval_s * 3,
     )  # fmt: skip
     directory = directory or NoDirectory()
-    sharing = SharingService(store, messenger, node.criteria)
+    sharing = SharingService(store, messenger, node.criteria, clock)
     followups = FollowUpService(
-        store, messenger, node.criteria, AgreementCards(), directory, settings.zone, routing,
+        store, messenger, node.criteria, AgreementCards(), directory, clock, routing,
         sharing, claim_seconds=settings.delivery_claim_s,
     )  # fmt: skip
     return Services(
@@ -151,10 +150,10 @@ async def build_services(
             ProcurementPresenter(settings.language),
             directory,
             routing,
-            settings.zone,
+            clock,
         ),
-        links=await LinkSigner.shared(store, settings.link_secret),
-        privacy=PersonalData(store, personal, directory.emails_of),
+        links=await LinkSigner.shared(store, clock, settings.link_secret),
+        privacy=PersonalData(store, clock, personal, directory.emails_of),
         graph=graph,
         directory=directory,
     )
@@ -207,7 +206,8 @@ class Background:
         self._interval = node.settings.routing_interval_s
         self._retention_months = node.settings.retention_months
         holder = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self._lease = Lease(node.store, "routing", holder, seconds=self._interval * 3)
+        self._clock = node.clock
+        self._lease = Lease(node.store, "routing", holder, self._interval * 3, node.clock)
         self._housekeeping = (services.routing.forget_origins, *housekeeping)
         self._task: asyncio.Task[None] | None = None
         self._cleaned_at = float("-inf")
@@ -238,8 +238,9 @@ class Background:
             report = await services.digest.run()
             figures = {"sent": report.sent, "gone": report.gone, "failed": report.failed}
             log.info("weekly digest", extra={"week": report.week, **figures})
-        if time.monotonic() - self._cleaned_at > _HOUSEKEEPING_INTERVAL_S:
-            self._cleaned_at = time.monotonic()
+        now = self._clock.time()
+        if not 0 <= now - self._cleaned_at <= _HOUSEKEEPING_INTERVAL_S:
+            self._cleaned_at = now
             self._warn_of_secret_expiry()
             removed = sum([await clean() for clean in self._housekeeping])
             anonymised = await services.privacy.apply_retention(self._retention_months)
@@ -248,7 +249,7 @@ class Background:
 
     def _warn_of_secret_expiry(self) -> None:
         """Once a day from 30 days before the client secret expires: a warning to alert on."""
-        today = date.today()
+        today = self._clock.today()
         days = self._services.node.settings.secret_expires_in_days(today)
         if days is not None and days <= SECRET_WARNING_DAYS and self._warned_on != today:
             self._warned_on = today

@@ -4,11 +4,11 @@ read it with `granskningslogg`."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from bot.clock import Clock
 from bot.personal import PersonRef
 from bot.storage import Record, Store
 
@@ -28,8 +28,9 @@ class AuditLog:
     # Kept on erasure: it records who changed what, for accountability (admins only).
     TABLES: ClassVar[dict[str, str]] = {AUDIT: "who (Entra or Teams id) did what, when"}
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
+        self._clock = clock
 
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
         events = await self.of_person(*person.ids)
@@ -40,17 +41,17 @@ class AuditLog:
         return 0  # kept for accountability, as the privacy notice says
 
     async def record(self, who: str, action: str, target: str, **details: Any) -> None:
-        now = time.time()
-        month = time.strftime("%Y-%m", time.gmtime(now))
-        # Keys sort by time within a month; the suffix keeps two events in one ns apart.
-        key = f"{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"
+        now = self._clock.time()
+        month = f"{self._clock.local(now):%Y-%m}"
+        # Keys sort by time within a month; the suffix keeps two events in one instant apart.
+        key = f"{now:017.6f}-{uuid.uuid4().hex[:6]}"
         data = {"at": now, "who": who, "action": action, "target": target, "details": details}
         await self._store.insert(AUDIT, Record(month, key, data))
 
     async def recent(self, limit: int = 30, months: int = 3) -> list[AuditEvent]:
         events: list[AuditEvent] = []
-        now = time.gmtime()
-        year, month = now.tm_year, now.tm_mon
+        today = self._clock.today()
+        year, month = today.year, today.month
         for _ in range(months):
             records = await self._store.query(AUDIT, f"{year:04d}-{month:02d}")
             events += [AuditEvent(**r.data) for r in records]

@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.clock import Clock, parse_instant
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -75,6 +77,8 @@ class Settings:
     openid_metadata_url: str = ""
     # Where the bot gets its own outbound token (an Entra authority URL); empty: Entra's own.
     login_url: str = ""
+    # Tests and demos only: the node's clock starts at this ISO instant and runs on from there.
+    test_now: str = ""
 
     @property
     def auth_enabled(self) -> bool:
@@ -99,6 +103,10 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    def clock(self) -> Clock:
+        """The node's clock: the wall clock, or from NODE_TEST_NOW on (tests, demos)."""
+        return Clock.starting_at(self.zone, self.test_now)
 
     @property
     def uses_azure_tables(self) -> bool:
@@ -138,9 +146,14 @@ class Settings:
             graph_login_url=env.get("NODE_GRAPH_LOGIN_URL", "").strip(),
             openid_metadata_url=env.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "").strip(),
             login_url=env.get("TO_CHANNEL_FROM_BOT_LOGIN_URL", "").strip(),
+            test_now=env.get("NODE_TEST_NOW", "").strip(),
         )
-        settings.zone  # noqa: B018 - fail at start, not at the first digest, on a bad zone name
-        settings.secret_expires_in_days(date.today())
+        # Fail at start, not at the first digest or warning, on a bad zone, date or instant.
+        settings.zone  # noqa: B018
+        if settings.test_now:
+            parse_instant(settings.test_now, settings.zone)
+        if settings.secret_expires:
+            date.fromisoformat(settings.secret_expires)
         settings.digest_schedule  # noqa: B018 - likewise for a bad digest time
         return settings
 

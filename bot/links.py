@@ -11,9 +11,9 @@ import hmac
 import json
 import re
 import secrets
-import time
 from typing import Any, ClassVar
 
+from bot.clock import Clock
 from bot.storage import AlreadyExistsError, Record, Store
 
 SECRETS = "secrets"
@@ -40,15 +40,16 @@ def _unb64(text: str) -> bytes:
 class LinkSigner:
     TABLES: ClassVar[dict[str, str]] = {SECRETS: ""}
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, clock: Clock) -> None:
         self._secret = secret
+        self._clock = clock
 
     @classmethod
-    async def shared(cls, store: Store, configured: str = "") -> LinkSigner:
+    async def shared(cls, store: Store, clock: Clock, configured: str = "") -> LinkSigner:
         """The configured secret, or one generated once and kept in storage, so every
         instance signs and verifies alike."""
         if configured:
-            return cls(configured.encode())
+            return cls(configured.encode(), clock)
         record = await store.get(SECRETS, "links", "links")
         if record is None:
             try:
@@ -58,15 +59,15 @@ class LinkSigner:
             except AlreadyExistsError:
                 record = await store.get(SECRETS, "links", "links")
                 assert record is not None
-        return cls(str(record.data["secret"]).encode())
+        return cls(str(record.data["secret"]).encode(), clock)
 
-    def sign(self, payload: dict[str, Any], seconds: float, now: float | None = None) -> str:
-        body = {**payload, "exp": int((now or time.time()) + seconds)}
+    def sign(self, payload: dict[str, Any], seconds: float) -> str:
+        body = {**payload, "exp": int(self._clock.time() + seconds)}
         encoded = _b64(json.dumps(body, separators=(",", ":")).encode())
         signature = hmac.new(self._secret, encoded.encode(), hashlib.sha256).digest()
         return f"{encoded}.{_b64(signature)}"
 
-    def verify(self, token: str, now: float | None = None) -> dict[str, Any] | None:
+    def verify(self, token: str) -> dict[str, Any] | None:
         """The payload of a valid, unexpired token; None otherwise."""
         try:
             encoded, signature = token.split(".", 1)
@@ -82,6 +83,6 @@ class LinkSigner:
         expires = payload.get("exp")
         if not isinstance(expires, int) or isinstance(expires, bool):
             return None
-        if expires < (now or time.time()):
+        if expires < self._clock.time():
             return None
         return payload

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.criteria import CriteriaLibrary
 from bot.routing import NetworkRepository, read_network_file
@@ -21,27 +22,30 @@ class Node:
     settings: Settings
     store: Store
     criteria: CriteriaLibrary
+    clock: Clock
     demo: bool = False
 
     @classmethod
-    async def open(cls, settings: Settings, demo: bool = False) -> Node:
+    async def open(cls, settings: Settings, demo: bool = False, clock: Clock | None = None) -> Node:
+        """The store and the library; `clock` is the node's (else the settings' clock)."""
+        clock = clock or settings.clock()
         store = open_store(settings)
         await store.ping()
-        criteria = CriteriaLibrary(store)
+        criteria = CriteriaLibrary(store, clock)
         criteria.add_source(SharedItems(store))  # shared items are found by the search too
         await criteria.load()
         if demo:
-            await _load_demo_network(store, settings)
-        return cls(settings=settings, store=store, criteria=criteria, demo=demo)
+            await _load_demo_network(store, settings, clock)
+        return cls(settings=settings, store=store, criteria=criteria, clock=clock, demo=demo)
 
     async def close(self) -> None:
         await self.store.close()
 
 
-async def _load_demo_network(store: Store, settings: Settings) -> None:
+async def _load_demo_network(store: Store, settings: Settings, clock: Clock) -> None:
     """The demo experts (the Playground's users), unless a network is already stored."""
     repository = NetworkRepository(store)
     if (await repository.load()).experts or not DEMO_NETWORK.exists():
         return
-    await repository.save(read_network_file(DEMO_NETWORK, settings.zone))
+    await repository.save(read_network_file(DEMO_NETWORK, settings.zone, clock.today()))
     log.info("demo expert network loaded")

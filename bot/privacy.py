@@ -10,13 +10,13 @@ and is readable by admins only."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.agreements import AgreementRepository
 from bot.audit import AuditLog
+from bot.clock import Clock
 from bot.criteria.learning import LearnedWords
 from bot.people import Profiles
 from bot.personal import PersonalRecords, PersonRef
@@ -42,19 +42,21 @@ class PersonalData:
     def __init__(
         self,
         store: Store,
+        clock: Clock,
         extra: Sequence[PersonalRecords] = (),
         emails_of: Callable[[str], Awaitable[frozenset[str]]] | None = None,
     ) -> None:
         """The domain's owners of personal data, and `extra` ones of the outer layers (the
         Teams conversation references); `emails_of` gives a person's sign-in addresses."""
         self._emails_of = emails_of
+        self._clock = clock
         self._tickets = TicketRepository(store)
         self._shared = SharedItems(store)
         self._network = NetworkRepository(store)
-        self._audit = AuditLog(store)
+        self._audit = AuditLog(store, clock)
         self.owners: tuple[PersonalRecords, ...] = (
             self._tickets, self._shared, self._network, self._audit,
-            Profiles(store), ActivityLog(store), AgreementRepository(store),
+            Profiles(store), ActivityLog(store, clock), AgreementRepository(store),
             ProcurementRecords(store), LearnedWords(store), *extra,
         )  # fmt: skip
 
@@ -67,7 +69,7 @@ class PersonalData:
     async def export(self, user_id: str, aad_id: str) -> dict[str, Any]:
         person = await self._person(user_id, aad_id)
         data: dict[str, Any] = {
-            "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "exported_at": self._clock.now().isoformat(timespec="seconds"),
             "person": {"teams_id": user_id, "aad_object_id": aad_id},
         }
         for owner in self.owners:
@@ -87,7 +89,7 @@ class PersonalData:
         await self._audit.record("privacy", "person.erase", ERASED, tickets=questions)
         return Erasure(questions, shared, sum(counts.values()))
 
-    async def apply_retention(self, months: float, now: float | None = None) -> int:
+    async def apply_retention(self, months: float) -> int:
         """Anonymise answered tickets closed more than `months` ago."""
-        cutoff = (now or time.time()) - months * MONTH_S
+        cutoff = self._clock.time() - months * MONTH_S
         return await self._tickets.anonymise_closed_before(cutoff)

@@ -12,17 +12,16 @@ import contextlib
 import hashlib
 import io
 import statistics
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
 from bot.agreements import AgreementRepository
 from bot.agreements.service import figures
+from bot.clock import Clock
 from bot.criteria import AREAS
 from bot.personal import PersonRef
 from bot.procurements.records import ProcurementRecords
@@ -40,8 +39,9 @@ class ActivityLog:
 
     TABLES: ClassVar[dict[str, str]] = {ACTIVITY: "a hash of a person's Teams id per month"}
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
+        self._clock = clock
         self._seen: set[tuple[str, str]] = set()
 
     @staticmethod
@@ -62,10 +62,10 @@ class ActivityLog:
         self._seen.clear()
         return removed
 
-    async def seen(self, user_id: str, now: float | None = None) -> None:
+    async def seen(self, user_id: str) -> None:
         if not user_id:
             return
-        month = time.strftime("%Y-%m", time.gmtime(now or time.time()))
+        month = f"{self._clock.now():%Y-%m}"
         key = self._key(user_id)
         if (month, key) in self._seen:
             return
@@ -105,7 +105,7 @@ def _spread(values: list[float]) -> tuple[float, float] | None:
 
 async def compute(
     store: Store,
-    zone: ZoneInfo,
+    clock: Clock,
     target_hours: float,
     start: date | None = None,
     end: date | None = None,
@@ -114,8 +114,9 @@ async def compute(
         day = datetime.fromtimestamp(epoch, zone).date()
         return (start is None or day >= start) and (end is None or day <= end)
 
+    zone = clock.zone
     stats = Stats(start, end, target_hours=target_hours)
-    today = datetime.now(zone).date()
+    today = clock.today()
     stats.followups = await figures(AgreementRepository(store), today, start, end)
     stats.procurements = await procurement_figures(ProcurementRecords(store))
     tickets = [t for t in await TicketRepository(store).all() if inside(t.created_at)]

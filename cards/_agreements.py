@@ -150,10 +150,13 @@ def followup_card(
     criterion: Criterion | None,
     others: FollowUpSummary | None,
     kind: str = "",
+    *,
+    today: date,
     viewer: str = "",
     notice: str = "",
 ) -> Card:
-    """The follow-up as its responsible person sees it (the reminder is this card)."""
+    """The follow-up as its responsible person sees it (the reminder is this card); `today`
+    bounds its date inputs."""
     agreement, followup = item.agreement, item.followup
     lead = notice or (texts(f"reminder.{kind.split('-')[0]}", due=followup.due.isoformat())
                       if kind else "")  # fmt: skip
@@ -183,7 +186,7 @@ def followup_card(
             "facts": facts,
             "sections": sections,
             "joint": _joint_line(item, texts),
-            "actions": _actions(item, texts, viewer),
+            "actions": _actions(item, texts, viewer, today),
         },
     )
 
@@ -203,9 +206,8 @@ def _joint_line(item: DueItem, texts: Texts) -> str | None:
     return line
 
 
-def _actions(item: DueItem, texts: Texts, viewer: str) -> list[dict[str, Any]]:
+def _actions(item: DueItem, texts: Texts, viewer: str, today: date) -> list[dict[str, Any]]:
     key, base = item.agreement.key, item.followup.base
-    today = date.today()
 
     def form(
         title: str, action: type[Any], inputs: list[dict[str, Any]], send: str
@@ -273,10 +275,10 @@ class AgreementCards:
     """The follow-ups' cards (their `FollowUpCards` port), in the recipient's language."""
 
     def reminder(
-        self, item: DueItem, kind: str, locale: str, criterion: Criterion | None = None,
-        others: FollowUpSummary | None = None,
+        self, item: DueItem, kind: str, locale: str, criterion: Criterion | None,
+        others: FollowUpSummary | None, today: date,
     ) -> Card:  # fmt: skip
-        return followup_card(item, texts_for(locale), criterion, others, kind)
+        return followup_card(item, texts_for(locale), criterion, others, kind, today=today)
 
     def handed_over(self, agreement: Agreement, by: str, locale: str) -> Card:
         texts = texts_for(locale)

@@ -67,7 +67,11 @@ def _form(
 
 
 def analysis_form_card(
-    texts: Texts, values: dict[str, str] | None = None, problems: dict[str, str] | None = None
+    texts: Texts,
+    values: dict[str, str] | None = None,
+    problems: dict[str, str] | None = None,
+    *,
+    today: date,
 ) -> Card:
     values, problems = values or {}, problems or {}
 
@@ -82,7 +86,7 @@ def analysis_form_card(
         *field("Input.ChoiceSet", "area", choices=AREA_CHOICES),
         *field("Input.Text", "product_group", maxLength=200),
         *field("Input.ChoiceSet", "municipality", choices=PLACE_CHOICES),
-        *field("Input.Date", "date", max=date.today().isoformat()),
+        *field("Input.Date", "date", max=today.isoformat()),
         *field("Input.Number", "suppliers_consulted", min=0, max=9999),
         *field("Input.Text", "summary", isMultiline=True, maxLength=4000),
         *field("Input.Text", "findings", isMultiline=True, maxLength=4000),
@@ -94,7 +98,11 @@ def analysis_form_card(
 
 
 def followup_form_card(
-    texts: Texts, values: dict[str, str] | None = None, problems: dict[str, str] | None = None
+    texts: Texts,
+    values: dict[str, str] | None = None,
+    problems: dict[str, str] | None = None,
+    *,
+    today: date,
 ) -> Card:
     values, problems = values or {}, problems or {}
 
@@ -108,7 +116,7 @@ def followup_form_card(
         *field("Input.Text", "supplier", maxLength=200),
         *field("Input.ChoiceSet", "area", choices=AREA_CHOICES),
         *field("Input.ChoiceSet", "municipality", choices=PLACE_CHOICES),
-        *field("Input.Date", "date", max=date.today().isoformat()),
+        *field("Input.Date", "date", max=today.isoformat()),
     ]  # fmt: skip
     for n in range(1, ShareFollowUp.ROWS + 1):
         inputs += field("Input.Text", f"krav_{n}", texts("share.field.krav", n=n), maxLength=20,

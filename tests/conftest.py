@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import Clock, parse_instant
 from bot.config import Settings
 from bot.criteria import CriteriaLibrary
 from bot.storage import Store
@@ -15,6 +19,25 @@ from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn
 from tests.support.identity import ChannelIssuer, TokenEndpoint
 from tests.support.processes import Azurite
+
+ZONE = ZoneInfo("Europe/Stockholm")
+# Time is an input: every test runs at one pinned instant, NODE_TEST_NOW or else this one (a
+# Wednesday morning). CI also runs the time-sensitive tests (marker `calendar`) at an odd-week
+# Monday evening, the Friday before midsummer, New Year's Eve and the night clocks go back.
+DEFAULT_INSTANT = "2026-11-25T09:00:00+01:00"
+INSTANT_TEXT = os.environ.get("NODE_TEST_NOW", "").strip() or DEFAULT_INSTANT
+INSTANT: datetime = parse_instant(INSTANT_TEXT, ZONE).astimezone(ZONE)
+TODAY = INSTANT.date()  # the pinned instant's date in Stockholm
+
+
+def pytest_report_header() -> str:
+    return f"pinned instant: {INSTANT.isoformat()} (NODE_TEST_NOW)"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The node's clock, frozen at the pinned instant: it moves only when the test moves it."""
+    return Clock.frozen_at(ZONE, INSTANT)
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +71,9 @@ async def connector() -> AsyncIterator[ConnectorStandIn]:
 
 
 def local_settings(tmp_path: Path, **overrides: object) -> Settings:
-    """Settings as `make run` has them: SQLite in a fresh data directory, no app id."""
-    values: dict[str, object] = {"data_dir": tmp_path / "data"}
+    """Settings as `make run` has them: SQLite in a fresh data directory, no app id; the
+    node's clock starts at the pinned instant and runs on."""
+    values: dict[str, object] = {"data_dir": tmp_path / "data", "test_now": INSTANT.isoformat()}
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
@@ -107,7 +131,7 @@ def issuer() -> Iterator[ChannelIssuer]:
 async def sample_library() -> AsyncIterator[CriteriaLibrary]:
     """The bundled sample library, read-only: shared by the search and card tests."""
     store = SqliteStore(Path(":memory:"))
-    library = CriteriaLibrary(store)
+    library = CriteriaLibrary(store, Clock.frozen_at(ZONE, INSTANT))
     await library.load()
     yield library
     await store.close()

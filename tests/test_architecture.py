@@ -35,3 +35,54 @@ def test_private_modules_are_imported_only_inside_their_package() -> None:
                 if not importer.startswith(package + "."):
                     offences.append(f"{importer} imports {module}")
     assert offences == []
+
+
+# Reading the wall clock: calls like time.time() or date.today(), and importing such a function.
+_WALL_CLOCK_CALLS = {
+    ("time", "time"), ("time", "time_ns"), ("time", "gmtime"), ("time", "localtime"),
+    ("time", "strftime"), ("time", "ctime"), ("time", "asctime"),
+    ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
+}  # fmt: skip
+_WALL_CLOCK_IMPORTS = {"time", "time_ns", "gmtime", "localtime", "strftime", "ctime"}
+
+
+def _wall_clock_reads(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+            if (name, node.func.attr) in _WALL_CLOCK_CALLS:
+                # time.gmtime(epoch) and time.strftime(fmt, tuple) convert, they do not read.
+                converts = (
+                    node.func.attr in ("gmtime", "localtime", "ctime") and bool(node.args)
+                ) or (node.func.attr == "strftime" and len(node.args) > 1)
+                if not converts:
+                    found.append(f"{where}:{node.lineno} {name}.{node.func.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "time":
+            found += [f"{where}:{node.lineno} from time import {a.name}"
+                      for a in node.names if a.name in _WALL_CLOCK_IMPORTS]  # fmt: skip
+    return found
+
+
+def test_nothing_but_the_clock_reads_the_wall_clock() -> None:
+    """Time is an input: services, cards and checks ask the one clock (bot/clock.py), so a
+    test can pin the instant and every part of the node agrees on what "now" is."""
+    offences = []
+    for folder in ("bot", "cards"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path != ROOT / "bot" / "clock.py":
+                offences += _wall_clock_reads(path)
+    assert offences == []
+
+
+def test_the_wall_clock_check_finds_a_read(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import time\nfrom datetime import date\nx = time.time()\ny = date.today()\n"
+        "z = time.strftime('%Y', time.gmtime(0))\n", "utf-8"
+    )  # fmt: skip
+    found = _wall_clock_reads(sample)
+    assert [line.split(" ")[1] for line in found] == ["time.time", "date.today"]

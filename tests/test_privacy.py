@@ -6,15 +6,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.clock import Clock
 from bot.links import LinkSigner, _b64
-from bot.privacy import ERASED, PersonalData
+from bot.privacy import ERASED
 from bot.sharing import SharedItems
 from bot.storage import Store
 from bot.teams import TABLE_OWNERS
@@ -28,20 +29,24 @@ from tests.teams.test_criteria_questions import action, ask, click
 from tests.teams.test_expert_flow import EXPERTS_CHANNEL, as_expert, experts_network
 
 
-def test_a_link_verifies_until_it_expires_and_not_when_forged() -> None:
-    signer = LinkSigner(b"secret")
-    token = signer.sign({"kind": "mydata", "user": "u"}, 60, now=1000)
-    assert signer.verify(token, now=1059) == {"kind": "mydata", "user": "u", "exp": 1060}
-    assert signer.verify(token, now=1061) is None
+def test_a_link_verifies_until_it_expires_and_not_when_forged(clock: Clock) -> None:
+    clock.set(datetime.fromtimestamp(1000, UTC))
+    signer = LinkSigner(b"secret", clock)
+    token = signer.sign({"kind": "mydata", "user": "u"}, 60)
+    clock.advance(59)
+    assert signer.verify(token) == {"kind": "mydata", "user": "u", "exp": 1060}
+    clock.advance(2)
+    assert signer.verify(token) is None
+    clock.set(datetime.fromtimestamp(1000, UTC))
     encoded, signature = token.split(".")
-    assert signer.verify(encoded[:-2] + "xx." + signature, now=1000) is None
-    assert LinkSigner(b"other").verify(token, now=1000) is None
-    assert signer.verify("garbage", now=1000) is None
+    assert signer.verify(encoded[:-2] + "xx." + signature) is None
+    assert LinkSigner(b"other", clock).verify(token) is None
+    assert signer.verify("garbage") is None
 
 
-def test_a_link_is_read_only_in_its_one_spelling() -> None:
-    signer = LinkSigner(b"secret")
-    token = signer.sign({"kind": "mydata", "user": "u"}, 60, now=1000)
+def test_a_link_is_read_only_in_its_one_spelling(clock: Clock) -> None:
+    signer = LinkSigner(b"secret", clock)
+    token = signer.sign({"kind": "mydata", "user": "u"}, 60)
     encoded, signature = token.split(".")
     for variant in (
         f"{encoded}==.{signature}",
@@ -52,8 +57,8 @@ def test_a_link_is_read_only_in_its_one_spelling() -> None:
         f"{encoded}.{signature}.",
         f"{encoded}.{signature[:-1]}{chr(ord(signature[-1]) ^ 1)}",
     ):
-        assert signer.verify(variant, now=1000) is None, variant
-    assert signer.verify(token, now=1000) is not None
+        assert signer.verify(variant) is None, variant
+    assert signer.verify(token) is not None
 
 
 @pytest.mark.parametrize(
@@ -74,9 +79,9 @@ async def test_a_correctly_signed_odd_link_gives_no_server_error(
     assert status in (404, 410)
 
 
-async def test_the_link_secret_is_shared_through_storage(store: Store) -> None:
-    first = await LinkSigner.shared(store)
-    second = await LinkSigner.shared(store)
+async def test_the_link_secret_is_shared_through_storage(store: Store, clock: Clock) -> None:
+    first = await LinkSigner.shared(store, clock)
+    second = await LinkSigner.shared(store, clock)
     token = first.sign({"kind": "x"}, 60)
     assert second.verify(token) is not None
 
@@ -132,7 +137,9 @@ async def test_an_expired_or_forged_link_gives_nothing(bot: BotServer, asked: in
     status, text = await fetch(f"{bot.url}/files/{expired}")
     assert status == 410
     assert "ogiltig eller har gått ut" in text
-    forged = LinkSigner(b"guess").sign({"kind": "mydata", "user": "29:user-alex", "aad": ""}, 60)
+    forged = LinkSigner(b"guess", signer._clock).sign(
+        {"kind": "mydata", "user": "29:user-alex", "aad": ""}, 60
+    )
     assert (await fetch(f"{bot.url}/files/{forged}"))[0] == 410
 
 
@@ -157,10 +164,10 @@ async def test_retention_anonymises_old_closed_tickets_only(
     bot: BotServer, connector: ConnectorStandIn, asked: int
 ) -> None:
     assert bot.node is not None
-    privacy = PersonalData(bot.node.store)
+    privacy = bot.services.privacy
     assert await privacy.apply_retention(24) == 0  # answered just now
-    in_two_years = time.time() + 25 * 30.44 * 86400
-    assert await privacy.apply_retention(24, now=in_two_years) == 1
+    bot.node.clock.advance(25 * 30.44 * 86400)  # two years on
+    assert await privacy.apply_retention(24) == 1
     (ticket,) = await bot.services.routing._tickets.all()
     assert ticket.asker_name == ERASED
     assert ticket.seconds_to_answer is not None  # the times remain for statistics
@@ -175,7 +182,7 @@ async def test_the_audit_log_records_claims_and_is_for_admins(
     assert "aad-alex" not in admins
     from bot.audit import AuditLog
 
-    events = await AuditLog(bot.node.store).recent() if bot.node else []
+    events = await AuditLog(bot.node.store, bot.node.clock).recent() if bot.node else []
     actions = [e.action for e in events]
     assert "ticket.claim" in actions
     assert "knowledge.publish" in actions
@@ -246,7 +253,11 @@ async def test_my_agreements_are_in_my_data_and_erasure_keeps_them_without_me(
     bot: BotServer, connector: ConnectorStandIn
 ) -> None:
     await bot.post(activities.message(connector.url, "hjälp"))  # the node learns Alex's e-mail
-    form = {"verb": "agreement.create", **agreement(responsible="alex.wilber@lund.se")}
+    assert bot.node is not None
+    form = {
+        "verb": "agreement.create",
+        **agreement(bot.node.clock.today(), responsible="alex.wilber@lund.se"),
+    }
     created = await click(bot, connector, form)
     assert "Avtalet är registrerat" in card_text(created)
     card = await ask(bot, connector, "mina data")

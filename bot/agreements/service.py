@@ -14,12 +14,9 @@ reminded twice. The round reads only the reminders of the days it has not yet do
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from bot import telemetry
 from bot.agreements.model import (
@@ -36,6 +33,7 @@ from bot.agreements.repository import (
     Reminder,
     Result,
 )
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary, Criterion
 from bot.forms import FormProblems, Problems
 from bot.i18n import Notice, UserError
@@ -107,7 +105,7 @@ class Directory(Protocol):
 class FollowUpCards(Protocol):
     def reminder(
         self, item: DueItem, kind: str, locale: str, criterion: Criterion | None,
-        others: FollowUpSummary | None,
+        others: FollowUpSummary | None, today: date,
     ) -> Card: ...  # fmt: skip
 
     def handed_over(self, agreement: Agreement, by: str, locale: str) -> Card: ...
@@ -132,10 +130,9 @@ class FollowUpService:
         library: CriteriaLibrary,
         cards: FollowUpCards,
         directory: Directory,
-        zone: ZoneInfo,
+        clock: Clock,
         routing: RoutingService,
         sharing: SharingService,
-        clock: Callable[[], float] = time.time,
         claim_seconds: float = _CLAIM_S,
     ) -> None:
         self.repository = AgreementRepository(store)
@@ -146,11 +143,10 @@ class FollowUpService:
         self._library = library
         self._cards = cards
         self._directory = directory
-        self._zone = zone
         self._clock = clock
 
     def today(self) -> date:
-        return datetime.fromtimestamp(self._clock(), self._zone).date()
+        return self._clock.today()
 
     def _known_criteria(self) -> set[str]:
         return self._library.base_ids()
@@ -309,7 +305,7 @@ class FollowUpService:
 
     async def _remind(self, reminder: Reminder, round_: _Round) -> int:
         if reminder.state != "pending":
-            if reminder.state == "sending" and reminder.until < self._clock():
+            if reminder.state == "sending" and reminder.until < self._clock.time():
                 # The process died while sending: it may have gone out. Not sent again; the
                 # next reminder is still scheduled so the follow-up is not forgotten.
                 await self._finish(reminder, "uncertain")
@@ -324,14 +320,16 @@ class FollowUpService:
             return await self._wait_for_person(reminder)
         try:
             claimed = await self.repository.put_reminder(
-                replace(reminder, state="sending", until=self._clock() + self._claim_seconds)
+                replace(reminder, state="sending", until=self._clock.time() + self._claim_seconds)
             )
         except ConcurrencyError:
             return 0  # another instance took it
         state = "sent"
         item = await self._item(agreement, followup, self.today(), round_.suppliers)
         criterion, others = await self.about(item, round_.summaries)
-        card = self._cards.reminder(item, reminder.kind, person.locale, criterion, others)
+        card = self._cards.reminder(
+            item, reminder.kind, person.locale, criterion, others, self.today()
+        )
         try:
             if not await self._messenger.to_person(person.user_id, card):
                 state = "unreachable"
@@ -516,7 +514,7 @@ class FollowUpService:
         if not item.joint_with:
             raise UserError("followup.not_joint")
         take = JointTake(item.agreement.org_number, item.followup.base, person.user_id,
-                         person.name, municipality, self._clock())  # fmt: skip
+                         person.name, municipality, self._clock.time())  # fmt: skip
         if not await self.repository.take_joint(take):
             current = await self.repository.joint(item.agreement.org_number, item.followup.base)
             name = current.taker_name if current else "?"

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Callable
+import uuid
 from dataclasses import dataclass, field
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from bot.clock import Clock
 from bot.criteria.importer import ParsedFile, read_file
 from bot.criteria.learning import LearnedWords, new_words, person_key
 from bot.criteria.model import AREAS, KRAV_ID_IN_TEXT, Criterion, split_krav_id
@@ -171,7 +170,7 @@ class CriteriaLibrary:
         CRITERIA: "", HISTORY: "", META: "", KNOWLEDGE: "", FEEDBACK: "",
     }  # fmt: skip
 
-    def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
         self._revision = -1
@@ -194,14 +193,14 @@ class CriteriaLibrary:
         answers = [PublishedAnswer.from_dict(r.data) for r in await self._store.query(KNOWLEDGE)]
         self._criteria = {c.key: c for c in criteria}
         self._answers = {a.id: a for a in answers}
-        learned = await self._learned.active(date.today())
+        learned = await self._learned.active(self._clock.today())
         documents = build_documents(criteria, answers, list(self._guides.values()), learned)
         for source in self._sources:
             documents += await source.documents()
         # Build first, then swap: searches in flight keep the old index until this line.
         self.index = SearchIndex(documents)
         self._revision = revision
-        self._checked_at = self._clock()
+        self._checked_at = self._clock.time()
         log.info(
             "criteria index built",
             extra={"criteria": len(criteria), "answers": len(answers), "sample": self.is_sample},
@@ -213,9 +212,10 @@ class CriteriaLibrary:
 
     async def refresh_if_changed(self) -> None:
         """Reload when another instance (or the CLI) changed the library; cheap otherwise."""
-        if self._clock() - self._checked_at < REVISION_CHECK_S:
+        now = self._clock.time()
+        if 0 <= now - self._checked_at < REVISION_CHECK_S:
             return
-        self._checked_at = self._clock()
+        self._checked_at = now
         if await self._stored_revision() != self._revision:
             await self.load()
 
@@ -381,8 +381,8 @@ class CriteriaLibrary:
     ) -> None:
         """Whether an answer helped: kept without who asked, for improving the search. A "Ja"
         also supports the question's words for the top hit (see learning.py)."""
-        day = time.strftime("%Y-%m-%d", time.gmtime())
-        key = f"{time.time_ns()}"
+        day = self._clock.today().isoformat()
+        key = f"{self._clock.time():017.6f}-{uuid.uuid4().hex[:6]}"
         data = {"question": question[:500], "helpful": helpful, "ids": ids[:10]}
         await self._store.insert(FEEDBACK, Record(day, key, data))
         if helpful and ids and person:
@@ -390,7 +390,7 @@ class CriteriaLibrary:
 
     async def learned_words(self) -> dict[str, list[str]]:
         """The words the network taught, per Krav ID, as the search uses them now."""
-        return await self._learned.active(date.today())
+        return await self._learned.active(self._clock.today())
 
     async def forget_word(self, krav_id: str, word: str) -> bool:
         levels = self.levels_of(krav_id)
@@ -412,7 +412,7 @@ class CriteriaLibrary:
             return
         own = " ".join(f"{c.name} {c.product_group} {c.kravtext}" for c in levels)
         words = new_words(question, own)
-        today = date.today()
+        today = self._clock.today()
         base = levels[0].base_id
         if words and await self._learned.add(base, words, today, expert=expert, person=person):
             log.info("learned words for a criterion", extra={"krav_id": base, "words": len(words)})

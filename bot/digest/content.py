@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.audit import AuditLog
+from bot.clock import Clock
 from bot.criteria import AREAS
 from bot.procurements.records import ProcurementRecords
 from bot.routing.network import NetworkRepository
@@ -56,7 +56,8 @@ def iso_week(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-async def week_content(store: Store, now: datetime, zone: ZoneInfo) -> WeekContent:
+async def week_content(store: Store, clock: Clock) -> WeekContent:
+    now, zone = clock.now(), clock.zone
     since = (now - timedelta(days=7)).timestamp()
     network = await NetworkRepository(store).load()
     tickets = await TicketRepository(store).all()
@@ -78,7 +79,7 @@ async def week_content(store: Store, now: datetime, zone: ZoneInfo) -> WeekConte
             on_call.append((name, f"{experts[0].name} ({experts[0].municipality})"))
     changes = [
         e
-        for e in await AuditLog(store).recent(1000)
+        for e in await AuditLog(store, clock).recent(1000)
         if e.action == "criteria.import" and e.at >= since
     ]
     return WeekContent(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any, ClassVar
 from aiolimiter import AsyncLimiter
 
 from bot import telemetry
+from bot.clock import Clock
 from bot.digest.subscriptions import Subscription, SubscriptionRepository
 from bot.messaging import Gone, Messenger, Throttled, Unavailable
 from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
@@ -57,10 +57,10 @@ class DigestSender:
         self,
         store: Store,
         messenger: Messenger,
+        clock: Clock,
         rate_per_s: float = 40.0,
         concurrency: int = 16,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
         self._messenger = messenger
@@ -109,7 +109,7 @@ class DigestSender:
 
     async def _claim(self, week: str, channel: str, run_id: str) -> Record | str:
         """The delivery record to send under, or "sent" / "busy" when not ours to send."""
-        now = self._clock()
+        now = self._clock.time()
         fresh = Record(week, channel, {"state": "sending", "since": now, "run": run_id})
         try:
             return await self._store.insert(DELIVERIES, fresh)
@@ -130,7 +130,7 @@ class DigestSender:
             return "busy"
 
     async def _mark(self, claim: Record, state: str, **details: Any) -> None:
-        data = {**claim.data, "state": state, "at": self._clock(), **details}
+        data = {**claim.data, "state": state, "at": self._clock.time(), **details}
         await self._store.replace(DELIVERIES, Record(claim.partition, claim.key, data, claim.etag))
 
     async def _deliver(

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import ClassVar, Protocol
-from zoneinfo import ZoneInfo
 
+from bot.clock import Clock
 from bot.config import Schedule
 from bot.digest.content import WeekContent, iso_week, week_content
 from bot.digest.delivery import DigestSender, RunReport
@@ -39,27 +37,26 @@ class DigestService:
         store: Store,
         messenger: Messenger,
         cards: DigestCards,
-        zone: ZoneInfo,
+        clock: Clock,
         rate_per_s: float = 40.0,
         schedule: Schedule | None = None,
-        clock: Callable[[], float] = time.time,
         sender: DigestSender | None = None,
         lease_seconds: float = 60.0,
     ) -> None:
         self._store = store
         self._cards = cards
-        self._zone = zone
+        self._zone = clock.zone
         self._schedule = schedule or Schedule()
         self._clock = clock
         self.subscriptions = SubscriptionRepository(store)
-        self._sender = sender or DigestSender(store, messenger, rate_per_s, clock=clock)
+        self._sender = sender or DigestSender(store, messenger, clock, rate_per_s)
         holder = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._lease = Lease(store, "digest", holder, lease_seconds, clock)
         self._lease_seconds = lease_seconds
         self._renewed_at = float("-inf")
 
     def _now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock(), self._zone)
+        return self._clock.now()
 
     def send_time(self, now: datetime) -> datetime:
         monday = (now - timedelta(days=now.weekday())).date()
@@ -74,7 +71,7 @@ class DigestService:
         return await self._store.get(WEEKS, "week", iso_week(now)) is None
 
     async def content(self) -> WeekContent:
-        return await week_content(self._store, self._now(), self._zone)
+        return await week_content(self._store, self._clock)
 
     def card(self, content: WeekContent, subscription: Subscription) -> Card | None:
         mine = content.for_areas(subscription.areas)
@@ -84,16 +81,16 @@ class DigestService:
 
     async def _keep_alive(self) -> bool:
         """Renew the run's lease when half of it has passed."""
-        if self._clock() - self._renewed_at < self._lease_seconds / 2:
+        if self._clock.time() - self._renewed_at < self._lease_seconds / 2:
             return True
-        self._renewed_at = self._clock()
+        self._renewed_at = self._clock.time()
         return await self._lease.acquire()
 
     async def run(self, only_channel: str = "") -> RunReport:
         content = await self.content()
         if not await self._lease.acquire():  # another instance is running it right now
             return RunReport(content.week, busy_elsewhere=1)
-        self._renewed_at = self._clock()
+        self._renewed_at = self._clock.time()
         subscriptions = [
             s
             for s in await self.subscriptions.all()
@@ -107,7 +104,7 @@ class DigestService:
             keep_alive=self._keep_alive,
         )
         if report.complete and not only_channel:
-            data = {"sent": report.sent, "at": self._clock()}
+            data = {"sent": report.sent, "at": self._clock.time()}
             await self._store.upsert(WEEKS, Record("week", content.week, data))
         return report
 

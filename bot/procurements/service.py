@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from bot.agreements import Directory
 from bot.channels import ChannelSettings
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.forms import FormProblems, Problems
 from bot.i18n import UserError
@@ -76,8 +74,7 @@ class ProcurementService:
         cards: ProcurementCards,
         directory: Directory,
         routing: RoutingService,
-        zone: ZoneInfo,
-        clock: Callable[[], float] = time.time,
+        clock: Clock,
     ) -> None:
         self._store = store
         self.records = ProcurementRecords(store)
@@ -87,11 +84,10 @@ class ProcurementService:
         self._directory = directory
         self._routing = routing
         self._channels = ChannelSettings(store)
-        self._zone = zone
         self._clock = clock
 
     def today(self) -> date:
-        return datetime.fromtimestamp(self._clock(), self._zone).date()
+        return self._clock.today()
 
     async def get(self, key: str) -> Procurement | None:
         return await self.records.get(key)
@@ -225,7 +221,7 @@ class ProcurementService:
         key = "|".join(sorted(p.key for p in group))
         try:
             await self._store.insert(
-                COORDINATIONS, Record("group", key[:500], {"at": self._clock()})
+                COORDINATIONS, Record("group", key[:500], {"at": self._clock.time()})
             )
         except AlreadyExistsError:
             return  # posted already
@@ -259,7 +255,7 @@ class ProcurementService:
             return plan
         network = await self._routing.network()
         expert = network.experts.get(ticket.assignee)
-        on = datetime.fromtimestamp(ticket.claimed_at or self._clock(), self._zone).date()
+        on = self._clock.local(ticket.claimed_at or self._clock.time()).date()
         linked = replace(plan, expert=ticket.assignee, expert_name=expert.name if expert else "",
                          expert_linked_on=on.isoformat())  # fmt: skip
         try:

@@ -190,8 +190,9 @@ class NetworkRepository:
 # --- files --------------------------------------------------------------------------------
 
 
-def read_network_file(path: Path, zone: ZoneInfo) -> Network:
-    """YAML (experts, rotations, overrides) or CSV (experts; rotation order = row order)."""
+def read_network_file(path: Path, zone: ZoneInfo, today: date) -> Network:
+    """YAML (experts, rotations, overrides) or CSV (experts; rotation order = row order). A
+    rotation without a start starts this week (`today`'s Monday)."""
     text = path.read_text("utf-8-sig")
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
@@ -200,9 +201,9 @@ def read_network_file(path: Path, zone: ZoneInfo) -> Network:
             raise NetworkFileError(f"not valid YAML: {error}") from None
         if not isinstance(data, dict):
             raise NetworkFileError("the file must be a mapping with 'experts'")
-        return _from_mapping(data, zone)
+        return _from_mapping(data, zone, _monday_of(today))
     if path.suffix.lower() == ".csv":
-        return _from_csv(text)
+        return _from_csv(text, _monday_of(today))
     raise NetworkFileError("use a .yaml or .csv file")
 
 
@@ -228,7 +229,7 @@ def _expert(entry: Any, where: str) -> Expert:
     )
 
 
-def _from_mapping(data: dict[str, Any], zone: ZoneInfo) -> Network:
+def _from_mapping(data: dict[str, Any], zone: ZoneInfo, this_monday: date) -> Network:
     network = Network()
     for n, entry in enumerate(data.get("experts") or [], start=1):
         expert = _expert(entry, f"experts #{n}")
@@ -243,7 +244,7 @@ def _from_mapping(data: dict[str, Any], zone: ZoneInfo) -> Network:
         if missing:
             raise NetworkFileError(f"{where}: no expert with id {missing[0]!r}")
         try:
-            start = date.fromisoformat(str(entry.get("start", _this_monday())))
+            start = date.fromisoformat(str(entry.get("start", this_monday)))
             handoff = time.fromisoformat(str(entry.get("handoff_time", "08:00")))
         except ValueError as error:
             raise NetworkFileError(f"{where}: {error}") from None
@@ -269,7 +270,7 @@ def _from_mapping(data: dict[str, Any], zone: ZoneInfo) -> Network:
     return network
 
 
-def _from_csv(text: str) -> Network:
+def _from_csv(text: str, this_monday: date) -> Network:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
@@ -289,7 +290,7 @@ def _from_csv(text: str) -> Network:
             f"row {n}",
         )
         network.experts[expert.id] = expert
-    start = _this_monday()
+    start = this_monday
     for area in AREAS:
         members = tuple(e.id for e in network.experts.values() if area in e.areas)
         if members:
@@ -309,6 +310,5 @@ def _moment(value: Any, zone: ZoneInfo) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-def _this_monday(today: date | None = None) -> date:
-    today = today or date.today()
+def _monday_of(today: date) -> date:
     return today - timedelta(days=today.weekday())

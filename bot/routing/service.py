@@ -9,16 +9,15 @@ only through the `Messenger` protocol, cards only through the `TicketCards` port
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot import telemetry
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
+from bot.clock import Clock
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
 from bot.fields import ANSWER, QUESTION
 from bot.i18n import Notice, UserError
@@ -58,9 +57,8 @@ class RoutingService:
         messenger: Messenger,
         library: CriteriaLibrary,
         cards: TicketCards,
-        zone: ZoneInfo,
+        clock: Clock,
         escalation_hours: float = 4.0,
-        clock: Callable[[], float] = time.time,
         presence: PresenceLookup | None = None,
         claim_seconds: float = steps.CLAIM_SECONDS,
     ) -> None:
@@ -71,20 +69,21 @@ class RoutingService:
         self._messenger = messenger
         self._library = library
         self._cards = cards
-        self._zone = zone
+        self._zone = clock.zone
         self._hours = escalation_hours
         self._clock = clock
         self._network: Network | None = None
         self._network_at = float("-inf")
-        self._audit = AuditLog(store)
+        self._audit = AuditLog(store, clock)
         self._presence = presence
 
     # --- the network ----------------------------------------------------------------------
 
     async def network(self) -> Network:
-        if self._network is None or self._clock() - self._network_at > _NETWORK_TTL_S:
+        now = self._clock.time()
+        if self._network is None or not 0 <= now - self._network_at <= _NETWORK_TTL_S:
             self._network = await self._network_store.load()
-            self._network_at = self._clock()
+            self._network_at = now
         return self._network
 
     def forget_network(self) -> None:
@@ -101,7 +100,7 @@ class RoutingService:
         return (await self.network()).expert_for_user(person.user_id, person.aad_id)
 
     def _now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock(), self._zone)
+        return self._clock.now()
 
     def area_experts(self, ticket: Ticket, network: Network) -> list[Expert]:
         return network.on_call(ticket.area, self._now(), self._zone)
@@ -148,7 +147,7 @@ class RoutingService:
             raise problem
         ticket = await self._existing(origin) if origin else None
         if ticket is None:
-            now = self._clock()
+            now = self._clock.time()
             ticket = await self._store_new(
                 Ticket(
                     number=0, question=question.strip(), area=area, municipality=municipality,
@@ -238,13 +237,13 @@ class RoutingService:
         return ticket
 
     async def forget_origins(self, days: float = 2.0) -> int:
-        return await self._tickets.forget_origins(self._clock() - days * 86400)
+        return await self._tickets.forget_origins(self._clock.time() - days * 86400)
 
     async def deliver_pending(self) -> int:
         """Finish what was left: tickets never routed, and steps whose time has come (a failed
         send's retry) or whose claim expired (the process died while sending)."""
         delivered = 0
-        now = self._clock()
+        now = self._clock.time()
         for ticket in await self._tickets.all():
             if ticket.routed and not steps.has_due(ticket, now):
                 continue
@@ -258,7 +257,7 @@ class RoutingService:
         return delivered
 
     async def _run_steps(self, ticket: Ticket) -> Ticket:
-        for name in steps.due(ticket, self._clock()):
+        for name in steps.due(ticket, self._clock.time()):
             ticket = await self._take_step(ticket.number, name)
         return ticket
 
@@ -268,7 +267,7 @@ class RoutingService:
 
         def take(current: Ticket) -> Ticket | None:
             nonlocal token
-            claimed = steps.claim(current, name, self._clock(), self._claim_seconds)
+            claimed = steps.claim(current, name, self._clock.time(), self._claim_seconds)
             if claimed is None:
                 return None
             current, token = claimed
@@ -287,7 +286,7 @@ class RoutingService:
         except Exception:
             log.exception("send failed; trying again later", extra={"ticket": number, "step": name})
             ticket, _ = await self._change(
-                number, lambda t: steps.retry_later(t, name, token, self._clock())
+                number, lambda t: steps.retry_later(t, name, token, self._clock.time())
             )
             return ticket
 
@@ -403,7 +402,7 @@ class RoutingService:
             return Outcome(ticket, Notice("ticket.not_expert", tone="attention"))
         if not self._may_take(expert, ticket):
             return Outcome(ticket, Notice("ticket.not_your_area", tone="attention"))
-        now = self._clock()
+        now = self._clock.time()
 
         def take(current: Ticket) -> Ticket | None:
             if current.state != OPEN:
@@ -454,7 +453,7 @@ class RoutingService:
         return ticket, expert, changed
 
     async def release(self, number: int, person: Person) -> Outcome:
-        now = self._clock()
+        now = self._clock.time()
 
         def release(current: Ticket, expert: Expert) -> Ticket:
             released = replace(current, state=OPEN, assignee="", claimed_at=None)
@@ -468,7 +467,7 @@ class RoutingService:
     async def reassign(self, number: int, person: Person, to_expert: str) -> Outcome:
         network = await self.network()
         target = network.experts.get(to_expert)
-        now = self._clock()
+        now = self._clock.time()
 
         def move(current: Ticket, expert: Expert) -> Ticket | None:
             if target is None or not target.covers(current.area) or target.id == expert.id:
@@ -501,7 +500,7 @@ class RoutingService:
             key = "ticket.answer_too_long" if text.strip() else "ticket.answer_empty"
             values = {"max": ANSWER.max, "length": len(text)}
             return Outcome(ticket, Notice(key, values, tone="attention"), draft=text)
-        now = self._clock()
+        now = self._clock.time()
 
         def answer(current: Ticket, expert: Expert) -> Ticket:
             published = publish and current.consent_publish
@@ -532,7 +531,7 @@ class RoutingService:
                     question=answered.question,
                     answer=answered.answer,
                     area=answered.area,
-                    published_at=datetime.fromtimestamp(now, self._zone).date().isoformat(),
+                    published_at=self._clock.local(now).date().isoformat(),
                 )
             )
             # Its Krav IDs teach the search the question's words (criteria/learning.py).
@@ -544,7 +543,7 @@ class RoutingService:
 
     async def escalate_due(self) -> int:
         """Tickets unclaimed past their deadline go to the next expert, then to all."""
-        now = self._clock()
+        now = self._clock.time()
         escalated = 0
         network = await self.network()
         for ticket in await self._tickets.all():

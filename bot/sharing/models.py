@@ -83,21 +83,21 @@ def _https(value: str) -> bool:
     return parsed.scheme == "https" and bool(parsed.netloc)
 
 
-def _date(value: str) -> bool:
+def _date(value: str, today: date) -> bool:
     try:
-        return date.fromisoformat(value) <= date.today()
+        return date.fromisoformat(value) <= today
     except ValueError:
         return False
 
 
-def check_analysis(values: dict[str, str]) -> Problems:
+def check_analysis(values: dict[str, str], today: date) -> Problems:
     problems = Problems()
     problems.need(_text(values.get("title", ""), MAX_SHORT), "title", "share.error.title")
     problems.need(values.get("area", "") in AREAS, "area", "share.error.area")
     problems.need(
         values.get("municipality", "") in MUNICIPALITIES, "municipality", "share.error.municipality"
     )
-    problems.need(_date(values.get("date", "")), "date", "share.error.date")
+    problems.need(_date(values.get("date", ""), today), "date", "share.error.date")
     problems.need(
         bool(_DIGITS.match(values.get("suppliers_consulted", ""))),
         "suppliers_consulted",
@@ -113,7 +113,7 @@ def check_analysis(values: dict[str, str]) -> Problems:
     return problems
 
 
-def check_followup(values: dict[str, str], rows: int) -> Problems:
+def check_followup(values: dict[str, str], rows: int, today: date) -> Problems:
     problems = Problems()
     problems.need(
         _text(values.get("agreement", ""), MAX_SHORT), "agreement", "share.error.agreement"
@@ -123,7 +123,7 @@ def check_followup(values: dict[str, str], rows: int) -> Problems:
     problems.need(
         values.get("municipality", "") in MUNICIPALITIES, "municipality", "share.error.municipality"
     )
-    problems.need(_date(values.get("date", "")), "date", "share.error.date")
+    problems.need(_date(values.get("date", ""), today), "date", "share.error.date")
     problems.need(len(values.get("findings", "")) <= MAX_TEXT, "findings", "share.error.too_long")
     link = values.get("link", "")
     problems.need(not link or _https(link), "link", "share.error.link")

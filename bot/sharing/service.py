@@ -4,15 +4,15 @@ channel, found by search and by lists; and how others followed up a criterion.""
 from __future__ import annotations
 
 import logging
-import time
+import secrets
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary, split_krav_id
 from bot.forms import FormProblems
 from bot.messaging import Card, Messenger, Person
@@ -42,7 +42,7 @@ class SharingService:
         store: Store,
         messenger: Messenger,
         library: CriteriaLibrary,
-        clock: Callable[[], float] = time.time,
+        clock: Clock,
     ) -> None:
         self._store = store
         self._messenger = messenger
@@ -50,7 +50,7 @@ class SharingService:
         self._clock = clock
         self._channels = ChannelSettings(store)
         self._items = SharedItems(store)
-        self._audit = AuditLog(store)
+        self._audit = AuditLog(store, clock)
 
     async def sharing_channel(self) -> str:
         return await self._channels.get("sharing_channel")
@@ -63,10 +63,11 @@ class SharingService:
         return await self._items.get(item_id)
 
     def _new_id(self, prefix: str) -> str:
-        return f"{prefix}{time.time_ns() // 1000}"
+        """Ordered by when it was shared; the random tail keeps two at one instant apart."""
+        return f"{prefix}{int(self._clock.time() * 1000)}{secrets.token_hex(2)}"
 
     async def share_analysis(self, person: Person, values: dict[str, str]) -> MarketAnalysis:
-        problems = check_analysis(values)
+        problems = check_analysis(values, self._clock.today())
         if problems:
             raise FormProblems(problems)
         item = MarketAnalysis(
@@ -82,7 +83,7 @@ class SharingService:
             link=values["link"].strip(),
             contact=values["contact"].strip(),
             shared_by=person.user_id,
-            shared_at=self._clock(),
+            shared_at=self._clock.time(),
         )
         await self._items.add(item)
         await self._library.sources_changed()
@@ -91,7 +92,7 @@ class SharingService:
     async def share_followup(
         self, person: Person, values: dict[str, str], rows: int
     ) -> FollowUpReport:
-        problems = check_followup(values, rows)
+        problems = check_followup(values, rows, self._clock.today())
         if problems:
             raise FormProblems(problems)
         checks = tuple(
@@ -110,7 +111,7 @@ class SharingService:
             findings=values.get("findings", "").strip(),
             link=values.get("link", "").strip(),
             shared_by=person.user_id,
-            shared_at=self._clock(),
+            shared_at=self._clock.time(),
         )
         await self._items.add(item)
         await self._library.sources_changed()
@@ -139,7 +140,8 @@ class SharingService:
     def _filtered(
         self, items: list[Any], area: str, municipality: str, max_age_days: int
     ) -> list[Any]:
-        oldest = (date.today() - timedelta(days=max_age_days)).isoformat() if max_age_days else ""
+        today = self._clock.today()
+        oldest = (today - timedelta(days=max_age_days)).isoformat() if max_age_days else ""
         kept = [
             item
             for item in items

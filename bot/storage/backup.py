@@ -13,9 +13,9 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.clock import Clock
 from bot.storage._protocol import Record, Store
 
 log = logging.getLogger(__name__)
@@ -36,14 +36,14 @@ class TableCount:
     records: int
 
 
-async def backup(store: Store, directory: Path) -> list[TableCount]:
+async def backup(store: Store, directory: Path, clock: Clock) -> list[TableCount]:
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     counts = []
     for table in await store.tables():
         records = await _steady_read(store, table)
         await asyncio.to_thread(_write_table, directory / f"{table}.jsonl", records)
         counts.append(TableCount(table, len(records)))
-    manifest = {"format": FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    manifest = {"format": FORMAT, "created": clock.now().isoformat(timespec="seconds"),
                 "tables": {c.table: c.records for c in counts}}  # fmt: skip
     await asyncio.to_thread(_write_text, directory / MANIFEST, json.dumps(manifest, indent=2))
     return counts

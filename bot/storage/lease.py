@@ -4,10 +4,9 @@ expires; a live holder renews it on every round."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import ClassVar
 
+from bot.clock import Clock
 from bot.storage._protocol import AlreadyExistsError, ConcurrencyError, Record, Store
 
 LEASES = "leases"
@@ -22,7 +21,7 @@ class Lease:
         name: str,
         holder: str,
         seconds: float,
-        clock: Callable[[], float] = time.time,
+        clock: Clock,
     ) -> None:
         self._store = store
         self._name = name
@@ -32,7 +31,7 @@ class Lease:
 
     async def acquire(self) -> bool:
         """True when this holder has the lease now (taken, renewed, or taken over)."""
-        now = self._clock()
+        now = self._clock.time()
         data = {"holder": self._holder, "expires": now + self._seconds}
         current = await self._store.get(LEASES, "lease", self._name)
         if current is None:

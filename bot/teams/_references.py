@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from bot.clock import Clock
 from bot.messaging import Person
 from bot.people import Profiles
 from bot.personal import PersonRef
@@ -163,14 +164,15 @@ class InboundLedger:
     _MIDNIGHT_WINDOW_S = 15 * 60
     _OPEN, _DONE = "open", "done"
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
+        self._clock = clock
         self._running: dict[str, str] = {}  # key -> the day partition its mark is in
 
-    async def take(self, conversation_id: str, activity_id: str, now: float | None = None) -> bool:
+    async def take(self, conversation_id: str, activity_id: str) -> bool:
         """True when the activity is to be processed: the first time it is seen, or again
         after a turn that never finished."""
-        now = time.time() if now is None else now
+        now = self._clock.time()
         key = f"{conversation_id}|{activity_id}"
         if key in self._running:
             return False  # a repeat while this process is still at it
@@ -205,7 +207,7 @@ class InboundLedger:
         day = self._running.pop(key, None)
         if day is not None:
             await self._store.upsert(
-                INBOUND, Record(day, key, {"at": time.time(), "state": self._DONE})
+                INBOUND, Record(day, key, {"at": self._clock.time(), "state": self._DONE})
             )
 
     async def release(self, conversation_id: str, activity_id: str) -> None:
@@ -215,9 +217,9 @@ class InboundLedger:
         if day is not None:
             await self._store.delete(INBOUND, day, key)
 
-    async def prune(self, now: float | None = None) -> int:
+    async def prune(self) -> int:
         """Drop the marks of days older than KEEP_DAYS; returns how many went."""
-        now = time.time() if now is None else now
+        now = self._clock.time()
         removed = 0
         for back in range(self.KEEP_DAYS, self.KEEP_DAYS + 7):
             day = _day(now - back * 86400)
@@ -227,4 +229,4 @@ class InboundLedger:
 
 
 def _day(epoch: float) -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(epoch))
+    return f"{datetime.fromtimestamp(epoch, UTC):%Y-%m-%d}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from bot.audit import AuditLog
 from bot.commands import Command
@@ -120,12 +119,12 @@ class AdminCommands(ResolverBase):
 
     async def cmd_statistics(self, command: Command, turn: Turn) -> list[Card]:
         settings = self._node.settings
-        stats = await compute(self._node.store, settings.zone, settings.escalation_hours)
+        stats = await compute(self._node.store, self._node.clock, settings.escalation_hours)
         return [statistics_card(stats, turn.texts)]
 
     async def cmd_audit_log(self, command: Command, turn: Turn) -> list[Card]:
         texts = turn.texts
-        events = await AuditLog(self._node.store).recent(30)
+        events = await AuditLog(self._node.store, self._node.clock).recent(30)
         zone = self._node.settings.zone
         lines = [
             {
@@ -164,7 +163,7 @@ class AdminCommands(ResolverBase):
             raise UserError("learned.forget_usage")
         if not await self._criteria.forget_word(krav_id, word.strip()):
             raise UserError("learned.not_found", {"id": escape_markdown(krav_id[:40])})
-        await AuditLog(self._node.store).record(
+        await AuditLog(self._node.store, self._node.clock).record(
             turn.aad_id or turn.user_id, "learned.forget", krav_id[:40]
         )
         return [message_card(turn.texts("learned.forgotten", id=escape_markdown(krav_id[:40])))]
@@ -187,7 +186,7 @@ class AdminCommands(ResolverBase):
             experts=len(network.experts),
             subscriptions=len(await self._digest.subscriptions.all()),
         )
-        days = self._node.settings.secret_expires_in_days(date.today())
+        days = self._node.settings.secret_expires_in_days(self._node.clock.today())
         if days is not None:
             line += " " + texts("status.secret", days=days)
         return [message_card(line, title=texts("status.title"))]

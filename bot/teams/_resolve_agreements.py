@@ -98,7 +98,7 @@ class AgreementCommands(ResolverBase):
     async def _card(self, item: DueItem, turn: Turn, notice: str = "") -> Card:
         criterion, others = await self._followups.about(item)
         return followup_card(item, turn.texts, criterion, others, viewer=turn.user_id,
-                             notice=notice)  # fmt: skip
+                             notice=notice, today=self._node.clock.today())  # fmt: skip
 
     async def act_show_followup(self, action: ShowFollowUp, turn: Turn) -> list[Card]:
         item, _ = await self._followup(action, turn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from bot.agreements import Directory, FollowUpService
@@ -117,6 +118,10 @@ class ResolverBase:
             return False
         owners = await self._graph.team_owners(turn.team_group_id)
         return owners is not None and turn.aad_id in owners
+
+    @property
+    def _today(self) -> date:
+        return self._node.clock.today()
 
     def _is_admin(self, turn: Turn) -> bool:
         admins = self._node.settings.admin_ids

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 
 from bot.commands import Command
@@ -146,7 +145,7 @@ class RoutingCommands(ResolverBase):
         if not network.experts:
             return message_card(texts("network.empty"))
         zone = self._node.settings.zone
-        now = datetime.now(zone)
+        now = self._node.clock.now()
         lines = []
         for slug, name in AREAS.items():
             experts = network.on_call(slug, now, zone)

@@ -38,7 +38,7 @@ class SharingCommands(ResolverBase):
                 )
         except FormProblems as problems:  # the form again, with every problem marked
             form = analysis_form_card if isinstance(action, ShareAnalysis) else followup_form_card
-            return [form(texts, action.values, problems.problems.fields)]
+            return [form(texts, action.values, problems.problems.fields, today=self._today)]
         await self._sharing.post(shared_item_card(item, texts_for(self._node.settings.language)))
         return [message_card(texts("share.shared")), shared_item_card(item, texts)]
 
@@ -51,10 +51,10 @@ class SharingCommands(ResolverBase):
         return plan_card(criteria, texts, f"{self._node.settings.public_url}/files/{token}")
 
     async def cmd_share_analysis(self, command: Command, turn: Turn) -> list[Card]:
-        return [analysis_form_card(turn.texts)]
+        return [analysis_form_card(turn.texts, today=self._today)]
 
     async def cmd_share_followup(self, command: Command, turn: Turn) -> list[Card]:
-        return [followup_form_card(turn.texts)]
+        return [followup_form_card(turn.texts, today=self._today)]
 
     async def cmd_plan(self, command: Command, turn: Turn) -> list[Card]:
         ids = command.argument.replace(",", " ").split()

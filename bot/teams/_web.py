@@ -156,7 +156,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
         # Not at start's expense: an identity outage leaves the node alive and not ready.
         warm_up = asyncio.create_task(tokens.wait_until_reachable())
     book = ConversationBook(node.store)
-    inbound = InboundLedger(node.store)
+    inbound = InboundLedger(node.store, node.clock)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
     services = await build_services(node, messenger, session, personal=[book], directory=book)
     if node.demo:
@@ -164,7 +164,9 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     app[AUTH] = adapter.bot_framework_authentication
     app[ADAPTER] = adapter
     app[SERVICES] = services
-    app[BOT] = NodeBot(Resolver(services, messenger), book, inbound, ActivityLog(node.store))
+    app[BOT] = NodeBot(
+        Resolver(services, messenger), book, inbound, ActivityLog(node.store, node.clock)
+    )
     background = Background(services, housekeeping=[inbound.prune])
     background.start()
     yield

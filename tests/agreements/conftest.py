@@ -1,34 +1,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
-from bot.agreements import FollowUpService
+from bot.agreements import FollowUpService, due_dates
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.messaging import Person
 from bot.routing import NetworkRepository, RoutingService
 from bot.sharing import SharedItems, SharingService
 from bot.storage import Store
 from cards import AgreementCards, TicketCards
+from tests.conftest import ZONE
 from tests.routing.conftest import RecordingMessenger, network_of
 
-ZONE = ZoneInfo("Europe/Stockholm")
 ANNA = Person("29:anna", "aad-anna", "Anna Andersson", "sv-SE")
 BO = Person("29:bo", "aad-bo", "Bo Berg", "en-US")
-
-
-class Clock:
-    def __init__(self, day: str) -> None:
-        self.now = datetime.fromisoformat(day + "T09:00").replace(tzinfo=ZONE).timestamp()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def days(self, count: float) -> None:
-        self.now += count * 86400
 
 
 @dataclass
@@ -55,24 +45,39 @@ class Setup:
 
 
 @pytest.fixture
-async def setup(store: Store) -> Setup:
-    clock = Clock("2026-11-27")
-    library = CriteriaLibrary(store)
+async def setup(store: Store, clock: Clock) -> Setup:
+    library = CriteriaLibrary(store, clock)
     library.add_source(SharedItems(store))
     await library.load()
-    await NetworkRepository(store).save(network_of(3))
+    await NetworkRepository(store).save(network_of(3, clock.now()))
     messenger = RecordingMessenger()
-    routing = RoutingService(store, messenger, library, TicketCards(ZONE), ZONE, clock=clock)
-    sharing = SharingService(store, messenger, library, clock=clock)
+    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock)
+    sharing = SharingService(store, messenger, library, clock)
     people = People()
-    service = FollowUpService(store, messenger, library, AgreementCards(), people, ZONE, routing,
-                              sharing, clock=clock)  # fmt: skip
+    service = FollowUpService(store, messenger, library, AgreementCards(), people, clock, routing,
+                              sharing)  # fmt: skip
     return Setup(service, messenger, clock, people)
 
 
-def agreement(**change: str) -> dict[str, str]:
+def start_for_first_due(today: date, days: int, interval: str = "kvartal") -> date:
+    """An agreement start whose first follow-up (quarterly: three months on) is due `days`
+    days after `today`, give or take the few days a short month takes off."""
+    months = {"kvartal": 3, "halvar": 6, "ar": 12}[interval]
+    return today + timedelta(days=days) - relativedelta(months=months)
+
+
+def first_due(values: dict[str, str]) -> date:
+    """When an agreement registered with `values` owes its first follow-up."""
+    start, end = date.fromisoformat(values["start"]), date.fromisoformat(values["end"])
+    return due_dates(start, end, values["interval"])[0]
+
+
+def agreement(today: date, **change: str) -> dict[str, str]:
+    """Lund's cleaning agreement, running, its first quarterly follow-up due in 13 days."""
+    start = start_for_first_due(today, 13)
     values = {"municipality": "Lund", "title": "Lokalvård skolor", "area": "stad-och-kemikalier",
               "supplier": "Städbolaget AB", "org_number": "556036-0793",
-              "start": "2026-09-10", "end": "2028-09-09", "responsible": "anna@lund.se",
-              "criteria": "11567, 10855:1", "interval": "kvartal"}  # fmt: skip
+              "start": start.isoformat(), "end": (start + relativedelta(years=2)).isoformat(),
+              "responsible": "anna@lund.se", "criteria": "11567, 10855:1",
+              "interval": "kvartal"}  # fmt: skip
     return {**values, **change}

@@ -4,45 +4,67 @@ postponing, handing over, joint follow-up, permissions, the import."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from bot.agreements import FormProblems
+from bot.agreements import FormProblems, due_dates
 from bot.i18n import UserError
 from bot.messaging import Person
 from bot.tabular import csv_rows, read_rows
-from tests.agreements.conftest import ANNA, BO, Setup, agreement
+from tests.agreements.conftest import (
+    ANNA,
+    BO,
+    Setup,
+    agreement,
+    first_due,
+    start_for_first_due,
+)
 from tests.support.connector import card_text
 
-RESULT = {"result": "gul", "method": "stickprov", "checked": "Produktblad för 12 produkter",
-          "finding": "Två produkter saknade blad", "action": "Nya produktblad",
-          "action_date": "2026-12-31", "done_on": "2026-11-27"}  # fmt: skip
+pytestmark = pytest.mark.calendar
+
+
+def result(today: date, **change: str) -> dict[str, str]:
+    """A yellow result recorded today, with an action within a month."""
+    values = {"result": "gul", "method": "stickprov", "checked": "Produktblad för 12 produkter",
+              "finding": "Två produkter saknade blad", "action": "Nya produktblad",
+              "action_date": (today + timedelta(days=30)).isoformat(),
+              "done_on": today.isoformat()}  # fmt: skip
+    return {**values, **change}
 
 
 def reminders_to(setup: Setup, user_id: str) -> list[str]:
     return [card_text(card) for card in setup.messenger.direct_to(user_id)]
 
 
+def days(setup: Setup, count: int) -> None:
+    setup.clock.advance(timedelta(days=count))
+
+
 async def test_reminders_come_14_days_before_on_the_day_and_weekly_once_each(setup: Setup) -> None:
     service = setup.service
-    await service.register(agreement(), ANNA.user_id)  # 2 criteria, first due 2026-12-10
-    assert await service.remind() == 2  # 13 days before: the heads-up, now, one per criterion
+    today = setup.clock.today()
+    values = agreement(today)
+    await service.register(values, ANNA.user_id)  # 2 criteria, first due in ten days or so
+    due = first_due(values)
+    assert today < due <= today + timedelta(days=13)
+    assert await service.remind() == 2  # within 14 days: the heads-up, now, one per criterion
     assert await service.remind() == 0  # never twice
     first = "\n".join(reminders_to(setup, ANNA.user_id))
     assert "Om 14 dagar" in first
     assert "Städkemikalier" in first  # the criterion, with its kravtext and proof
     assert "Systematiskt miljöarbete" in first
-    setup.clock.days(13)  # 2026-12-10: the day
+    days(setup, (due - today).days)  # the day
     assert await service.remind() == 2
     assert await service.remind() == 0
-    setup.clock.days(7)  # a week overdue
+    days(setup, 7)  # a week overdue
     assert await service.remind() == 2
-    setup.clock.days(3)
+    days(setup, 3)
     assert await service.remind() == 0
-    setup.clock.days(4)  # two weeks overdue
+    days(setup, 4)  # two weeks overdue
     assert await service.remind() == 2
     texts = reminders_to(setup, ANNA.user_id)
     assert len(texts) == 2 + 2 + 2 + 2
@@ -53,22 +75,26 @@ async def test_the_due_list_reports_due_and_overdue_with_joint_municipalities(
     setup: Setup,
 ) -> None:
     service = setup.service
-    await service.register(agreement(), ANNA.user_id)
-    await service.register(
-        agreement(municipality="Malmö", title="Lokalvård", responsible="bo@malmo.se",
-                  criteria="11567", start="2026-06-01", interval="halvar"), BO.user_id,
-    )  # fmt: skip
+    today = setup.clock.today()
+    lund = agreement(today)
+    malmo = agreement(today, municipality="Malmö", title="Lokalvård", responsible="bo@malmo.se",
+                      criteria="11567", interval="halvar",
+                      start=start_for_first_due(today, 4, "halvar").isoformat())  # fmt: skip
+    await service.register(lund, ANNA.user_id)
+    await service.register(malmo, BO.user_id)
     items = [i.as_json() for i in await service.due()]
+    lund_due, malmo_due = first_due(lund).isoformat(), first_due(malmo).isoformat()
     assert [(i["municipality"], i["criterion"], i["due"], i["overdue"]) for i in items] == [
-        ("Malmö", "11567", "2026-12-01", False),
-        ("Lund", "10855", "2026-12-10", False),
-        ("Lund", "11567", "2026-12-10", False),
+        ("Malmö", "11567", malmo_due, False),
+        ("Lund", "10855", lund_due, False),
+        ("Lund", "11567", lund_due, False),
     ]
     joint = {(i["municipality"], i["criterion"]): i["joint_with"] for i in items}
     assert joint[("Lund", "11567")] == ["Malmö"]
     assert joint[("Malmö", "11567")] == ["Lund"]
     assert joint[("Lund", "10855")] == []
-    later = await service.due(at=date(2026, 12, 20), municipality="lund")
+    later = await service.due(at=first_due(lund) + timedelta(days=10), municipality="lund")
+    assert later
     assert all(i.overdue for i in later)
 
 
@@ -76,46 +102,54 @@ async def test_a_result_opens_the_next_follow_up_and_is_shared_with_consent(
     setup: Setup,
 ) -> None:
     service = setup.service
-    created = await service.register(agreement(), ANNA.user_id)
+    today = setup.clock.today()
+    values = agreement(today)
+    created = await service.register(values, ANNA.user_id)
     item = await service.item(created.key, "11567")
     with pytest.raises(FormProblems) as problems:
-        await service.record_result(item, {**RESULT, "action": ""}, ANNA, ("anna@lund.se",),
+        await service.record_result(item, result(today, action=""), ANNA, ("anna@lund.se",),
                                     False)  # fmt: skip
     assert set(problems.value.problems.fields) == {"action"}
-    future = {**RESULT, "done_on": "2026-11-28"}
+    tomorrow = (today + timedelta(days=1)).isoformat()
     with pytest.raises(FormProblems):
-        await service.record_result(item, future, ANNA, ("anna@lund.se",), False)
+        await service.record_result(item, result(today, done_on=tomorrow), ANNA,
+                                    ("anna@lund.se",), False)  # fmt: skip
     recorded = await service.record_result(
-        item, {**RESULT, "share": "true"}, ANNA, ("anna@lund.se",), False
+        item, result(today, share="true"), ANNA, ("anna@lund.se",), False
     )
     assert len(recorded) == 1
     nxt = await service.repository.followup(created.key, "11567")
     assert nxt is not None
-    assert nxt.due.isoformat() == "2027-03-10"
+    start, end = date.fromisoformat(values["start"]), date.fromisoformat(values["end"])
+    assert nxt.due == due_dates(start, end, "kvartal")[1]  # the next quarter
     summary = await setup.service._sharing.followups_for("11567")
     assert [r.agreement for r in summary.reports] == ["Lokalvård skolor"]
 
 
 async def test_only_the_responsible_the_taker_or_an_admin_may_act(setup: Setup) -> None:
     service = setup.service
-    created = await service.register(agreement(), ANNA.user_id)
+    today = setup.clock.today()
+    created = await service.register(agreement(today), ANNA.user_id)
     item = await service.item(created.key, "11567")
     with pytest.raises(UserError, match=r"followup\.not_yours"):
-        await service.record_result(item, RESULT, BO, ("bo@malmo.se",), False)
+        await service.record_result(item, result(today), BO, ("bo@malmo.se",), False)
+    later = (today + timedelta(days=40)).isoformat()
     with pytest.raises(UserError, match=r"followup\.not_yours"):
-        await service.postpone(item, "2027-01-15", "Sjukdom", BO, ("bo@malmo.se",), False)
-    assert await service.record_result(item, RESULT, BO, ("bo@malmo.se",), True)  # an admin
+        await service.postpone(item, later, "Sjukdom", BO, ("bo@malmo.se",), False)
+    assert await service.record_result(item, result(today), BO, ("bo@malmo.se",), True)  # admin
 
 
 async def test_postpone_and_hand_over(setup: Setup) -> None:
     service = setup.service
-    created = await service.register(agreement(), ANNA.user_id)
+    today = setup.clock.today()
+    created = await service.register(agreement(today), ANNA.user_id)
     item = await service.item(created.key, "11567")
+    past, later = today - timedelta(days=26), today + timedelta(days=49)
     with pytest.raises(FormProblems):
-        await service.postpone(item, "2026-11-01", "", ANNA, ("anna@lund.se",), False)
-    moved = await service.postpone(item, "2027-01-15", "Leverantören byter system", ANNA,
+        await service.postpone(item, past.isoformat(), "", ANNA, ("anna@lund.se",), False)
+    moved = await service.postpone(item, later.isoformat(), "Leverantören byter system", ANNA,
                                    ("anna@lund.se",), False)  # fmt: skip
-    assert moved.due.isoformat() == "2027-01-15"
+    assert moved.due == later
     assert moved.postponed[0]["reason"] == "Leverantören byter system"
     item = await service.item(created.key, "11567")
     handed = await service.hand_over(item, "bo@malmo.se", ANNA, ("anna@lund.se",), False)
@@ -129,9 +163,10 @@ async def test_twenty_takers_of_a_joint_follow_up_one_wins_and_records_for_all(
     setup: Setup,
 ) -> None:
     service = setup.service
-    lund = await service.register(agreement(), ANNA.user_id)
+    today = setup.clock.today()
+    lund = await service.register(agreement(today), ANNA.user_id)
     malmo = await service.register(
-        agreement(municipality="Malmö", title="Lokalvård", responsible="bo@malmo.se",
+        agreement(today, municipality="Malmö", title="Lokalvård", responsible="bo@malmo.se",
                   criteria="11567"), BO.user_id,
     )  # fmt: skip
     item = await service.item(lund.key, "11567")
@@ -142,7 +177,7 @@ async def test_twenty_takers_of_a_joint_follow_up_one_wins_and_records_for_all(
     item = await service.item(lund.key, "11567")
     assert item.joint is not None
     assert item.joint.taker == winner.user_id
-    recorded = await service.record_result(item, RESULT, winner, (winner.user_id,), False)
+    recorded = await service.record_result(item, result(today), winner, (winner.user_id,), False)
     assert {r.agreement for r in recorded} == {lund.key, malmo.key}
     assert {r.source for r in recorded} == {winner.name}
     assert (await service.item(lund.key, "11567")).joint is None  # released after the result
@@ -195,14 +230,14 @@ async def test_a_long_overdue_follow_up_is_reminded_once_a_week_not_for_every_we
     setup: Setup,
 ) -> None:
     service = setup.service
-    await service.register(agreement(criteria="11567"), ANNA.user_id)  # due 2026-12-10
+    await service.register(agreement(setup.clock.today(), criteria="11567"), ANNA.user_id)
     assert await service.remind() == 1  # the heads-up
-    setup.clock.days(60)  # no round ran for two months (the node was down)
+    days(setup, 60)  # no round ran for two months (the node was down)
     assert await service.remind() == 1  # one reminder, not eight
     assert await service.remind() == 0
-    setup.clock.days(6)
+    days(setup, 6)
     assert await service.remind() == 0
-    setup.clock.days(1)
+    days(setup, 1)
     assert await service.remind() == 1
 
 
@@ -210,9 +245,10 @@ async def test_a_reminder_waits_for_a_person_who_has_not_opened_the_bot_yet(
     setup: Setup,
 ) -> None:
     service = setup.service
-    await service.register(agreement(responsible="new@lund.se", criteria="11567"), ANNA.user_id)
+    values = agreement(setup.clock.today(), responsible="new@lund.se", criteria="11567")
+    await service.register(values, ANNA.user_id)
     assert await service.remind() == 0  # nobody to write to yet
-    setup.clock.days(1)
+    days(setup, 1)
     assert await service.remind() == 0
     setup.people.known["new@lund.se"] = BO  # they open the bot
     assert await service.remind() == 1

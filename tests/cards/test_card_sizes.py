@@ -19,6 +19,7 @@ from bot.i18n import texts_for
 from bot.routing.tickets import ANSWERED, Ticket
 from bot.sharing import FollowUpCheck, FollowUpReport, MarketAnalysis
 from tests.cards.test_official_renderer import agreement_cards, all_cards, procurement_cards
+from tests.conftest import INSTANT
 from tests.routing.conftest import AREA, network_of
 
 TEAMS_LIMIT = 28 * 1024
@@ -55,7 +56,7 @@ def prose(length: int) -> str:
 
 
 def worst_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
-    network = network_of(4)
+    network = network_of(4, INSTANT)
     experts = list(network.experts.values())
     ticket = Ticket(
         number=9999999, question=worst(QUESTION.max), area=AREA, municipality="Upplands Väsby",

@@ -32,6 +32,7 @@ from cards import (
     ticket_list_card,
     welcome_card,
 )
+from tests.conftest import INSTANT, TODAY
 from tests.routing.conftest import AREA, network_of
 from tests.support.browser import render_cards
 
@@ -147,12 +148,12 @@ def sharing_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
         texts = texts_for(language)
         summary = FollowUpSummary([report], Counter({"stickprov": 1}), Counter({"delvis": 1}))
         cards += [
-            (f"analysis-form/{language}", analysis_form_card(texts)),
+            (f"analysis-form/{language}", analysis_form_card(texts, today=TODAY)),
             (f"analysis-form-errors/{language}", analysis_form_card(
                 texts, {"title": "x", "link": "http://x"},
-                {"link": "share.error.link", "date": "share.error.date"})),
+                {"link": "share.error.link", "date": "share.error.date"}, today=TODAY)),
             (f"followup-form/{language}",
-             followup_form_card(texts, {}, {"krav_1": "share.error.krav"})),
+             followup_form_card(texts, {}, {"krav_1": "share.error.krav"}, today=TODAY)),
             (f"analysis/{language}", shared_item_card(analysis, texts)),
             (f"followup/{language}", shared_item_card(report, texts)),
             (f"shared-list/{language}", shared_list_card("Lista", [analysis, report], texts)),
@@ -172,7 +173,7 @@ def sharing_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
 
 
 def routing_cards() -> list[tuple[str, dict[str, Any]]]:
-    network = network_of(4)
+    network = network_of(4, INSTANT)
     experts = list(network.experts.values())
     base = Ticket(
         number=12, question="Kan vi kräva **biogas** och <at>utesluta</at> HVO?", area=AREA,
@@ -252,11 +253,14 @@ def agreement_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]
             (f"agreements-empty/{language}", agreement_list_card("Mina", [], texts)),
             (f"due/{language}", due_list_card("Att följa upp", [plain, joint], texts,
                                               date(2026, 12, 1))),
-            (f"followup/{language}", followup_card(plain, texts, criterion, summary)),
-            (f"followup-joint/{language}", followup_card(joint, texts, None, None, "overdue-2")),
+            (f"followup/{language}",
+             followup_card(plain, texts, criterion, summary, today=TODAY)),
+            (f"followup-joint/{language}",
+             followup_card(joint, texts, None, None, "overdue-2", today=TODAY)),
             (f"followup-taken/{language}",
-             followup_card(taken, texts, criterion, None, "due", viewer="29:bo")),
-            (f"reminder/{language}", port.reminder(plain, "before", language, criterion, None)),
+             followup_card(taken, texts, criterion, None, "due", viewer="29:bo", today=TODAY)),
+            (f"reminder/{language}",
+             port.reminder(plain, "before", language, criterion, None, TODAY)),
             (f"handed/{language}", port.handed_over(agreement, "Anna *A*", language)),
             (f"joint-taken/{language}", port.joint_taken(joint, take, language)),
         ]  # fmt: skip

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import INSTANT
 from tests.criteria.test_importer import GOOD, HEADER, with_values, write_csv
+from tests.support.processes import node_env
 
 
 def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NODE_DATA_DIR": str(data_dir), "NODE_STORAGE_CONNECTION_STRING": ""}
+    """`python -m bot ARGS` as an operator runs it, at the tests' pinned instant."""
+    env = node_env(data_dir, INSTANT.isoformat())
     return subprocess.run(
         [sys.executable, "-m", "bot", "--log-level", "WARNING", *args],
         input=stdin,

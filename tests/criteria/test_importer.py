@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary, FileFormatError, read_file
 from bot.storage import Store
 
@@ -92,9 +93,9 @@ def test_an_unsupported_file_type_is_refused(tmp_path: Path) -> None:
 
 
 async def test_a_file_with_errors_imports_nothing_unless_told_to_skip(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, clock: Clock
 ) -> None:
-    library = CriteriaLibrary(store)
+    library = CriteriaLibrary(store, clock)
     await library.load()
     path = write_csv(tmp_path / "k.csv", [HEADER, GOOD, with_values(Nivå="?")])
     refused = await library.import_file(path)
@@ -108,9 +109,9 @@ async def test_a_file_with_errors_imports_nothing_unless_told_to_skip(
 
 
 async def test_a_newer_version_replaces_the_old_which_stays_in_history(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, clock: Clock
 ) -> None:
-    library = CriteriaLibrary(store)
+    library = CriteriaLibrary(store, clock)
     await library.import_file(write_csv(tmp_path / "v1.csv", [HEADER, GOOD]))
     newer = with_values(Krav_ID="20001:2", Kravtext="Duschar ska ha ett flöde under 8 liter.")
     report = await library.import_file(write_csv(tmp_path / "v2.csv", [HEADER, newer]))
@@ -126,17 +127,16 @@ async def test_a_newer_version_replaces_the_old_which_stays_in_history(
 
 
 async def test_an_import_reaches_another_instances_index_without_restart(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, clock: Clock
 ) -> None:
-    now = [0.0]
-    other = CriteriaLibrary(store, clock=lambda: now[0])
+    other = CriteriaLibrary(store, clock)
     await other.load()
     assert (
         not other.search("snålspolande duschar", 1)
         or other.describe(other.search("snålspolande duschar", 1)[0])["id"] != "20001"
     )
-    importer = CriteriaLibrary(store)
+    importer = CriteriaLibrary(store, clock)
     await importer.import_file(write_csv(tmp_path / "k.csv", [HEADER, GOOD]))
-    now[0] += 60  # the other instance's next look at the revision
+    clock.advance(60)  # the other instance's next look at the revision
     await other.refresh_if_changed()
     assert other.describe(other.search("snålspolande duschar", 1)[0])["id"] == "20001"

@@ -7,13 +7,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.criteria.learning import LEARNED, LearnedWords, new_words, person_key
 from bot.personal import PersonRef
 from bot.storage import Store
 from cards import TicketCards
+from tests.conftest import ZONE
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
-from tests.routing.test_service import ZONE, expert_person
+from tests.routing.test_service import expert_person
 
 QUESTION = "koldioxidavtryck för nya servrar och datorer"
 
@@ -23,16 +25,16 @@ def _top3(library: CriteriaLibrary, question: str) -> list[str]:
 
 
 async def test_a_published_expert_answer_citing_a_krav_id_teaches_the_search(
-    store: Store,
+    store: Store, clock: Clock
 ) -> None:
     from bot.routing import NetworkRepository, RoutingService
     from tests.routing.test_service import ASKER, CHANNEL
 
-    await NetworkRepository(store).save(network_of(3))
-    library = CriteriaLibrary(store)
+    await NetworkRepository(store).save(network_of(3, clock.now()))
+    library = CriteriaLibrary(store, clock)
     await library.load()
     assert "11550" not in _top3(library, QUESTION)  # the one everyday miss
-    service = RoutingService(store, RecordingMessenger(), library, TicketCards(ZONE), ZONE)
+    service = RoutingService(store, RecordingMessenger(), library, TicketCards(ZONE), clock)
     await service.set_experts_channel(CHANNEL)
     ticket, _ = await service.ask(ASKER, QUESTION, AREA, "Lund", True)
     await service.claim(ticket.number, expert_person(1))
@@ -44,8 +46,8 @@ async def test_a_published_expert_answer_citing_a_krav_id_teaches_the_search(
     assert "11550" in _top3(library, "koldioxidavtryck servrar")  # the word, not the question
 
 
-async def test_three_different_people_saying_yes_are_needed(store: Store) -> None:
-    library = CriteriaLibrary(store)
+async def test_three_different_people_saying_yes_are_needed(store: Store, clock: Clock) -> None:
+    library = CriteriaLibrary(store, clock)
     await library.load()
     question = "skärmar som slukar lite ström"
     before = _top3(library, "slukar")

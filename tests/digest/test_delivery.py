@@ -4,20 +4,21 @@ Teams answers and however the run is interrupted."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import Clock
 from bot.config import Schedule
 from bot.digest import DigestService, Subscription, SubscriptionRepository
 from bot.digest.delivery import DigestSender
 from bot.messaging import Gone, Throttled, Unavailable
 from bot.storage import Store
 from cards import DigestCards
+from tests.conftest import ZONE
 
-ZONE = ZoneInfo("Europe/Stockholm")
+pytestmark = pytest.mark.calendar
 
 
 class Crash(BaseException):
@@ -61,12 +62,18 @@ class FlakyTeams:
         return True
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 30, 8, 30, tzinfo=ZONE).timestamp()  # Monday 08:30
+def sending_time(clock: Clock) -> datetime:
+    """Monday 08:00 of the pinned instant's week, when the digest is due."""
+    now = clock.now()
+    monday = now.date() - timedelta(days=now.weekday())
+    return datetime.combine(monday, time(8, 0), ZONE)
 
-    def __call__(self) -> float:
-        return self.now
+
+@pytest.fixture
+def monday(clock: Clock) -> Clock:
+    """The clock at half past eight on the Monday of the pinned instant's week."""
+    clock.set(sending_time(clock) + timedelta(minutes=30))
+    return clock
 
 
 async def no_sleep(seconds: float) -> None:
@@ -82,18 +89,17 @@ async def subscribe(store: Store, count: int) -> list[str]:
 
 
 def service(store: Store, teams: FlakyTeams, clock: Clock) -> DigestService:
-    sender = DigestSender(store, teams, rate_per_s=1000, sleep=no_sleep, clock=clock)
-    return DigestService(store, teams, DigestCards(), ZONE, schedule=Schedule(), clock=clock,
+    sender = DigestSender(store, teams, clock, rate_per_s=1000, sleep=no_sleep)
+    return DigestService(store, teams, DigestCards(), clock, schedule=Schedule(),
                          sender=sender, lease_seconds=60)  # fmt: skip
 
 
 async def test_every_channel_gets_exactly_one_card_despite_429_5xx_and_removals(
-    store: Store,
+    store: Store, monday: Clock
 ) -> None:
     channels = await subscribe(store, 40)
     teams = FlakyTeams(throttle=set(channels[::10]), fail_twice={channels[3]}, gone={channels[7]})
-    clock = Clock()
-    digest = service(store, teams, clock)
+    digest = service(store, teams, monday)
     assert await digest.due()
     report = await digest.run()
     assert report.sent == 39
@@ -112,14 +118,14 @@ async def test_every_channel_gets_exactly_one_card_despite_429_5xx_and_removals(
     assert set(teams.delivered.values()) == {1}
 
 
-async def test_a_run_that_dies_midway_resumes_without_doubles(store: Store) -> None:
+async def test_a_run_that_dies_midway_resumes_without_doubles(store: Store, monday: Clock) -> None:
     channels = await subscribe(store, 30)
-    clock = Clock()
+    clock = monday
     dying = FlakyTeams(crash_after=12)
     with pytest.raises(Crash):
         await service(store, dying, clock).run()
     assert sum(dying.delivered.values()) == 12
-    clock.now += 120  # the dead run's lease expires
+    clock.advance(120)  # the dead run's lease expires
     resumed = FlakyTeams()
     report = await service(store, resumed, clock).run()
     assert report.already_sent == 12
@@ -129,9 +135,11 @@ async def test_a_run_that_dies_midway_resumes_without_doubles(store: Store) -> N
     assert set(both.values()) == {1}
 
 
-async def test_a_run_waits_for_another_instance_holding_the_lease(store: Store) -> None:
+async def test_a_run_waits_for_another_instance_holding_the_lease(
+    store: Store, monday: Clock
+) -> None:
     await subscribe(store, 3)
-    clock = Clock()
+    clock = monday
     first, second = FlakyTeams(crash_after=1), FlakyTeams()
     with pytest.raises(Crash):
         await service(store, first, clock).run()
@@ -140,18 +148,24 @@ async def test_a_run_waits_for_another_instance_holding_the_lease(store: Store) 
     assert sum(second.delivered.values()) == 0
 
 
-async def test_not_due_before_monday_morning(store: Store) -> None:
-    clock = Clock()
-    clock.now = datetime(2026, 11, 30, 7, 59, tzinfo=ZONE).timestamp()
-    assert not await service(store, FlakyTeams(), clock).due()
+async def test_due_from_monday_morning_until_the_week_is_sent(store: Store, clock: Clock) -> None:
+    digest = service(store, FlakyTeams(), clock)
+    # At the pinned instant, whatever it is: due once this week's Monday 08:00 has passed.
+    assert await digest.due() == (clock.now() >= sending_time(clock))
+    clock.set(sending_time(clock) - timedelta(minutes=1))
+    assert not await digest.due()
+    clock.set(sending_time(clock) + timedelta(days=6, hours=15))  # Sunday evening
+    assert await digest.due()
 
 
-async def test_a_quiet_week_gives_a_short_card_or_none_as_chosen(store: Store) -> None:
+async def test_a_quiet_week_gives_a_short_card_or_none_as_chosen(
+    store: Store, monday: Clock
+) -> None:
     repository = SubscriptionRepository(store)
     await repository.save(Subscription("19:loud@thread.tacv2", "t"))
     await repository.save(Subscription("19:silent@thread.tacv2", "t", skip_quiet=True))
     teams = FlakyTeams()
-    report = await service(store, teams, Clock()).run()
+    report = await service(store, teams, monday).run()
     assert report.sent == 1
     assert report.skipped_quiet == 1
     assert list(teams.delivered) == ["19:loud@thread.tacv2"]

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
 
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.people import GraphClient, canonical, from_address, from_profile
 from bot.routing import NetworkRepository, Person, RoutingService
 from bot.storage import Store
 from bot.tokens import GRAPH_SCOPE, AppTokenProvider
 from cards import TicketCards
-from tests.conftest import local_settings
+from tests.conftest import ZONE, local_settings
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
 from tests.support import activities
 from tests.support.botserver import BotServer
@@ -24,7 +24,6 @@ from tests.support.connector import ConnectorStandIn, card_text
 from tests.support.graph import GraphStandIn
 from tests.support.identity import ChannelIssuer, TokenEndpoint
 
-ZONE = ZoneInfo("Europe/Stockholm")
 ASKER = Person("29:asker", "aad-asker", "Alex", "sv-SE")
 
 
@@ -85,13 +84,15 @@ async def test_a_slow_graph_gives_up_quickly_and_says_it_cannot_tell(
 
 
 @pytest.fixture
-async def routing(store: Store, graph: GraphClient) -> tuple[RoutingService, RecordingMessenger]:
-    await NetworkRepository(store).save(network_of(3))
-    library = CriteriaLibrary(store)
+async def routing(
+    store: Store, graph: GraphClient, clock: Clock
+) -> tuple[RoutingService, RecordingMessenger]:
+    await NetworkRepository(store).save(network_of(3, clock.now()))
+    library = CriteriaLibrary(store, clock)
     await library.load()
     messenger = RecordingMessenger()
     service = RoutingService(
-        store, messenger, library, TicketCards(ZONE), ZONE, presence=graph.presences
+        store, messenger, library, TicketCards(ZONE), clock, presence=graph.presences
     )
     await service.set_experts_channel("19:experts@thread.tacv2")
     return service, messenger
@@ -114,30 +115,22 @@ async def test_an_expert_going_out_of_office_between_two_tickets_is_skipped(
     assert graph_server.presence_calls == 2  # one batched call per ticket
 
 
+@pytest.mark.calendar
 async def test_escalation_passes_over_an_expert_who_is_away(
-    store: Store, graph: GraphClient, graph_server: GraphStandIn
+    store: Store, graph: GraphClient, graph_server: GraphStandIn, clock: Clock
 ) -> None:
-    from datetime import datetime
-
-    await NetworkRepository(store).save(network_of(3))
-    library = CriteriaLibrary(store)
-    now = [datetime(2026, 11, 25, 9, 0, tzinfo=ZONE).timestamp()]
+    await NetworkRepository(store).save(network_of(3, clock.now()))
+    library = CriteriaLibrary(store, clock)
     messenger = RecordingMessenger()
     service = RoutingService(
-        store,
-        messenger,
-        library,
-        TicketCards(ZONE),
-        ZONE,
-        presence=graph.presences,
-        clock=lambda: now[0],
+        store, messenger, library, TicketCards(ZONE), clock, presence=graph.presences
     )
     await service.set_experts_channel("19:experts@thread.tacv2")
     ticket, experts = await service.ask(ASKER, "Vem tar frågan om elbussar?", AREA, "Lund", True)
-    order = (await service.network()).on_call(AREA, datetime.fromtimestamp(now[0], ZONE), ZONE)
+    order = (await service.network()).on_call(AREA, clock.now(), ZONE)
     assert experts[0].id == order[0].id
     graph_server.availability[order[1].aad_id] = "Away"  # next in line is away
-    now[0] += 5 * 3600  # past the 4-working-hour deadline
+    clock.set(clock.local(ticket.deadline + 60))  # past the 4-working-hour deadline
     assert await service.escalate_due() == 1
     escalated = await service.get(ticket.number)
     assert escalated.notified == (order[0].id, order[2].id)

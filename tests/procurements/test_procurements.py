@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.procurements import Procurement, ProcurementService, month_of, overlapping
 from bot.procurements.model import check_procurement
 from bot.routing import RoutingService
 from bot.storage import Store
 from cards import ProcurementPresenter, TicketCards
-from tests.agreements.conftest import ANNA, ZONE, Clock, People
+from tests.agreements.conftest import ANNA, People
+from tests.conftest import ZONE
 from tests.criteria.test_cli import run
 from tests.routing.conftest import RecordingMessenger
 from tests.support.processes import ROOT
@@ -94,22 +97,24 @@ def test_a_plan_with_a_bad_row_imports_nothing(tmp_path: Path) -> None:
     assert json.loads(run(["procurements", "overlap", "--json"], tmp_path).stdout) == []
 
 
-async def test_a_nudge_waits_for_the_contact_and_comes_once(store: Store) -> None:
-    clock = Clock("2026-11-27")
-    library = CriteriaLibrary(store)
+@pytest.mark.calendar
+async def test_a_nudge_waits_for_the_contact_and_comes_once(store: Store, clock: Clock) -> None:
+    library = CriteriaLibrary(store, clock)
     await library.load()
     messenger = RecordingMessenger()
     people = People(known={})
-    routing = RoutingService(store, messenger, library, TicketCards(ZONE), ZONE, clock=clock)
+    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock)
     service = ProcurementService(store, messenger, library, ProcurementPresenter(), people,
-                                 routing, ZONE, clock=clock)  # fmt: skip
+                                 routing, clock)  # fmt: skip
+    announce = clock.today() + timedelta(weeks=6)  # within ten weeks: the nudge is due now
+    start = (announce + relativedelta(months=6)).replace(day=1)
     await service.register({"municipality": "Lund", "title": "Städ", "area": "stad-och-kemikalier",
-                            "announce": "2027-01", "contract_start": "2027-07-01",
+                            "announce": f"{announce:%Y-%m}", "contract_start": start.isoformat(),
                             "contact": "anna@lund.se"}, "x")  # fmt: skip
     assert await service.nudge() == 0  # Anna has not opened the bot yet
     people.known["anna@lund.se"] = ANNA
     assert await service.nudge() == 1
     assert await service.nudge() == 0
-    clock.days(1)  # the day after: the carried-over nudge is not sent again
+    clock.advance(timedelta(days=1))  # the day after: the carried-over nudge is not sent again
     assert await service.nudge() == 0
     assert len(messenger.direct_to(ANNA.user_id)) == 1

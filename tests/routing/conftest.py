@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.routing import Expert, Network, Rotation
@@ -20,14 +20,18 @@ def expert(n: int, areas: tuple[str, ...] = (AREA,), municipality: str = "Lund")
     )
 
 
-def network_of(count: int, rotation: int = 3) -> Network:
-    """`count` experts in AREA; the first `rotation` of them rotate weekly from 2026-01-05."""
+def network_of(count: int, now: datetime, rotation: int = 3) -> Network:
+    """`count` experts in AREA; the first `rotation` of them rotate weekly, so that at `now`
+    (and for six days after) it is Expert 2's week: the rotation began a week and a half ago,
+    whatever day and hour `now` is, daylight saving time included."""
     network = Network()
     for n in range(1, count + 1):
         network.experts[f"aad-expert-{n}"] = expert(n)
+    began = (now - timedelta(days=7, hours=12)).astimezone(now.tzinfo)
     network.rotations[AREA] = Rotation(
-        AREA, tuple(f"aad-expert-{n}" for n in range(1, rotation + 1)), date(2026, 1, 5)
-    )
+        AREA, tuple(f"aad-expert-{n}" for n in range(1, rotation + 1)), began.date(),
+        began.weekday(), began.time().replace(second=0, microsecond=0),
+    )  # fmt: skip
     return network
 
 

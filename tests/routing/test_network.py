@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.routing import NetworkFileError, NetworkRepository, Override, read_network_file
+from bot.routing import (
+    Network,
+    NetworkFileError,
+    NetworkRepository,
+    Override,
+    Rotation,
+    read_network_file,
+)
 from bot.storage import Store
-from tests.routing.conftest import AREA, network_of
+from tests.conftest import ZONE
+from tests.routing.conftest import AREA, expert
 
-ZONE = ZoneInfo("Europe/Stockholm")
+# These tests name their instants: who is on call is a function of the moment asked about.
+TODAY = date(2026, 1, 7)
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZONE)
+
+
+def network_of(count: int, rotation: int = 3) -> Network:
+    """`count` experts in AREA; the first `rotation` rotate weekly from Monday 2026-01-05."""
+    network = Network({f"aad-expert-{n}": expert(n) for n in range(1, count + 1)})
+    members = tuple(f"aad-expert-{n}" for n in range(1, rotation + 1))
+    network.rotations[AREA] = Rotation(AREA, members, date(2026, 1, 5))
+    return network
 
 
 def names(experts: list) -> list[str]:  # type: ignore[type-arg]
@@ -72,7 +88,7 @@ async def test_the_network_round_trips_through_storage(store: Store) -> None:
 
 def test_the_documented_example_file_reads(tmp_path: Path) -> None:
     example = Path(__file__).resolve().parents[2] / "deployment" / "network.example.yaml"
-    network = read_network_file(example, ZONE)
+    network = read_network_file(example, ZONE, TODAY)
     assert len(network.experts) >= 3
     assert network.rotations
 
@@ -95,7 +111,7 @@ def test_a_bad_network_file_says_what_is_wrong(tmp_path: Path, content: str, mes
     path = tmp_path / "network.yaml"
     path.write_text(content, "utf-8")
     with pytest.raises(NetworkFileError, match=message):
-        read_network_file(path, ZONE)
+        read_network_file(path, ZONE, TODAY)
 
 
 def test_a_csv_network_rotates_in_row_order(tmp_path: Path) -> None:
@@ -104,6 +120,7 @@ def test_a_csv_network_rotates_in_row_order(tmp_path: Path) -> None:
         "id;namn;kommun;områden;teams_id\ne1;Eva;Lund;it,avfall;29:e1\ne2;Olle;Ystad;it;29:e2\n",
         "utf-8",
     )
-    network = read_network_file(path, ZONE)
+    network = read_network_file(path, ZONE, TODAY)
+    assert network.rotations["it"].start == date(2026, 1, 5)  # this week's Monday
     assert network.rotations["it"].experts == ("e1", "e2")
     assert network.rotations["avfall"].experts == ("e1",)

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.i18n import UserError, texts_for
 from bot.routing import NetworkRepository, Outcome, Person, RoutingService
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN
 from bot.storage import Store
 from cards import TicketCards
+from tests.conftest import ZONE
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
 from tests.support.connector import card_text
 
-ZONE = ZoneInfo("Europe/Stockholm")
+pytestmark = pytest.mark.calendar
 ASKER = Person("29:asker", "aad-asker", "Alex Wilber", "sv-SE")
 CHANNEL = "19:experts@thread.tacv2"
 
@@ -31,29 +32,13 @@ def expert_person(n: int) -> Person:
     return Person(f"29:expert-{n}", f"aad-expert-{n}", f"Expert {n}", "sv-SE")
 
 
-class Clock:
-    def __init__(self, start: str) -> None:
-        self.now = datetime.fromisoformat(start).replace(tzinfo=ZONE).timestamp()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, hours: float) -> None:
-        self.now += hours * 3600
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock("2026-11-25T09:00")  # a Wednesday morning
-
-
 @pytest.fixture
 async def routing(store: Store, clock: Clock) -> tuple[RoutingService, RecordingMessenger]:
-    await NetworkRepository(store).save(network_of(20))
-    library = CriteriaLibrary(store)
+    await NetworkRepository(store).save(network_of(20, clock.now()))
+    library = CriteriaLibrary(store, clock)
     await library.load()
     messenger = RecordingMessenger()
-    service = RoutingService(store, messenger, library, TicketCards(ZONE), ZONE, 4.0, clock=clock)
+    service = RoutingService(store, messenger, library, TicketCards(ZONE), clock, 4.0)
     await service.set_experts_channel(CHANNEL)
     return service, messenger
 
@@ -70,7 +55,7 @@ async def test_a_question_is_stored_posted_in_the_channel_and_sent_to_the_on_cal
 ) -> None:
     service, messenger = routing
     ticket, experts = await service.ask(ASKER, "Kan vi kräva biogas?", AREA, "Lund", True)
-    assert [e.name for e in experts] == ["Expert 2"]  # 46 weeks since 2026-01-05: 46 % 3 = 1
+    assert [e.name for e in experts] == ["Expert 2"]  # this week's in the rotation
     stored = await service.get(ticket.number)
     assert stored.posted
     assert stored.channel_activity_id == "post-1"
@@ -166,7 +151,7 @@ async def test_the_answer_reaches_the_asker_and_with_consent_the_knowledge_base(
     service, messenger = routing
     number = await ask(service, "Kan vi kräva biogas och utesluta HVO i sopbilar?")
     await service.claim(number, expert_person(2))
-    clock.advance(1)
+    clock.advance(timedelta(hours=1))
     outcome = await service.answer(
         number, expert_person(2), "Ja, om kravet motiveras av lokala klimatmål.", publish=True
     )
@@ -212,20 +197,22 @@ async def test_unclaimed_tickets_escalate_after_four_working_hours(
 ) -> None:
     service, messenger = routing
     number = await ask(service)
-    clock.advance(3.9)
+    deadline = (await service.get(number)).deadline
+    assert deadline - clock.time() >= 4 * 3600  # four working hours, or more over a night
+    clock.set(clock.local(deadline - 60))
     assert await service.escalate_due() == 0
-    clock.advance(0.2)
+    clock.set(clock.local(deadline + 60))
     assert await service.escalate_due() == 1
     ticket = await service.get(number)
     assert ticket.escalation == 1
     assert ticket.notified == ("aad-expert-2", "aad-expert-3")  # next in the rotation
     assert "nästa expert" in card_text(messenger.updates[-1][2])
-    clock.advance(24 * 3)  # past the next deadline: everyone in the area
+    clock.set(clock.local(ticket.deadline + 60))  # past the next deadline: everyone in the area
     assert await service.escalate_due() == 1
     ticket = await service.get(number)
     assert ticket.escalation == 2
     assert len(ticket.notified) == 20
-    clock.advance(24 * 3)
+    clock.set(clock.local(ticket.deadline + 60))
     assert await service.escalate_due() == 0  # nobody left to escalate to
 
 
@@ -235,7 +222,7 @@ async def test_a_claimed_ticket_does_not_escalate(
     service, _ = routing
     number = await ask(service)
     await service.claim(number, expert_person(1))
-    clock.advance(48)
+    clock.advance(timedelta(days=6))
     assert await service.escalate_due() == 0
     assert (await service.get(number)).escalation == 0
 
@@ -243,24 +230,24 @@ async def test_a_claimed_ticket_does_not_escalate(
 async def test_a_stored_but_unposted_ticket_is_delivered_later(store: Store, clock: Clock) -> None:
     """Teams failed the channel post: a later round posts it, once; the expert's 1:1, which
     went through, is not sent again."""
-    await NetworkRepository(store).save(network_of(3))
-    library = CriteriaLibrary(store)
+    await NetworkRepository(store).save(network_of(3, clock.now()))
+    library = CriteriaLibrary(store, clock)
 
     class Failing(RecordingMessenger):
         async def to_channel(self, channel_id: str, card: dict) -> str:  # type: ignore[type-arg]
             raise ConnectionError("Teams is unreachable")
 
     failing = Failing()
-    first = RoutingService(store, failing, library, TicketCards(ZONE), ZONE, clock=clock)
+    first = RoutingService(store, failing, library, TicketCards(ZONE), clock)
     await first.set_experts_channel(CHANNEL)
     stored, experts = await first.ask(ASKER, "Vad gäller för elbussar?", AREA, "Lund", True)
     assert not stored.posted
     assert [e.name for e in experts] == ["Expert 2"]
     assert len(failing.direct_to("29:expert-2")) == 1
     later = RecordingMessenger()
-    second = RoutingService(store, later, library, TicketCards(ZONE), ZONE, clock=clock)
+    second = RoutingService(store, later, library, TicketCards(ZONE), clock)
     assert await second.deliver_pending() == 0  # the failed post waits a little first
-    clock.advance(0.01)
+    clock.advance(timedelta(seconds=36))
     assert await second.deliver_pending() == 1
     assert len(later.channel_posts) == 1
     assert later.direct == []

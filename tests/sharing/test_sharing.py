@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 from openpyxl import load_workbook
 
+from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.messaging import Person
 from bot.sharing import FormProblems, SharedItems, SharingService, plan_xlsx
 from bot.storage import Store
+from tests.conftest import TODAY as TODAY_DATE
 from tests.routing.conftest import RecordingMessenger
 from tests.support import activities
 from tests.support.botserver import BotServer
@@ -21,7 +23,7 @@ from tests.support.connector import ConnectorStandIn, card_nodes, card_text
 from tests.teams.test_criteria_questions import action, ask, click
 
 PERSON = Person("29:user-alex", "aad-alex", "Alex Wilber")
-TODAY = date.today().isoformat()
+TODAY = TODAY_DATE.isoformat()
 ANALYSIS = {
     "title": "Fossilfria godstransporter 2026",
     "area": "fordon-och-transport",
@@ -52,18 +54,18 @@ FOLLOWUP = {
 
 
 @pytest.fixture
-async def sharing(store: Store) -> SharingService:
-    library = CriteriaLibrary(store)
+async def sharing(store: Store, clock: Clock) -> SharingService:
+    library = CriteriaLibrary(store, clock)
     library.add_source(SharedItems(store))  # as the node wires it (bot/node.py)
     await library.load()
-    return SharingService(store, RecordingMessenger(), library)
+    return SharingService(store, RecordingMessenger(), library, clock)
 
 
 @pytest.mark.parametrize(
     ("changes", "bad_fields"),
     [
         ({"title": "", "link": "http://lund.se/x.pdf"}, {"title", "link"}),
-        ({"date": (date.today() + timedelta(days=3)).isoformat()}, {"date"}),
+        ({"date": (TODAY_DATE + timedelta(days=3)).isoformat()}, {"date"}),
         ({"suppliers_consulted": "många", "area": "rymden"}, {"suppliers_consulted", "area"}),
         ({"municipality": "Oslo", "contact": ""}, {"municipality", "contact"}),
     ],

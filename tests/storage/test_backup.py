@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import Clock
 from bot.storage import Record, Store
 from bot.storage.backup import RestoreRefused, backup, restore
 from tests.conftest import backend_settings
@@ -35,10 +36,10 @@ async def _contents(store: Store) -> dict[str, list[tuple[str, str, dict[str, ob
 
 
 async def test_a_backup_restores_into_an_empty_store(
-    store: Store, tmp_path: Path, azurite: Azurite
+    store: Store, tmp_path: Path, azurite: Azurite, clock: Clock
 ) -> None:
     await _fill(store)
-    counts = await backup(store, tmp_path / "backup")
+    counts = await backup(store, tmp_path / "backup", clock)
     assert {c.table: c.records for c in counts} == {"profiles": 1, "tickets": 2}
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text("utf-8"))
     assert manifest["tables"] == {"profiles": 1, "tickets": 2}
@@ -50,9 +51,11 @@ async def test_a_backup_restores_into_an_empty_store(
         await empty.close()
 
 
-async def test_a_restore_refuses_a_store_in_use_unless_forced(store: Store, tmp_path: Path) -> None:
+async def test_a_restore_refuses_a_store_in_use_unless_forced(
+    store: Store, tmp_path: Path, clock: Clock
+) -> None:
     await _fill(store)
-    await backup(store, tmp_path / "backup")
+    await backup(store, tmp_path / "backup", clock)
     await store.upsert("tickets", Record("t", "3", {"question": "newer"}))
     with pytest.raises(RestoreRefused, match="tickets"):
         await restore(store, tmp_path / "backup")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -12,6 +13,13 @@ NODE_BIN = ROOT / "node_modules" / ".bin"
 AZURITE_KEY = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 )
+
+
+def node_env(data_dir: Path, instant: str, **settings: str) -> dict[str, str]:
+    """The environment of a node process (`python -m bot ...`) in a test: SQLite in
+    `data_dir`, no app id, and its clock starting at the test's pinned `instant`."""
+    return {**os.environ, "NODE_DATA_DIR": str(data_dir), "NODE_STORAGE_CONNECTION_STRING": "",
+            "MicrosoftAppId": "", "NODE_TEST_NOW": instant, **settings}  # fmt: skip
 
 
 def free_port() -> int:

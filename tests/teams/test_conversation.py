@@ -80,7 +80,7 @@ async def test_a_turn_that_never_finished_is_processed_when_retried(
     activity = activities.message(connector.url, "hjälp")
     assert bot.node is not None
     # The killed process: its own ledger on the same store took the mark, then died.
-    dead = InboundLedger(bot.node.store)
+    dead = InboundLedger(bot.node.store, bot.node.clock)
     assert await dead.take(activity["conversation"]["id"], activity["id"])
     status, _ = await bot.post(activity)
     assert status == 200

@@ -64,7 +64,7 @@ async def slow_bot(
     server = BotServer(backend_settings(request.param, tmp_path, azurite, routing_interval_s=0.2))
     await server.start()
     assert server.node is not None
-    await NetworkRepository(server.node.store).save(network_of(3))
+    await NetworkRepository(server.node.store).save(network_of(3, server.node.clock.now()))
     server.services.routing.forget_network()
     channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}
     await server.post(activities.bot_added(connector.url, **channel))

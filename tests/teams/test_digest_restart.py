@@ -4,7 +4,6 @@ every subscribed channel ends up with exactly one card for the week."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -17,9 +16,10 @@ from botbuilder.schema import Activity
 from bot.digest import Subscription, SubscriptionRepository
 from bot.storage import Record
 from bot.storage._sqlite import SqliteStore
+from tests.conftest import INSTANT
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn
-from tests.support.processes import ROOT, free_port, wait_for_port
+from tests.support.processes import ROOT, free_port, node_env, wait_for_port
 
 CHANNELS = [f"19:kanal-{n}@thread.tacv2" for n in range(20)]
 
@@ -40,16 +40,13 @@ async def prepare(data_dir: Path, service_url: str) -> None:
 
 def start(data_dir: Path) -> subprocess.Popen[bytes]:
     port = free_port()
-    env = {
-        **os.environ,
-        "NODE_DATA_DIR": str(data_dir),
-        "NODE_STORAGE_CONNECTION_STRING": "",
-        "MicrosoftAppId": "",
-        "NODE_ROUTING_INTERVAL_S": "0.2",  # background rounds (and the digest lease) are quick
-        "NODE_DIGEST_RATE": "4",  # slow enough to stop between two sends
-        "NODE_DIGEST_WEEKDAY": "0",
-        "NODE_DIGEST_TIME": "00:00",  # due since Monday: the first round sends it
-    }
+    env = node_env(
+        data_dir, INSTANT.isoformat(),
+        NODE_ROUTING_INTERVAL_S="0.2",  # background rounds (and the digest lease) are quick
+        NODE_DIGEST_RATE="4",  # slow enough to stop between two sends
+        NODE_DIGEST_WEEKDAY="0",
+        NODE_DIGEST_TIME="00:00",  # due since Monday: the first round sends it
+    )  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

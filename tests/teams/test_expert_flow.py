@@ -34,7 +34,7 @@ async def experts_network(bot: BotServer, connector: ConnectorStandIn, count: in
     """`count` experts in fordon-och-transport (replacing the demo network), and the experts'
     channel, which the bot has been added to."""
     assert bot.node is not None
-    await NetworkRepository(bot.node.store).save(network_of(count))
+    await NetworkRepository(bot.node.store).save(network_of(count, bot.node.clock.now()))
     routing = bot.services.routing
     routing.forget_network()
     channel = {"conversation_type": "channel", "conversation_id": EXPERTS_CHANNEL}

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from tests.conftest import local_settings
+from tests.conftest import TODAY, local_settings
 from tests.support import activities
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_nodes, card_text
@@ -25,7 +25,7 @@ BO = {"user_id": "29:bo", "aad_id": "aad-bo", "name": "Bo Berg",
 
 def starting_for_due_in(days: int) -> str:
     """An agreement start whose first quarterly follow-up is due `days` from today."""
-    return (date.today() - relativedelta(months=3) + timedelta(days=days)).isoformat()
+    return (TODAY - relativedelta(months=3) + timedelta(days=days)).isoformat()
 
 
 async def execute(node: BotServer, connector: ConnectorStandIn, value: dict[str, Any]) -> Any:
@@ -117,7 +117,7 @@ async def test_the_responsible_person_is_reminded_and_records_a_result(
     assert len([s for s in connector.to(ALEX_CHAT) if "Uppföljning" in card_text(s.card)]) == 1
     record = buttons(reminder)["Registrera resultat"]
     result = {**record, "result": "gron", "method": "stickprov", "checked": "Produktblad",
-              "done_on": date.today().isoformat(), "share": "true"}  # fmt: skip
+              "done_on": TODAY.isoformat(), "share": "true"}  # fmt: skip
     # Action.Execute: a problem comes back in the same card (nothing new in the chat).
     again = await execute(node, connector, {**result, "done_on": "2999-01-01"})
     assert "Städkemikalier" in card_text(again)

@@ -40,7 +40,7 @@ async def node(tmp_path: Path, connector: ConnectorStandIn) -> AsyncIterator[Bot
     server = BotServer(settings)
     await server.start(demo=False)
     assert server.node is not None
-    network = network_of(3)
+    network = network_of(3, server.node.clock.now())
     network.experts["aad-expert-1"] = expert(1, areas=("alla",))  # covers every area
     await NetworkRepository(server.node.store).save(network)
     server.services.routing.forget_network()

@@ -4,12 +4,11 @@ reached the experts' channel; after a restart the ticket is posted (once)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,10 @@ import aiohttp
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from tests.conftest import INSTANT, TODAY
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn, Sent, card_text
-from tests.support.processes import ROOT, free_port, wait_for_port
+from tests.support.processes import ROOT, free_port, node_env, wait_for_port
 from tests.teams.test_delivery_once import QUESTIONS, ask_activity, numbers, settled
 
 EXPERTS_CHANNEL = "19:experts@thread.tacv2"
@@ -32,14 +32,9 @@ experts:
 class NodeProcess:
     def __init__(self, data_dir: Path) -> None:
         self.port = free_port()
-        self.env = {
-            **os.environ,
-            "NODE_DATA_DIR": str(data_dir),
-            "NODE_STORAGE_CONNECTION_STRING": "",
-            "NODE_ROUTING_INTERVAL_S": "0.3",
-            "NODE_ADMIN_IDS": "aad-alex",
-            "MicrosoftAppId": "",
-        }
+        self.env = node_env(
+            data_dir, INSTANT.isoformat(), NODE_ROUTING_INTERVAL_S="0.3", NODE_ADMIN_IDS="aad-alex"
+        )
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -105,7 +100,8 @@ async def test_a_ticket_stored_before_a_crash_is_posted_after_restart(
 
 
 async def _wait_for_channel_posts(connector: ConnectorStandIn, count: int) -> list:  # type: ignore[type-arg]
-    for _ in range(200):
+    # The failed post is retried after its 5 s backoff, by a node that has to start first.
+    for _ in range(600):
         posts = connector.to(EXPERTS_CHANNEL)
         if len(posts) >= count:
             return posts
@@ -162,7 +158,7 @@ async def test_a_kill_mid_stream_loses_nothing_and_sends_nothing_twice(
 
 def import_agreements(node: NodeProcess, folder: Path, count: int) -> None:
     """`count` agreements for Alex (alex.wilber@lund.se), each one criterion due in 5 days."""
-    start = (date.today() - relativedelta(months=3) + timedelta(days=5)).isoformat()
+    start = (TODAY - relativedelta(months=3) + timedelta(days=5)).isoformat()
     lines = ["Kommun;Avtal;Leverantör;Organisationsnummer;Område;Avtalsstart;Avtalsslut;"
              "Ansvarig;Krav-ID;Intervall"]  # fmt: skip
     lines += [f"Lund;Avtal {n};Städbolaget AB;556036-0793;stad-och-kemikalier;{start};"
@@ -233,7 +229,7 @@ async def test_a_plan_without_an_expert_nudges_its_contact_once_across_a_restart
     """Ten weeks before the announcement, no expert linked: one nudge, also after a restart."""
     node.start()
     assert await node.post(activities.message(connector.url, "hjälp")) == 200  # Alex's e-mail
-    announce = date.today() + timedelta(weeks=9)
+    announce = TODAY + timedelta(weeks=9)
     lines = ["Kommun;Upphandling;Område;Planerad annonsering;Planerad avtalsstart;Kontakt",
              f"Lund;Lokalvård förskolor;stad-och-kemikalier;{announce:%Y-%m};"
              f"{(announce + relativedelta(months=6)):%Y-%m-01};alex.wilber@lund.se"]  # fmt: skip

@@ -25,7 +25,7 @@ ELSEWHERE = 30  # an expert of another area
 async def asked(any_bot: BotServer, connector: ConnectorStandIn) -> int:
     """Three experts of fordon-och-transport, one of livsmedel; Alex has asked a question."""
     assert any_bot.node is not None
-    network = network_of(3)
+    network = network_of(3, any_bot.node.clock.now())
     network.experts[f"aad-expert-{ELSEWHERE}"] = expert(ELSEWHERE, areas=("livsmedel",))
     await NetworkRepository(any_bot.node.store).save(network)
     routing = any_bot.services.routing
