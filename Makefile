@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup run test lint bench package lock clean
+# The instants the time-sensitive tests (marker `calendar`) run at besides the default one in
+# tests/conftest.py (an odd-week Monday at 19:00): midsommarafton 16:59, New Year's Eve 23:59,
+# and 02:30 in the night the clocks go back (the first 02:30, summer time).
+CALENDAR := 2026-06-19T16:59:00+02:00 2026-12-31T23:59:00+01:00 2026-10-25T02:30:00+02:00
+
+.PHONY: setup run test test-calendar lint bench package lock clean
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -30,10 +35,18 @@ $(NODE_STAMP): package.json package-lock.json
 run: setup
 	bash scripts/run-local.sh
 
-## ruff, mypy and the whole test suite (Azurite is started by the tests).
+## ruff, mypy and the whole test suite (Azurite is started by the tests), then the
+## time-sensitive tests again at the other pinned instants.
 test: setup lint
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q
+	$(MAKE) --no-print-directory test-calendar
+
+test-calendar: setup
+	@for instant in $(CALENDAR); do \
+		echo "== time-sensitive tests at $$instant"; \
+		NODE_TEST_NOW=$$instant $(BIN)/python -m pytest -q -m calendar || exit 1; \
+	done
 
 lint: $(PY_STAMP)
 	$(BIN)/ruff format --check .

@@ -21,10 +21,11 @@ from tests.support.identity import ChannelIssuer, TokenEndpoint
 from tests.support.processes import Azurite
 
 ZONE = ZoneInfo("Europe/Stockholm")
-# Time is an input: every test runs at one pinned instant, NODE_TEST_NOW or else this one (a
-# Wednesday morning). CI also runs the time-sensitive tests (marker `calendar`) at an odd-week
-# Monday evening, the Friday before midsummer, New Year's Eve and the night clocks go back.
-DEFAULT_INSTANT = "2026-11-25T09:00:00+01:00"
+# Time is an input: every test runs at one pinned instant, NODE_TEST_NOW or else this one, a
+# Monday evening of an odd ISO week (49). `make test` also runs the time-sensitive tests
+# (marker `calendar`) at three more: the Friday before midsummer (midsommarafton, a day off)
+# at 16:59, New Year's Eve at 23:59, and 02:30 in the night the clocks go back (see Makefile).
+DEFAULT_INSTANT = "2026-11-30T19:00:00+01:00"
 INSTANT_TEXT = os.environ.get("NODE_TEST_NOW", "").strip() or DEFAULT_INSTANT
 INSTANT: datetime = parse_instant(INSTANT_TEXT, ZONE).astimezone(ZONE)
 TODAY = INSTANT.date()  # the pinned instant's date in Stockholm

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -124,3 +124,22 @@ def test_a_csv_network_rotates_in_row_order(tmp_path: Path) -> None:
     assert network.rotations["it"].start == date(2026, 1, 5)  # this week's Monday
     assert network.rotations["it"].experts == ("e1", "e2")
     assert network.rotations["avfall"].experts == ("e1",)
+
+
+@pytest.mark.calendar
+def test_the_demo_network_puts_the_playgrounds_user_first_in_every_area_every_week() -> None:
+    """`make run`'s walkthrough holds on any day: Alex Wilber (the Playground's user) is first
+    in line everywhere, while the weekly rotation still shows behind him."""
+    from bot.criteria import AREAS
+    from bot.node import DEMO_NETWORK
+    from tests.conftest import INSTANT
+
+    network = read_network_file(DEMO_NETWORK, ZONE, INSTANT.date())
+    seconds = []
+    for week in range(60):
+        moment = INSTANT + timedelta(weeks=week)
+        for area in AREAS:
+            assert network.on_call(area, moment, ZONE)[0].name == "Alex Wilber", (area, moment)
+        seconds.append(network.on_call(AREA, moment, ZONE)[1].name)
+    assert set(seconds) == {"Megan Bowen", "Adele Vance"}  # the rotation, week by week
+    assert seconds[0] != seconds[1]

@@ -21,6 +21,9 @@ from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, Sent, card_text
 from tests.support.processes import Azurite
 
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
+
 QUESTIONS = 20
 EXPERTS_CHANNEL = "19:experts@thread.tacv2"
 _NUMBER = re.compile(r"(?:Fråga #|ärendenummer \*\*#)(\d+)")

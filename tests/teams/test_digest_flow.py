@@ -16,6 +16,9 @@ from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
 from tests.teams.test_criteria_questions import ask
 
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
+
 CHANNEL = "19:nyheter@thread.tacv2"
 IN_CHANNEL = {"conversation_type": "channel", "conversation_id": CHANNEL}
 SECRET = "timer-secret"

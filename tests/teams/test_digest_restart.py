@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
@@ -20,6 +21,9 @@ from tests.conftest import INSTANT
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn
 from tests.support.processes import ROOT, free_port, node_env, wait_for_port
+
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
 
 CHANNELS = [f"19:kanal-{n}@thread.tacv2" for n in range(20)]
 

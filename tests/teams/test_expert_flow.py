@@ -15,6 +15,9 @@ from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
 from tests.teams.test_criteria_questions import action, ask, click
 
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
+
 EXPERTS_CHANNEL = "19:experts@thread.tacv2"
 ASKER_CHAT = "a:personal-alex"
 

@@ -18,6 +18,9 @@ from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_nodes, card_text
 from tests.teams.test_criteria_questions import ask, click
 
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
+
 ALEX_CHAT = "a:personal-alex"
 BO = {"user_id": "29:bo", "aad_id": "aad-bo", "name": "Bo Berg",
       "conversation_id": "a:personal-bo"}  # fmt: skip

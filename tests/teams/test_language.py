@@ -21,6 +21,9 @@ from tests.teams.test_expert_flow import (
     submit_question,
 )
 
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
+
 EN = {"locale": "en-US"}
 
 

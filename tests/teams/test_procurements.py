@@ -19,6 +19,9 @@ from tests.support.connector import ConnectorStandIn, card_nodes, card_text
 from tests.teams.test_criteria_questions import ask, click
 from tests.teams.test_followups import buttons
 
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
+
 BO = {"user_id": "29:bo", "aad_id": "aad-bo", "name": "Bo Berg",
       "conversation_id": "a:personal-bo"}  # fmt: skip
 SHARING = "19:sharing@thread.tacv2"

@@ -22,6 +22,9 @@ from tests.support.connector import ConnectorStandIn, Sent, card_text
 from tests.support.processes import ROOT, free_port, node_env, wait_for_port
 from tests.teams.test_delivery_once import QUESTIONS, ask_activity, numbers, settled
 
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
+
 EXPERTS_CHANNEL = "19:experts@thread.tacv2"
 NETWORK = """
 experts:

@@ -16,6 +16,9 @@ from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
 from tests.teams.test_expert_flow import EXPERTS_CHANNEL, as_expert
 
+# The time-sensitive tests run again at other pinned instants (make test-calendar).
+pytestmark = pytest.mark.calendar
+
 STRANGER = {"user_id": "29:stranger", "aad_id": "aad-stranger", "name": "Sam Stranger",
             "conversation_id": "a:personal-stranger"}  # fmt: skip
 ELSEWHERE = 30  # an expert of another area
