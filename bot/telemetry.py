@@ -25,6 +25,8 @@ COUNTERS = {
     "tickets": "a question that became a ticket for the experts",
     "digests": "a weekly digest card delivered to a channel",
     "reminders": "a follow-up reminder delivered",
+    "messages": "a message the node sent on its own finished (kind, outcome)",
+    "jobs": "a background job ran (job, outcome: ok or failed)",
 }
 
 
