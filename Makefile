@@ -39,13 +39,13 @@ run: setup
 ## time-sensitive tests again at the other pinned instants.
 test: setup lint
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 	$(MAKE) --no-print-directory test-calendar
 
 test-calendar: setup
 	@for instant in $(CALENDAR); do \
 		echo "== time-sensitive tests at $$instant"; \
-		NODE_TEST_NOW=$$instant $(BIN)/python -m pytest -q -m calendar || exit 1; \
+		NODE_TEST_NOW=$$instant $(BIN)/python -m pytest -q -n 2 -m calendar || exit 1; \
 	done
 
 lint: $(PY_STAMP)

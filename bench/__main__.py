@@ -27,6 +27,7 @@ from bench import claims as claims_bench
 from bench import digest as digest_bench
 from bench import hostile as hostile_bench
 from bench import reminders as reminders_bench
+from bench import round as round_bench
 from bench import search as search_bench
 from bench._processes import NODE, start
 from tests.support import activities
@@ -142,7 +143,25 @@ async def run(turns_each: int, scenarios: dict[str, str]) -> list[Result]:
     return results
 
 
+def round_main(argv: list[str]) -> None:
+    """`python -m bench round [--json]`: a round's cost beside 100 and 100,000 closed
+    tickets (SQLite)."""
+    parser = argparse.ArgumentParser(prog="python -m bench round")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    figures = round_bench.run()
+    if args.json:
+        print(json.dumps(figures))
+        return
+    small, large = figures["round_ms"]
+    print(f"A round beside {figures['closed'][0]:,} closed tickets: {small} ms; beside "
+          f"{figures['closed'][1]:,}: {large} ms ({large / small:.2f}x)")  # fmt: skip
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["round"]:
+        round_main(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--turns", type=int, default=60, help="turns per conversation")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -200,6 +219,15 @@ def main() -> None:
         f"rows read); the next day's round {rounds['day_round_ms']} ms "
         f"({rounds['day_round_rows']} rows, {rounds['day_round_sent']} reminders sent)"
     )
+    for name, runner in (("round (SQLite)", round_bench.run_sqlite),
+                         ("round (Azurite)", round_bench.run_azurite)):  # fmt: skip
+        measured = round_bench.run(runner)
+        figures[name] = measured
+        small, large = measured["round_ms"]
+        print(
+            f"Background round, {name}: {small} ms beside {measured['closed'][0]:,} closed "
+            f"tickets, {large} ms beside {measured['closed'][1]:,} ({large / small:.2f}x)"
+        )
     fan_out = asyncio.run(digest_bench.run())
     figures["digest fan-out"] = fan_out
     print(

@@ -20,10 +20,11 @@ from bot.agreements import FollowUpService
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.messaging import Person
+from bot.outbox import Outbox
 from bot.routing import RoutingService
 from bot.sharing import SharingService
 from bot.storage import Record, SqliteStore, Store
-from cards import AgreementCards, TicketCards
+from cards import AgreementCards, SharedItemCards, TicketCards
 
 ZONE = ZoneInfo("Europe/Stockholm")
 AGREEMENTS, CRITERIA = (
@@ -89,10 +90,11 @@ async def _run(folder: Path) -> dict[str, Any]:
     library = CriteriaLibrary(store, clock)
     await library.load()
     messenger = Quiet()
-    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock)
-    sharing = SharingService(store, messenger, library, clock)
+    outbox = Outbox(store, clock, rate_per_s=100_000)
+    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock, outbox)
+    sharing = SharingService(store, messenger, library, clock, outbox, SharedItemCards())
     service = FollowUpService(store, messenger, library, AgreementCards(), Everyone(), clock,
-                              routing, sharing)  # fmt: skip
+                              routing, sharing, outbox)  # fmt: skip
     started = time.perf_counter()
     today = date(2026, 11, 27)
     for n in range(AGREEMENTS):
@@ -108,17 +110,17 @@ async def _run(folder: Path) -> dict[str, Any]:
         }, "bench")  # fmt: skip
     setup_s = time.perf_counter() - started
     started = time.perf_counter()
-    await service.remind()  # today's reminders: the backlog of a first run
+    await outbox.run()  # today's reminders: the backlog of a first run
     first_s, first_sent = time.perf_counter() - started, len(messenger.sent)
     messenger.sent.clear()
     counting.rows = 0
     started = time.perf_counter()
-    await service.remind()  # again the same day: nothing new is due
+    await outbox.run()  # again the same day: nothing new is due
     quiet_s, quiet_rows = time.perf_counter() - started, counting.rows
     clock.advance(86400)  # the next day: that day's reminders
     counting.rows = 0
     started = time.perf_counter()
-    await service.remind()
+    await outbox.run()
     day_s, day_rows, sent = time.perf_counter() - started, counting.rows, len(messenger.sent)
     await counting.inner.close()
     return {

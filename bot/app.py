@@ -12,7 +12,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import aiohttp
 from dateutil.relativedelta import relativedelta
@@ -23,14 +23,15 @@ from bot.channels import ChannelSettings
 from bot.criteria import CriteriaLibrary
 from bot.criteria.learning import LearnedWords
 from bot.digest import DigestService
-from bot.digest.delivery import DigestSender
 from bot.digest.subscriptions import SubscriptionRepository
+from bot.jobs import Job, JobRunner
 from bot.links import LinkSigner
 from bot.messaging import Card, DeliveryError, Messenger, Person
 from bot.node import Node
+from bot.outbox import Outbox
 from bot.people import GraphClient, Profiles
 from bot.personal import PersonalRecords, TableOwner
-from bot.privacy import PersonalData
+from bot.privacy import MONTH_S, PersonalData
 from bot.procurements import ProcurementService
 from bot.procurements.records import ProcurementRecords
 from bot.routing import NetworkRepository, RoutingService
@@ -39,7 +40,7 @@ from bot.sharing import SharedItems, SharingService
 from bot.stats import ActivityLog
 from bot.storage import Lease
 from bot.tokens import DEFAULT_LOGIN, GRAPH_SCOPE, AppTokenProvider
-from cards import AgreementCards, DigestCards, ProcurementPresenter, TicketCards
+from cards import AgreementCards, DigestCards, ProcurementPresenter, SharedItemCards, TicketCards
 
 SECRET_WARNING_DAYS = 30
 log = logging.getLogger(__name__)
@@ -48,16 +49,18 @@ log = logging.getLogger(__name__)
 # and what in them is personal data. A test checks that everything stored has an owner here.
 TABLE_OWNERS: tuple[type[TableOwner], ...] = (
     TicketRepository, NetworkRepository, ChannelSettings, SharedItems, CriteriaLibrary,
-    AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestSender, DigestService,
-    LinkSigner, Lease, AgreementRepository, ProcurementRecords, LearnedWords,
+    AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestService,
+    LinkSigner, Lease, AgreementRepository, ProcurementRecords, LearnedWords, Outbox, JobRunner,
 )  # fmt: skip
 _HOUSEKEEPING_INTERVAL_S = 3600
+_DAILY_S = 86400
 Housekeeping = Callable[[], Awaitable[int]]
 
 
 @dataclass
 class Services:
     node: Node
+    outbox: Outbox
     routing: RoutingService
     sharing: SharingService
     digest: DigestService
@@ -121,24 +124,27 @@ async def build_services(
     edge's conversation book), `personal` adds the edge's own owners of personal data."""
     settings, store, clock = node.settings, node.store, node.clock
     graph = graph_client(node, session) if session is not None else None
+    # Everything the node sends on its own goes through this one outbox (bot/outbox.py).
+    outbox = Outbox(store, clock, settings.delivery_claim_s, settings.digest_rate)
     ticket_cards = TicketCards(settings.zone, settings.language)
     routing = RoutingService(
-        store, messenger, node.criteria, ticket_cards, clock,
+        store, messenger, node.criteria, ticket_cards, clock, outbox,
         settings.escalation_hours, presence=graph.presences if graph else None,
-        claim_seconds=settings.delivery_claim_s,
+        retention_s=settings.retention_months * MONTH_S,
     )  # fmt: skip
-    digest = DigestService(
-        store, messenger, DigestCards(settings.language), clock, settings.digest_rate,
-        settings.digest_schedule, lease_seconds=settings.routing_interval_s * 3,
-    )  # fmt: skip
+    await routing.prepare()
+    digest = DigestService(store, messenger, DigestCards(settings.language), clock, outbox,
+                           settings.digest_schedule)  # fmt: skip
     directory = directory or NoDirectory()
-    sharing = SharingService(store, messenger, node.criteria, clock)
+    sharing = SharingService(store, messenger, node.criteria, clock, outbox,
+                             SharedItemCards(settings.language))  # fmt: skip
     followups = FollowUpService(
         store, messenger, node.criteria, AgreementCards(), directory, clock, routing,
-        sharing, claim_seconds=settings.delivery_claim_s,
+        sharing, outbox,
     )  # fmt: skip
     return Services(
         node=node,
+        outbox=outbox,
         routing=routing,
         sharing=sharing,
         digest=digest,
@@ -151,9 +157,10 @@ async def build_services(
             directory,
             routing,
             clock,
+            outbox,
         ),
         links=await LinkSigner.shared(store, clock, settings.link_secret),
-        privacy=PersonalData(store, clock, personal, directory.emails_of),
+        privacy=PersonalData(store, clock, (*personal, outbox), directory.emails_of),
         graph=graph,
         directory=directory,
     )
@@ -196,22 +203,24 @@ async def load_demo_agreements(services: Services) -> None:
 
 
 class Background:
-    """The background round, owned by the app (started and stopped with it): finish pending
-    deliveries, escalate unclaimed tickets, send the weekly digest when due, and hourly
-    housekeeping (retention, old marks). One instance at a time does this, by a lease."""
+    """The background round, owned by the app (started and stopped with it): its jobs, each
+    on its own (bot/jobs.py): send what is due in the outbox (ticket messages, escalation
+    checks, reminders, nudges, digests), schedule the weekly digest when due, hourly
+    housekeeping, a daily check of the client secret's expiry. One instance at a time runs
+    the round, by a lease."""
 
     def __init__(self, services: Services, housekeeping: Sequence[Housekeeping] = ()) -> None:
         node = services.node
         self._services = services
         self._interval = node.settings.routing_interval_s
-        self._retention_months = node.settings.retention_months
         holder = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._clock = node.clock
         self._lease = Lease(node.store, "routing", holder, self._interval * 3, node.clock)
-        self._housekeeping = (services.routing.forget_origins, *housekeeping)
+        self._housekeeping = (services.routing.forget_origins, services.outbox.prune,
+                              *housekeeping)  # fmt: skip
         self._task: asyncio.Task[None] | None = None
-        self._cleaned_at = float("-inf")
-        self._warned_on: date | None = None
+        self.jobs = JobRunner(node.store, node.clock, background_jobs(
+            services, self._digest, self._clean, self._warn_of_secret_expiry))  # fmt: skip
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="background")
@@ -220,39 +229,30 @@ class Background:
         while True:
             try:
                 await self.round()
-            except Exception:
+            except Exception:  # the lease (the store) itself: every job waits a round
                 log.exception("background round failed; trying again later")
             await asyncio.sleep(self._interval)
 
     async def round(self) -> None:
-        if not await self._lease.acquire():
-            return
-        services = self._services
-        delivered = await services.routing.deliver_pending()
-        escalated = await services.routing.escalate_due()
-        reminded = await services.followups.remind() + await services.procurements.nudge()
-        if delivered or escalated or reminded:
-            figures = {"delivered": delivered, "escalated": escalated, "reminded": reminded}
-            log.info("background round", extra=figures)
-        if await services.digest.due():
-            report = await services.digest.run()
+        if await self._lease.acquire():
+            await self.jobs.run_due()
+
+    async def _digest(self) -> None:
+        digest = self._services.digest
+        if await digest.due():
+            report = await digest.run()
             figures = {"sent": report.sent, "gone": report.gone, "failed": report.failed}
             log.info("weekly digest", extra={"week": report.week, **figures})
-        now = self._clock.time()
-        if not 0 <= now - self._cleaned_at <= _HOUSEKEEPING_INTERVAL_S:
-            self._cleaned_at = now
-            self._warn_of_secret_expiry()
-            removed = sum([await clean() for clean in self._housekeeping])
-            anonymised = await services.privacy.apply_retention(self._retention_months)
-            if removed or anonymised:
-                log.info("housekeeping", extra={"pruned": removed, "anonymised": anonymised})
 
-    def _warn_of_secret_expiry(self) -> None:
-        """Once a day from 30 days before the client secret expires: a warning to alert on."""
-        today = self._clock.today()
-        days = self._services.node.settings.secret_expires_in_days(today)
-        if days is not None and days <= SECRET_WARNING_DAYS and self._warned_on != today:
-            self._warned_on = today
+    async def _clean(self) -> None:
+        removed = sum([await clean() for clean in self._housekeeping])
+        if removed:
+            log.info("housekeeping", extra={"pruned": removed})
+
+    async def _warn_of_secret_expiry(self) -> None:
+        """From 30 days before the client secret expires: a daily warning to alert on."""
+        days = self._services.node.settings.secret_expires_in_days(self._clock.today())
+        if days is not None and days <= SECRET_WARNING_DAYS:
             log.warning("client secret expires soon: renew it in Key Vault",
                         extra={"days_left": days})  # fmt: skip
 
@@ -261,3 +261,18 @@ class Background:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+def background_jobs(
+    services: Services,
+    digest: Callable[[], Awaitable[None]],
+    clean: Callable[[], Awaitable[None]],
+    secret: Callable[[], Awaitable[None]],
+) -> list[Job]:
+    """The round's jobs in order: the digest is scheduled before the outbox sends."""
+    return [
+        Job("digest", digest),
+        Job("outbox", services.outbox.run),
+        Job("housekeeping", clean, _HOUSEKEEPING_INTERVAL_S),
+        Job("secret-expiry", secret, _DAILY_S),
+    ]

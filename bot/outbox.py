@@ -55,6 +55,9 @@ _MAX_INLINE_WAIT_S = 30.0
 KEEP_FINISHED_DAYS = 30
 KEEP_FAILED_DAYS = 90
 _CURSOR = ("cursor", "day")
+# A message its scheduler sends at once (a request's) is left to it this long: a round that
+# comes in between does not take it first, and takes it after when the request died.
+HOLD_S = 5.0
 _LEFT_THE_DAY = frozenset({SENT, SKIPPED, GONE, UNCERTAIN, FAILED, "waiting", "later"})
 
 
@@ -224,15 +227,18 @@ class Outbox:
         *,
         due: float | None = None,
         to: str = "",
+        hold: bool = False,
     ) -> Message:
         """Schedule a message (now, or at `due`); the same (kind, key) again in the same day
-        is the same message, returned as stored."""
+        is the same message, returned as stored. `hold`: the caller sends it at once
+        (`send_now`), so rounds leave it alone for HOLD_S."""
         if kind not in self._kinds:
             raise KeyError(f"undeclared kind {kind}")
         now = self._clock.time()
         due = now if due is None else due
+        until = now + HOLD_S if hold else 0.0
         message = Message(kind, key, due, data or {}, to.strip().lower(), uuid.uuid4().hex,
-                          created=now, partition=self._partition(due))  # fmt: skip
+                          until=until, created=now, partition=self._partition(due))  # fmt: skip
         if not self._cursor_stored:  # the first round after a long pause starts from here
             await self._store_cursor_once()
         if message.to:  # where to find what names a person (their data, their erasure)
@@ -254,14 +260,20 @@ class Outbox:
         day = message.partition.split(":", 1)[1]
         await self._store.upsert(OUTBOX, Record(f"to:{message.to}", message.row, {"day": day}))
 
+    async def send(
+        self, kind: str, key: str, data: dict[str, Any] | None = None, *, to: str = ""
+    ) -> RoundReport:
+        """Schedule a message and send it now (a round takes it if this fails)."""
+        return await self.send_now([await self.schedule(kind, key, data, to=to, hold=True)])
+
     async def send_now(self, messages: Sequence[Message]) -> RoundReport:
-        """Send these (just scheduled) messages now, one after the other, as a request does
-        for what it caused; any a round claimed first are left to it."""
+        """Send these (just scheduled, held for their scheduler) messages now, one after the
+        other, as a request does for what it caused; any a round claimed are left to it."""
         report = RoundReport()
         now = self._clock.time()
         for message in messages:
-            if message.state == PENDING and message.due <= now and message.until <= now:
-                await self._process(message, report)
+            if message.state == PENDING and message.due <= now:
+                await self._process(message, report, held=True)
         return report
 
     async def wake(self, addresses: Iterable[str]) -> int:
@@ -348,27 +360,30 @@ class Outbox:
 
     # --- one message ----------------------------------------------------------------------
 
-    async def _process(self, message: Message, report: RoundReport) -> str:
+    async def _process(self, message: Message, report: RoundReport, held: bool = False) -> str:
         """Claim, send and record one message; what came of it ("" when it was not ours)."""
         kind = self._kinds.get(message.kind)
         if kind is None:
             log.warning("a message of an unknown kind is left", extra={"kind": message.kind})
             return ""
+        # Paced before the claim: a claim is taken right before its send, so a process that
+        # dies holds as few claims as it has sends in flight.
+        await self._limiter.acquire()
         try:
-            claimed = await self._claim(message, kind)
+            claimed = await self._claim(message, kind, held)
         except ConcurrencyError:
             return ""  # claimed elsewhere: theirs to send
         if claimed is None:
             return ""
         if claimed.state != SENDING:  # finished by the claim itself (uncertain, duplicate)
             report.outcomes[f"{kind.name}:{claimed.state}"] += 1
+            report.outcomes[f"{kind.name}:{claimed.outcome}"] += 1  # interrupted, duplicate
             return claimed.state
         result: Result
         throttled = 0
         while True:
             try:
-                async with self._limiter:
-                    result = await kind.send(claimed)
+                result = await kind.send(claimed)
             except Throttled as throttle:
                 throttled += 1
                 if throttled <= _THROTTLE_WAITS:
@@ -394,15 +409,18 @@ class Outbox:
         report.outcomes[f"{kind.name}:{outcome}"] += 1
         return outcome
 
-    async def _claim(self, message: Message, kind: Kind) -> Message | None:
+    async def _claim(self, message: Message, kind: Kind, held: bool = False) -> Message | None:
         """The message claimed for CLAIM_SECONDS; None when it is not (or no longer) due.
-        A claim that expired belongs to a process that died while sending."""
+        A claim that expired belongs to a process that died while sending. `held`: its
+        scheduler takes a message held for it (never tried yet)."""
         now = self._clock.time()
         record = await self._store.get(OUTBOX, message.partition, message.row)
         if record is None:
             return None
         current = Message.from_record(record)
-        if current.state not in (PENDING, SENDING) or current.until > now or current.due > now:
+        waiting = current.until > now and not (held and current.state == PENDING
+                                               and current.tries == 0)  # fmt: skip
+        if current.state not in (PENDING, SENDING) or waiting or current.due > now:
             return None
         resumed = current.resumed + (current.state == SENDING)
         if current.state == SENDING and kind.after_crash == "give_up":

@@ -1,5 +1,5 @@
-"""What the node holds about a person, and removing it (GDPR: access and erasure), plus the
-retention job that anonymises old closed tickets.
+"""What the node holds about a person, and removing it (GDPR: access and erasure). (Old closed
+tickets are anonymised by the retention message each answered ticket schedules, routing.)
 
 Every table owner that holds personal data takes part (bot/personal.py): this module asks
 them all, so a new table is covered by declaring it with its owner. Kept on erasure, without
@@ -88,8 +88,3 @@ class PersonalData:
         shared = counts.pop(SharedItems, 0)
         await self._audit.record("privacy", "person.erase", ERASED, tickets=questions)
         return Erasure(questions, shared, sum(counts.values()))
-
-    async def apply_retention(self, months: float) -> int:
-        """Anonymise answered tickets closed more than `months` ago."""
-        cutoff = self._clock.time() - months * MONTH_S
-        return await self._tickets.anonymise_closed_before(cutoff)

@@ -33,6 +33,7 @@ from cards._procurements import (
 )
 from cards._render import Card, Markdown, escape_markdown, render
 from cards._sharing import (
+    SharedItemCards,
     analysis_form_card,
     followup_form_card,
     followup_summary_text,
@@ -67,6 +68,7 @@ __all__ = [
     "DigestCards",
     "Markdown",
     "ProcurementPresenter",
+    "SharedItemCards",
     "TicketCards",
     "agreement_card",
     "agreement_form_card",

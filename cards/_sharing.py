@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.criteria import AREAS, Criterion
-from bot.i18n import Texts
+from bot.i18n import Texts, texts_for
 from bot.places import MUNICIPALITIES
 from bot.sharing.models import METHODS, RESULTS, FollowUpReport, MarketAnalysis
 from bot.sharing.plan import plan_rows
@@ -257,3 +257,14 @@ def plan_card(criteria: Sequence[Criterion], texts: Texts, download: str) -> Car
 
 def _plain(text: str) -> str:
     return escape_markdown(text)
+
+
+class SharedItemCards:
+    """The sharing channel's cards (the sharing service's `SharedCards` port), in the node's
+    language."""
+
+    def __init__(self, node_locale: str = "sv") -> None:
+        self._texts = texts_for(node_locale)
+
+    def item(self, item: MarketAnalysis | FollowUpReport) -> Card:
+        return shared_item_card(item, self._texts)

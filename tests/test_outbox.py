@@ -16,6 +16,7 @@ from bot.messaging import Gone, Throttled, Unavailable
 from bot.outbox import (
     BACKOFF_S,
     FAILED,
+    HOLD_S,
     MAX_TRIES,
     SENT,
     SKIPPED,
@@ -293,3 +294,18 @@ async def test_a_persons_messages_are_in_their_data_and_go_with_an_erasure(
     await outbox.wake(["anna@lund.se"])
     await outbox.run()
     assert teams.delivered == Counter({"other": 1})
+
+
+async def test_a_message_its_request_sends_at_once_is_left_to_it_unless_the_request_dies(
+    store: Store, clock: Clock
+) -> None:
+    teams = Teams()
+    outbox = outbox_for(store, clock, teams)
+    held = await outbox.schedule("note", "receipt", hold=True)
+    assert (await outbox.run()).count("note") == 0  # a round in between leaves it be
+    assert (await outbox.send_now([held])).count("note") == 1  # the request sends it
+    dying = await outbox.schedule("note", "lost", hold=True)  # ...a request that then died
+    assert dying.state == "pending"
+    clock.advance(HOLD_S + 1)
+    assert (await outbox.run()).count("note") == 1  # the round takes it after all
+    assert teams.delivered == Counter({"receipt": 1, "lost": 1})

@@ -16,6 +16,7 @@ import pytest
 from bot.clock import Clock
 from bot.links import LinkSigner, _b64
 from bot.privacy import ERASED
+from bot.routing.service import RETAIN
 from bot.sharing import SharedItems
 from bot.storage import Store
 from bot.teams import TABLE_OWNERS
@@ -99,7 +100,7 @@ async def asked(bot: BotServer, connector: ConnectorStandIn) -> int:
         "consent": "true",
     }
     await bot.post(activities.submit(connector.url, value))
-    (ticket,) = await routing._tickets.all()
+    (ticket,) = await routing.tickets.all()
     for verb, extra in (
         ("ticket.claim", {}),
         ("ticket.answer", {"answer": "Ja.", "publish": "true"}),
@@ -151,7 +152,7 @@ async def test_erasing_my_data_anonymises_questions_and_keeps_the_published_answ
     done = await click(bot, connector, action(confirm, "privacy.erase"))
     assert "1 frågor har anonymiserats" in card_text(done)
     assert bot.node is not None
-    (ticket,) = await bot.services.routing._tickets.all()
+    (ticket,) = await bot.services.routing.tickets.all()
     assert ticket.asker_id == ""
     assert ticket.asker_name == ERASED
     assert ticket.municipality == "Ystad"  # statistics keep working
@@ -164,11 +165,13 @@ async def test_retention_anonymises_old_closed_tickets_only(
     bot: BotServer, connector: ConnectorStandIn, asked: int
 ) -> None:
     assert bot.node is not None
-    privacy = bot.services.privacy
-    assert await privacy.apply_retention(24) == 0  # answered just now
-    bot.node.clock.advance(25 * 30.44 * 86400)  # two years on
-    assert await privacy.apply_retention(24) == 1
-    (ticket,) = await bot.services.routing._tickets.all()
+    outbox = bot.services.outbox
+    assert (await outbox.run()).count(RETAIN) == 0  # answered just now
+    bot.node.clock.advance(23 * 30.44 * 86400)
+    assert (await outbox.run()).count(RETAIN) == 0  # not yet two years
+    bot.node.clock.advance(2 * 30.44 * 86400)  # two years on
+    assert (await outbox.run()).count(RETAIN) == 1
+    (ticket,) = await bot.services.routing.tickets.all()
     assert ticket.asker_name == ERASED
     assert ticket.seconds_to_answer is not None  # the times remain for statistics
 

@@ -52,7 +52,9 @@ def interval_of(text: str) -> str | None:
 
 
 def due_dates(start: date, end: date, interval: str) -> list[date]:
-    """Every follow-up due for one criterion of an agreement running from start to end."""
+    """Every follow-up due for one criterion of an agreement running from start to end: one
+    interval after the start, then every interval; when the next date would fall after the
+    end, the last one is due on the end date, so every agreement owes at least one."""
     months = INTERVALS[interval]
     if months == 0:
         first = start + timedelta(days=AT_START_DAYS)
@@ -62,7 +64,20 @@ def due_dates(start: date, end: date, interval: str) -> list[date]:
     while (due := start + relativedelta(months=months * step)) <= end:
         dates.append(due)
         step += 1
+    if not dates or dates[-1] < end:
+        dates.append(end)
     return dates
+
+
+def owed_due(start: date, end: date, interval: str, registered_on: date) -> date | None:
+    """The follow-up an agreement owes when it is registered: the most recent due date that
+    has passed (once, overdue: the node cannot know it was done, and one reminder is not a
+    flood), else the next one; None when the agreement has ended with nothing owed."""
+    dates = due_dates(start, end, interval)
+    passed = [d for d in dates if d < registered_on]
+    if passed:
+        return passed[-1]
+    return next((d for d in dates if d >= registered_on), None)
 
 
 def next_due(start: date, end: date, interval: str, after: date | None) -> date | None:

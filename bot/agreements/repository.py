@@ -1,11 +1,10 @@
 """Agreements and their follow-ups in storage. Keys are chosen so that each question is a
 partition read, never a scan: an agreement by municipality, its open follow-ups and results
-by agreement, agreements by supplier or by responsible person through an index, and the
-reminders by the day they are to be sent, so a round reads the day's partition only."""
+by agreement, agreements by supplier or by responsible person through an index. (Reminders
+are messages in the one outbox.)"""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, ClassVar
@@ -18,7 +17,6 @@ AGREEMENTS = "agreements"  # partition: municipality; key: agreement key
 INDEX = "agreementindex"  # partitions "org:<orgnr>" and "person:<who>"; key: agreement key
 FOLLOWUPS = "followups"  # partition: agreement key; key: criterion base: the open follow-up
 RESULTS = "followupresults"  # partition: agreement key; key: "<base>|<due>"
-REMINDERS = "reminders"  # partition: the day to send (ISO); key: "<agreement>|<base>|<due>|<kind>"
 JOINT = "jointfollowups"  # partition: orgnr; key: criterion base: who took the joint follow-up
 
 
@@ -78,33 +76,6 @@ class Result:
 
 
 @dataclass(frozen=True)
-class Reminder:
-    agreement: str
-    base: str
-    due: date
-    kind: str  # before, due, overdue-1, overdue-2, ...
-    day: date  # when it is to be sent
-    state: str = "pending"  # pending, sending, sent, skipped, uncertain
-    until: float = 0.0
-    etag: str | None = field(default=None, compare=False)
-
-    @property
-    def key(self) -> str:
-        return f"{self.agreement}|{self.base}|{self.due.isoformat()}|{self.kind}"
-
-    def to_data(self) -> dict[str, Any]:
-        return {"agreement": self.agreement, "base": self.base, "due": self.due.isoformat(),
-                "kind": self.kind, "state": self.state, "until": self.until}  # fmt: skip
-
-    @classmethod
-    def from_record(cls, record: Record) -> Reminder:
-        data = record.data
-        return cls(data["agreement"], data["base"], date.fromisoformat(data["due"]),
-                   data["kind"], date.fromisoformat(record.partition), data["state"],
-                   float(data.get("until", 0)), record.etag)  # fmt: skip
-
-
-@dataclass(frozen=True)
 class JointTake:
     org_number: str
     base: str
@@ -121,7 +92,6 @@ class AgreementRepository:
         INDEX: "the responsible person's e-mail, pointing at their agreements",
         FOLLOWUPS: "who postponed a follow-up",
         RESULTS: "who recorded a follow-up result (Teams id and name)",
-        REMINDERS: "",
         JOINT: "who took a joint follow-up (Teams id, name, municipality)",
     }
 
@@ -214,38 +184,6 @@ class AgreementRepository:
 
     async def all_results(self) -> list[Result]:
         return [Result.from_data(r.data) for r in await self._store.query(RESULTS)]
-
-    # --- reminders ------------------------------------------------------------------------
-
-    async def schedule(self, reminder: Reminder) -> None:
-        """Schedule a reminder once: the same (follow-up, kind) again is left as it is."""
-        record = Record(reminder.day.isoformat(), reminder.key, reminder.to_data())
-        with contextlib.suppress(AlreadyExistsError):
-            await self._store.insert(REMINDERS, record)
-
-    async def reminders_on(self, day: date) -> list[Reminder]:
-        return [
-            Reminder.from_record(r) for r in await self._store.query(REMINDERS, day.isoformat())
-        ]
-
-    async def put_reminder(self, reminder: Reminder) -> Reminder:
-        """Conditional on the etag it was read with (ConcurrencyError when it changed)."""
-        record = Record(reminder.day.isoformat(), reminder.key, reminder.to_data(), reminder.etag)
-        stored = await self._store.replace(REMINDERS, record)
-        return replace(reminder, etag=stored.etag)
-
-    async def close_reminder(self, reminder: Reminder) -> None:
-        """Move a finished reminder to its day's "done:" partition (kept for the record)."""
-        day = reminder.day.isoformat()
-        await self._store.upsert(REMINDERS, Record(f"done:{day}", reminder.key, reminder.to_data()))
-        await self._store.delete(REMINDERS, day, reminder.key)
-
-    async def cursor(self) -> date | None:
-        record = await self._store.get(REMINDERS, "cursor", "day")
-        return None if record is None else date.fromisoformat(record.data["day"])
-
-    async def set_cursor(self, day: date) -> None:
-        await self._store.upsert(REMINDERS, Record("cursor", "day", {"day": day.isoformat()}))
 
     # --- joint follow-ups -----------------------------------------------------------------
 

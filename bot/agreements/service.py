@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot import telemetry
@@ -25,19 +25,21 @@ from bot.agreements.model import (
     build_agreement,
     check_agreement,
     next_due,
+    owed_due,
 )
 from bot.agreements.repository import (
     AgreementRepository,
     FollowUp,
     JointTake,
-    Reminder,
     Result,
 )
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary, Criterion
 from bot.forms import FormProblems, Problems
 from bot.i18n import Notice, UserError
-from bot.messaging import Card, Gone, Messenger, Person
+from bot.messaging import Card, Messenger, Person
+from bot.outbox import Kind, Message, Outbox, Sent, Skip, Wait
+from bot.outbox import Result as Sending
 from bot.routing import RoutingService
 from bot.sharing import METHODS, FollowUpSummary, SharingService
 from bot.sharing import FormProblems as FormProblemsOfSharing
@@ -46,9 +48,9 @@ from bot.tabular import ImportReport, parse_register
 
 log = logging.getLogger(__name__)
 
+# The messages follow-up sends (declared in the outbox).
+REMINDER, HANDOVER, JOINT = "reminder", "agreement.handover", "followup.joint"
 BEFORE_DAYS, OVERDUE_EVERY_DAYS, MAX_OVERDUE_REMINDERS = 14, 7, 26
-_CLAIM_S = 90.0
-_MAX_WRITES = 20
 SHARED_RESULT = {"gron": "uppfyllt", "gul": "delvis", "rod": "ej uppfyllt"}
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -133,10 +135,9 @@ class FollowUpService:
         clock: Clock,
         routing: RoutingService,
         sharing: SharingService,
-        claim_seconds: float = _CLAIM_S,
+        outbox: Outbox,
     ) -> None:
         self.repository = AgreementRepository(store)
-        self._claim_seconds = claim_seconds
         self._routing = routing
         self._sharing = sharing
         self._messenger = messenger
@@ -144,6 +145,11 @@ class FollowUpService:
         self._cards = cards
         self._directory = directory
         self._clock = clock
+        self._outbox = outbox
+        self._cache: tuple[float, _Round] | None = None
+        outbox.declare(Kind(REMINDER, self._send_reminder, after_crash="give_up"))
+        outbox.declare(Kind(HANDOVER, self._send_handover))
+        outbox.declare(Kind(JOINT, self._send_joint))
 
     def today(self) -> date:
         return self._clock.today()
@@ -185,7 +191,7 @@ class FollowUpService:
         for criterion in agreement.criteria:
             if await self.repository.followup(agreement.key, criterion.base) is not None:
                 continue
-            due = _open_due(agreement, criterion.interval, today)
+            due = owed_due(agreement.start, agreement.end, criterion.interval, today)
             if due is None:
                 continue
             followup = FollowUp(agreement.key, criterion.base, due)
@@ -278,6 +284,8 @@ class FollowUpService:
     # --- reminders ------------------------------------------------------------------------
 
     async def _schedule_first(self, followup: FollowUp, today: date) -> None:
+        """The first reminder a follow-up gets: 14 days before it is due (now, when that has
+        passed), on the day, or at once when it is already overdue."""
         if today < followup.due:
             day = max(today, followup.due - timedelta(days=BEFORE_DAYS))
             kind = "before" if day < followup.due else "due"
@@ -285,96 +293,54 @@ class FollowUpService:
             day, kind = today, "due"
         else:
             day, kind = today, "overdue-1"
-        await self.repository.schedule(Reminder(followup.agreement, followup.base,
-                                                followup.due, kind, day))  # fmt: skip
+        await self._schedule(followup.agreement, followup.base, followup.due, kind, day)
 
-    async def remind(self) -> int:
-        """Send the reminders of every day up to today not done yet; returns how many."""
-        today = self.today()
-        cursor = await self.repository.cursor()
-        sent = 0
-        day = min(cursor or today, today)
-        round_ = _Round()
-        while day <= today:
-            for reminder in await self.repository.reminders_on(day):
-                sent += await self._remind(reminder, round_)
-            day += timedelta(days=1)
-        if cursor != today:
-            await self.repository.set_cursor(today)
-        return sent
+    async def _schedule(self, agreement: str, base: str, due: date, kind: str, day: date) -> None:
+        responsible = await self.repository.get(agreement)
+        await self._outbox.schedule(
+            REMINDER, f"{agreement}|{base}|{due.isoformat()}|{kind}",
+            {"agreement": agreement, "base": base, "due": due.isoformat(), "kind": kind},
+            due=self._start_of(day), to=responsible.responsible if responsible else "",
+        )  # fmt: skip
 
-    async def _remind(self, reminder: Reminder, round_: _Round) -> int:
-        if reminder.state != "pending":
-            if reminder.state == "sending" and reminder.until < self._clock.time():
-                # The process died while sending: it may have gone out. Not sent again; the
-                # next reminder is still scheduled so the follow-up is not forgotten.
-                await self._finish(reminder, "uncertain")
-            return 0
-        agreement = await self.repository.get(reminder.agreement)
-        followup = await self.repository.followup(reminder.agreement, reminder.base)
-        if agreement is None or followup is None or followup.due != reminder.due:
-            await self._set(reminder, "skipped")  # done, postponed or removed meanwhile
-            return 0
+    def _start_of(self, day: date) -> float:
+        return datetime.combine(day, time(0, 0), self._clock.zone).timestamp()
+
+    async def _send_reminder(self, message: Message) -> Sending:
+        """One reminder: to the responsible person, in their language, once (a send cut short
+        by a crash is not repeated: the next reminder follows a week later)."""
+        data = message.data
+        due = date.fromisoformat(data["due"])
+        agreement = await self.repository.get(data["agreement"])
+        followup = await self.repository.followup(data["agreement"], data["base"])
+        if agreement is None or followup is None or followup.finished or followup.due != due:
+            return Skip("done, postponed or removed meanwhile")
+        if not agreement.responsible:
+            return Skip("nobody is responsible")
         person = await self._directory.person(agreement.responsible)
         if person is None:
-            return await self._wait_for_person(reminder)
-        try:
-            claimed = await self.repository.put_reminder(
-                replace(reminder, state="sending", until=self._clock.time() + self._claim_seconds)
-            )
-        except ConcurrencyError:
-            return 0  # another instance took it
-        state = "sent"
-        item = await self._item(agreement, followup, self.today(), round_.suppliers)
-        criterion, others = await self.about(item, round_.summaries)
-        card = self._cards.reminder(
-            item, reminder.kind, person.locale, criterion, others, self.today()
-        )
-        try:
-            if not await self._messenger.to_person(person.user_id, card):
-                state = "unreachable"
-        except Gone:
-            state = "unreachable"
-        except Exception:
-            log.exception("reminder not sent; tried again next round")
-            await self._set(claimed, "pending")
-            return 0
-        await self._finish(claimed, state)
-        if state == "sent":
-            telemetry.count("reminders", kind=claimed.kind)
-        return int(state == "sent")
-
-    async def _wait_for_person(self, reminder: Reminder) -> int:
-        """The responsible person has not written to the bot yet, so it cannot write to them:
-        the reminder waits (every round tries it) and moves to the next day, until the next
-        reminder's day has come, which then takes its place."""
+            return Wait(agreement.responsible)
         today = self.today()
-        if reminder.day < today:
-            following = _next_reminder(reminder, today)
-            if following is not None and following.day <= today:
-                await self._finish(reminder, "unreachable")
-            else:
-                await self.repository.schedule(replace(reminder, day=today))
-                await self._set(reminder, "moved")
-        log.info("responsible person not reachable yet", extra={"reminder": reminder.key})
-        return 0
+        following = _next_reminder(data["kind"], due, today)
+        if following is not None:  # scheduled first: a crash after sending loses nothing
+            await self._schedule(agreement.key, followup.base, due, *following)
+        cache = self._round_cache()
+        item = await self._item(agreement, followup, today, cache.suppliers)
+        criterion, others = await self.about(item, cache.summaries)
+        card = self._cards.reminder(item, _label(due, today), person.locale, criterion, others,
+                                    today)  # fmt: skip
+        if not await self._messenger.to_person(person.user_id, card):
+            return Wait(agreement.responsible)
+        telemetry.count("reminders", kind=data["kind"].split("-")[0])
+        return Sent()
 
-    async def _finish(self, reminder: Reminder, state: str) -> None:
-        await self._set(reminder, state)
-        following = _next_reminder(reminder, self.today())
-        if following is not None:
-            await self.repository.schedule(following)
-
-    async def _set(self, reminder: Reminder, state: str) -> None:
-        """Record a reminder's state; a finished one leaves its day's partition, so later
-        rounds that day read only what is still to do."""
-        try:
-            if state == "pending":
-                await self.repository.put_reminder(replace(reminder, state=state))
-            else:
-                await self.repository.close_reminder(replace(reminder, state=state))
-        except ConcurrencyError:
-            log.info("reminder changed meanwhile", extra={"reminder": reminder.key})
+    def _round_cache(self) -> _Round:
+        """What reminders sent close together share (a round's): who else has a supplier and
+        criterion, how others followed it up. Kept a minute."""
+        now = self._clock.time()
+        if self._cache is None or not 0 <= now - self._cache[0] <= 60:
+            self._cache = (now, _Round())
+        return self._cache[1]
 
     # --- acting on a follow-up ------------------------------------------------------------
 
@@ -501,14 +467,24 @@ class FollowUpService:
         agreement, _ = await self.repository.save(
             replace(item.agreement, responsible=values["responsible"], responsible_name="")
         )
-        new_person = await self._directory.person(agreement.responsible)
-        if new_person is not None:
-            card = self._cards.handed_over(agreement, person.name, new_person.locale)
-            try:
-                await self._messenger.to_person(new_person.user_id, card)
-            except Exception:
-                log.exception("the new responsible person was not told")
+        await self._outbox.send(
+            HANDOVER, f"{agreement.key}|{agreement.responsible}|{self._clock.time():.0f}",
+            {"agreement": agreement.key, "by": person.name}, to=agreement.responsible,
+        )  # fmt: skip
         return agreement
+
+    async def _send_handover(self, message: Message) -> Sending:
+        """The new responsible person hears that the agreement is theirs now."""
+        agreement = await self.repository.get(message.data["agreement"])
+        if agreement is None or agreement.responsible != message.to:
+            return Skip("handed over again, or removed")
+        person = await self._directory.person(agreement.responsible)
+        if person is None:
+            return Wait(agreement.responsible)
+        card = self._cards.handed_over(agreement, message.data["by"], person.locale)
+        if not await self._messenger.to_person(person.user_id, card):
+            return Wait(agreement.responsible)
+        return Sent()
 
     async def take_joint(self, item: DueItem, person: Person, municipality: str) -> Notice:
         if not item.joint_with:
@@ -530,43 +506,61 @@ class FollowUpService:
         return Notice("joint.released")
 
     async def _tell_joint_group(self, item: DueItem, take: JointTake) -> None:
+        told = []
         for other in await self.repository.of_supplier(item.agreement.org_number):
             if other.key == item.agreement.key or not other.criterion(item.followup.base):
                 continue
-            person = await self._directory.person(other.responsible)
-            if person is None:
-                continue
-            try:
-                await self._messenger.to_person(
-                    person.user_id, self._cards.joint_taken(item, take, person.locale)
-                )
-            except Exception:
-                log.exception("a joint follow-up member was not told")
+            data = {"agreement": item.agreement.key, "base": item.followup.base,
+                    "taker_name": take.taker_name,
+                    "taker_municipality": take.taker_municipality}  # fmt: skip
+            key = f"{other.key}|{item.followup.base}|{take.since:.0f}"
+            told.append(
+                await self._outbox.schedule(JOINT, key, data, to=other.responsible, hold=True)
+            )
+        await self._outbox.send_now(told)
+
+    async def _send_joint(self, message: Message) -> Sending:
+        """Another municipality's responsible person hears who took the joint follow-up."""
+        data = message.data
+        if not message.to:
+            return Skip("nobody is responsible")
+        person = await self._directory.person(message.to)
+        if person is None:
+            return Wait(message.to)
+        try:
+            item = await self.item(data["agreement"], data["base"])
+        except UserError:
+            return Skip("the follow-up is gone")
+        take = JointTake(item.agreement.org_number, item.followup.base, "", data["taker_name"],
+                         data["taker_municipality"], 0.0)  # fmt: skip
+        if not await self._messenger.to_person(
+            person.user_id, self._cards.joint_taken(item, take, person.locale)
+        ):
+            return Wait(message.to)
+        return Sent()
 
     async def statistics(self, start: date | None, end: date | None) -> dict[str, Any]:
         return await figures(self.repository, self.today(), start, end)
 
 
-def _open_due(agreement: Agreement, interval: str, today: date) -> date | None:
-    """The follow-up a newly registered agreement owes: the first due today or later. The
-    node cannot know whether earlier ones were done, so it does not call them overdue (an
-    imported register of running agreements would otherwise remind everyone at once)."""
-    return next_due(agreement.start, agreement.end, interval, today - timedelta(days=1))
-
-
-def _next_reminder(reminder: Reminder, today: date) -> Reminder | None:
-    """The reminder after this one: on the due day, then weekly while overdue, and never
-    sooner than a week after this one (a follow-up long overdue is not reminded of every
-    week it missed at once)."""
-    if reminder.kind == "before":
-        return Reminder(reminder.agreement, reminder.base, reminder.due, "due",
-                        max(reminder.due, today))  # fmt: skip
-    week = int(reminder.kind.split("-")[1]) + 1 if reminder.kind.startswith("overdue") else 1
+def _next_reminder(kind: str, due: date, today: date) -> tuple[str, date] | None:
+    """The reminder after one of `kind` sent `today`: on the due day, then weekly while
+    overdue (at most MAX_OVERDUE_REMINDERS), and never sooner than a week after this one (a
+    follow-up long overdue is not reminded of every week it missed at once)."""
+    if kind == "before" and today < due:
+        return "due", due
+    week = int(kind.split("-")[1]) + 1 if kind.startswith("overdue") else 1
     if week > MAX_OVERDUE_REMINDERS:
         return None
-    day = max(reminder.due + timedelta(days=OVERDUE_EVERY_DAYS * week),
+    day = max(due + timedelta(days=OVERDUE_EVERY_DAYS * week),
               today + timedelta(days=OVERDUE_EVERY_DAYS))  # fmt: skip
-    return Reminder(reminder.agreement, reminder.base, reminder.due, f"overdue-{week}", day)
+    return f"overdue-{week}", day
+
+
+def _label(due: date, today: date) -> str:
+    """What a reminder sent today says: coming up, today, or overdue (a reminder that waited
+    for its person's first contact says how things are when it is sent)."""
+    return "before" if today < due else "due" if today == due else "overdue"
 
 
 def _check_result(values: dict[str, str], today: date) -> Problems:

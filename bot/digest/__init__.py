@@ -2,13 +2,11 @@
 
 from bot.config import Schedule
 from bot.digest.content import WeekContent, iso_week, week_content
-from bot.digest.delivery import DELIVERIES, DigestSender, RunReport
-from bot.digest.service import DigestService
+from bot.digest.service import DIGEST, DigestService, RunReport
 from bot.digest.subscriptions import Subscription, SubscriptionRepository
 
 __all__ = [
-    "DELIVERIES",
-    "DigestSender",
+    "DIGEST",
     "DigestService",
     "RunReport",
     "Schedule",

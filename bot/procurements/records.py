@@ -1,5 +1,5 @@
-"""The planned procurements in storage: owns the tables `procurements` (by municipality),
-`nudges` (by the day a nudge is due) and `coordinations` (groups announced once)."""
+"""The planned procurements in storage: owns the tables `procurements` (by municipality) and
+`coordinations` (groups announced once)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,12 @@ from bot.procurements.model import Procurement
 from bot.storage import Record, Store
 
 PROCUREMENTS = "procurements"
-NUDGES = "nudges"
 COORDINATIONS = "coordinations"
 
 
 class ProcurementRecords:
     TABLES: ClassVar[dict[str, str]] = {
         PROCUREMENTS: "the contact person's e-mail and name; the linked expert's id and name",
-        NUDGES: "",
         COORDINATIONS: "",
     }
 

@@ -4,9 +4,9 @@ A planned procurement is registered (form or the annual plan's import); the node
 criteria, shows shared market analyses and follow-ups of the area, and the municipalities whose
 plans overlap, with "Samordna". "Boka miljöstöd tidigt" is a ticket of its own kind to the
 on-call expert (5 working days), and the expert who takes it becomes the plan's environmental
-contact. Ten weeks before the announcement, a plan with no expert nudges its contact, once
-(the nudges are kept by the day they are due, like the follow-up reminders). At stage
-"avtal" it turns into an agreement, so its follow-up starts by itself.
+contact. Ten weeks before the announcement, a plan with no expert nudges its contact, once.
+The nudge, the introductions and the post when a group agrees are messages in the one
+outbox. At stage "avtal" it turns into an agreement, so its follow-up starts by itself.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot.agreements import Directory
@@ -24,6 +24,7 @@ from bot.criteria import CriteriaLibrary
 from bot.forms import FormProblems, Problems
 from bot.i18n import UserError
 from bot.messaging import Card, Messenger, Person
+from bot.outbox import Kind, Later, Message, Outbox, Result, Sent, Skip, Wait
 from bot.procurements.model import (
     STAGES,
     Procurement,
@@ -32,7 +33,7 @@ from bot.procurements.model import (
     month_of,
     overlapping,
 )
-from bot.procurements.records import COORDINATIONS, NUDGES, ProcurementRecords
+from bot.procurements.records import COORDINATIONS, ProcurementRecords
 from bot.routing import RoutingService
 from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
 from bot.tabular import ImportReport, parse_register
@@ -55,6 +56,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "open_to_coordinate": ("samordning", "öppen för samordning", "coordination"),
 }
 REQUIRED = ("municipality", "title", "area", "announce", "contract_start", "contact")
+# The messages of planned procurements (declared in the outbox).
+NUDGE, INTRODUCTION, COORDINATED = "nudge", "procurement.introduction", "procurement.coordinated"
 
 
 class ProcurementCards(Protocol):
@@ -75,6 +78,7 @@ class ProcurementService:
         directory: Directory,
         routing: RoutingService,
         clock: Clock,
+        outbox: Outbox,
     ) -> None:
         self._store = store
         self.records = ProcurementRecords(store)
@@ -85,6 +89,10 @@ class ProcurementService:
         self._routing = routing
         self._channels = ChannelSettings(store)
         self._clock = clock
+        self._outbox = outbox
+        outbox.declare(Kind(NUDGE, self._send_nudge, after_crash="give_up"))
+        outbox.declare(Kind(INTRODUCTION, self._send_introduction))
+        outbox.declare(Kind(COORDINATED, self._send_coordinated))
 
     def today(self) -> date:
         return self._clock.today()
@@ -114,11 +122,14 @@ class ProcurementService:
                            coordinate=old.coordinate, agreement=old.agreement,
                            created_by=old.created_by or plan.created_by, etag=old.etag)  # fmt: skip
         plan = await self._put(plan)
-        nudge_day = plan.announce - timedelta(weeks=NUDGE_WEEKS)
-        record = Record(max(nudge_day, self.today()).isoformat(), plan.key, {"state": "pending"})
-        with contextlib.suppress(AlreadyExistsError):  # nudged once, whatever the updates
-            await self._store.insert(NUDGES, record)
+        if old is None:  # nudged once, whatever the updates (the nudge looks at the plan then)
+            await self._outbox.schedule(NUDGE, plan.key, {"plan": plan.key},
+                                        due=self._nudge_time(plan), to=plan.contact)  # fmt: skip
         return plan
+
+    def _nudge_time(self, plan: Procurement) -> float:
+        day = plan.announce - timedelta(weeks=NUDGE_WEEKS)
+        return datetime.combine(day, time(0, 0), self._clock.zone).timestamp()
 
     async def import_rows(self, rows: list[list[str]]) -> ImportReport:
         """A municipality's annual procurement plan; with any bad row nothing is imported."""
@@ -202,35 +213,56 @@ class ProcurementService:
             raise UserError("procurement.no_overlap")
         plan = await self._put(replace(plan, coordinate=True))
         group = [plan if p.key == plan.key else p for p in group]
+        messages = []
         for other in group:
             if other.key == plan.key:
                 continue
-            contact = await self._directory.person(other.contact)
-            if contact is not None:
-                card = self._cards.introduction(other, [p for p in group if p.key != other.key],
-                                                contact.locale)  # fmt: skip
-                try:
-                    await self._messenger.to_person(contact.user_id, card)
-                except Exception:
-                    log.exception("a coordination introduction was not sent")
+            data = {"plan": other.key, "group": [p.key for p in group if p.key != other.key]}
+            key = f"{other.key}|{plan.key}"
+            messages.append(
+                await self._outbox.schedule(INTRODUCTION, key, data, to=other.contact, hold=True)
+            )
         if all(p.coordinate for p in group):
-            await self._announce_coordination(group)
+            messages += await self._announce_coordination(group)
+        await self._outbox.send_now(messages)
         return group
 
-    async def _announce_coordination(self, group: list[Procurement]) -> None:
-        key = "|".join(sorted(p.key for p in group))
+    async def _announce_coordination(self, group: list[Procurement]) -> list[Message]:
+        key = "|".join(sorted(p.key for p in group))[:500]
         try:
-            await self._store.insert(
-                COORDINATIONS, Record("group", key[:500], {"at": self._clock.time()})
-            )
+            await self._store.insert(COORDINATIONS, Record("group", key,
+                                                           {"at": self._clock.time()}))  # fmt: skip
         except AlreadyExistsError:
-            return  # posted already
+            return []  # announced already
+        group_keys = {"group": [p.key for p in group]}
+        return [await self._outbox.schedule(COORDINATED, key, group_keys, hold=True)]
+
+    async def _plans(self, keys: list[str]) -> list[Procurement]:
+        return [p for key in keys if (p := await self.get(key)) is not None]
+
+    async def _send_introduction(self, message: Message) -> Result:
+        """A contact meets the others buying the same (their names, timelines, contacts)."""
+        plan = await self.get(message.data["plan"])
+        if plan is None or not plan.contact:
+            return Skip("the plan or its contact is gone")
+        contact = await self._directory.person(plan.contact)
+        if contact is None:
+            return Wait(plan.contact)
+        others = await self._plans(message.data["group"])
+        if not await self._messenger.to_person(
+            contact.user_id, self._cards.introduction(plan, others, contact.locale)
+        ):
+            return Wait(plan.contact)  # fmt: skip
+        return Sent()
+
+    async def _send_coordinated(self, message: Message) -> Result:
+        """One post in the sharing channel when a whole group agreed to coordinate."""
         channel = await self._channels.get("sharing_channel")
-        if channel:
-            try:
-                await self._messenger.to_channel(channel, self._cards.coordinated(group))
-            except Exception:
-                log.exception("the coordination was not posted")
+        if not channel:
+            return Skip("no sharing channel")
+        group = await self._plans(message.data["group"])
+        await self._messenger.to_channel(channel, self._cards.coordinated(group))
+        return Sent()
 
     async def book_early(self, plan: Procurement, person: Person) -> int:
         """A ticket of kind "early" to the on-call expert of the area, 5 working days."""
@@ -263,44 +295,27 @@ class ProcurementService:
         except ConcurrencyError:
             return plan
 
-    async def nudge(self) -> int:
-        """Nudge the contacts of plans ten weeks from announcement with no expert linked."""
-        today = self.today()
-        sent = 0
-        for record in await self._store.query(NUDGES, today.isoformat()):
-            if record.data.get("state") != "pending":
-                continue
-            try:  # claimed first: another instance, or a second round, sends nothing
-                claimed = await self._store.replace(
-                    NUDGES, Record(record.partition, record.key, {"state": "sending"}, record.etag)
-                )
-            except ConcurrencyError:
-                continue
-            plan = await self.get(record.key)
-            state = "skipped"
-            if plan is not None:
-                plan = await self.sync_expert(plan)
-                contact = await self._directory.person(plan.contact)
-                due = (not plan.expert and not plan.nudged_on
-                       and plan.stage not in ("tilldelad", "avtal"))  # fmt: skip
-                if due and contact is None:
-                    # The contact has not opened the bot yet: tried every round, and tomorrow.
-                    state = "pending"
-                    tomorrow = (today + timedelta(days=1)).isoformat()
-                    with contextlib.suppress(AlreadyExistsError):
-                        await self._store.insert(
-                            NUDGES, Record(tomorrow, record.key, {"state": "pending"})
-                        )
-                elif due and contact is not None:
-                    card = self._cards.nudge(plan, contact.locale)
-                    await self._messenger.to_person(contact.user_id, card)
-                    state, sent = "sent", sent + 1
-                    with contextlib.suppress(ConcurrencyError):  # a carried-over one: not again
-                        await self._put(replace(plan, nudged_on=today.isoformat()))
-            await self._store.replace(
-                NUDGES, Record(claimed.partition, claimed.key, {"state": state}, claimed.etag)
-            )
-        return sent
+    async def _send_nudge(self, message: Message) -> Result:
+        """Ten weeks before the announcement, a plan with no environmental expert yet nudges
+        its contact: once (a send cut short by a crash is not repeated)."""
+        plan = await self.get(message.data["plan"])
+        if plan is None:
+            return Skip("the plan is gone")
+        plan = await self.sync_expert(plan)
+        if plan.expert or plan.nudged_on or plan.stage in ("tilldelad", "avtal"):
+            return Skip("an expert is linked, or it is past the announcement")
+        if self._nudge_time(plan) > self._clock.time():
+            return Later(self._nudge_time(plan))  # the announcement moved later
+        contact = await self._directory.person(plan.contact) if plan.contact else None
+        if contact is None:
+            return Wait(plan.contact) if plan.contact else Skip("no contact")
+        if not await self._messenger.to_person(
+            contact.user_id, self._cards.nudge(plan, contact.locale)
+        ):
+            return Wait(plan.contact)
+        with contextlib.suppress(ConcurrencyError):
+            await self._put(replace(plan, nudged_on=self.today().isoformat()))
+        return Sent()
 
     async def upcoming(self, area: str = "", months: int = 12) -> list[Procurement]:
         today = self.today().replace(day=1)

@@ -1,16 +1,23 @@
-"""Expert routing: ask, deliver, claim, release, reassign, answer, publish, escalate.
+"""Expert routing: ask, route, claim, release, reassign, answer, publish, escalate.
 
-Every state change is stored first (conditional on the version read, re-decided on the fresh
-version when another change landed in between), then the messages follow as delivery steps
-(bot/routing/steps.py), each claimed before it is sent and recorded after. Teams is reached
-only through the `Messenger` protocol, cards only through the `TicketCards` port.
+Every state change is a conditional write of the ticket (re-decided on the fresh ticket when
+another change landed in between) that appends an event to its history. What a change makes
+the node say (the channel post, an expert's 1:1, the asker's receipt and notices, the channel
+card's update, the next escalation check) is scheduled in the one outbox *before* the change
+is written, keyed by the ticket, the event's place in the history and what it says. A message
+is sent once (the outbox's claim and key), and only when the change it is about was stored:
+the message finds its event in the history when it is sent, and builds its card from the
+ticket as it then is. So a change that lost its race, or a process that died between
+scheduling and writing, says nothing; nothing that was stored goes unsaid.
+
+Teams is reached only through the `Messenger` protocol, cards only through `TicketCards`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,9 +28,9 @@ from bot.clock import Clock
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
 from bot.fields import ANSWER, QUESTION
 from bot.i18n import Notice, UserError
-from bot.messaging import Gone, Messenger, Person, PresenceLookup
+from bot.messaging import Messenger, Person, PresenceLookup
+from bot.outbox import SKIPPED, Kind, Message, Outbox, Result, Retry, Sent, Skip
 from bot.places import MUNICIPALITIES
-from bot.routing import steps
 from bot.routing.network import Expert, Network, NetworkRepository
 from bot.routing.ports import TicketCards
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN, Ticket, TicketRepository
@@ -36,9 +43,21 @@ _NETWORK_TTL_S = 5.0
 # A conditional write that keeps losing is given up after this many tries (never seen: each
 # try re-reads the ticket, and people click at human speed).
 _MAX_WRITES = 20
+RETENTION_S = 24 * 30.44 * 86400  # answered tickets lose their asker after this (default)
 
 # Who sees a ticket, and how.
 ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER = "asker", "assignee", "expert", "other"
+
+# The kinds of message a ticket causes (each a declaration in the outbox), in the order they
+# go out after one change.
+ROUTE, POST, EXPERT, RECEIPT, CHANNEL, ASKER, ESCALATE, RETAIN = (
+    "ticket.route", "ticket.post", "ticket.expert", "ticket.receipt", "ticket.channel",
+    "ticket.asker", "ticket.escalate", "ticket.retention",
+)  # fmt: skip
+_ORDER = {kind: n for n, kind in enumerate((ROUTE, POST, EXPERT, RECEIPT, CHANNEL, ASKER,
+                                            ESCALATE, RETAIN))}  # fmt: skip
+# The events that tell experts about a ticket (and so may carry expert notices).
+_TELLING = ("routed", "escalated", "reassigned")
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,28 @@ class Outcome:
     draft: str = ""
 
 
+@dataclass
+class Planned:
+    """A message a change will cause, scheduled before the change is written."""
+
+    kind: str
+    name: str = ""  # tells apart two of a kind after one change (two experts told)
+    data: dict[str, Any] = field(default_factory=dict)
+    due: float | None = None
+
+
+@dataclass
+class _Change:
+    """A change to make: the ticket as it will be stored, and what it makes the node say."""
+
+    ticket: Ticket
+    messages: list[Planned] = field(default_factory=list)
+
+
+def _group(message: Message) -> str:
+    return f"ticket:{message.data.get('ticket')}"
+
+
 class RoutingService:
     def __init__(
         self,
@@ -58,12 +99,12 @@ class RoutingService:
         library: CriteriaLibrary,
         cards: TicketCards,
         clock: Clock,
+        outbox: Outbox,
         escalation_hours: float = 4.0,
         presence: PresenceLookup | None = None,
-        claim_seconds: float = steps.CLAIM_SECONDS,
+        retention_s: float = RETENTION_S,
     ) -> None:
         self._tickets = TicketRepository(store)
-        self._claim_seconds = claim_seconds
         self._network_store = NetworkRepository(store)
         self._channels = ChannelSettings(store)
         self._messenger = messenger
@@ -76,6 +117,24 @@ class RoutingService:
         self._network_at = float("-inf")
         self._audit = AuditLog(store, clock)
         self._presence = presence
+        self._outbox = outbox
+        self._retention_s = retention_s
+        senders = {ROUTE: self._send_route, POST: self._send_post, EXPERT: self._send_expert,
+                   RECEIPT: self._send_receipt, CHANNEL: self._send_channel,
+                   ASKER: self._send_asker, ESCALATE: self._send_escalate,
+                   RETAIN: self._send_retention}  # fmt: skip
+        for name, send in senders.items():
+            outbox.declare(Kind(name, send, group=_group))
+
+    @property
+    def tickets(self) -> TicketRepository:
+        return self._tickets
+
+    async def prepare(self) -> None:
+        """At start: index tickets stored before the index existed (once)."""
+        indexed = await self._tickets.build_index()
+        if indexed:
+            log.info("ticket index built", extra={"tickets": indexed})
 
     # --- the network ----------------------------------------------------------------------
 
@@ -123,8 +182,8 @@ class RoutingService:
         return None
 
     async def last_municipality(self, person: Person) -> str:
-        mine = [t for t in await self._tickets.all() if t.asker_id == person.user_id]
-        return mine[-1].municipality if mine else ""
+        mine = await self.asked_by(person)
+        return mine[0].municipality if mine else ""
 
     async def ask(
         self,
@@ -139,16 +198,18 @@ class RoutingService:
         kind: str = "question",
         hours: float | None = None,
     ) -> tuple[Ticket, list[Expert]]:
-        """Store the question as a ticket, then deliver it. `origin` names the activity that
-        asked: asked again (a retried delivery), it finds the same ticket and only finishes
-        what is left of its delivery. `asked_in` is where the receipt goes."""
+        """Store the question as a ticket, then route and deliver it. `origin` names the
+        activity that asked: asked again (a retried delivery), it finds the same ticket and
+        only finishes what is left of its delivery. `asked_in` is where the receipt goes."""
         problem = self.validate_question(question, area, municipality)
         if problem:
             raise problem
         ticket = await self._existing(origin) if origin else None
-        if ticket is None:
+        if ticket is not None:  # asked again: what is left of its delivery goes out now
+            route = await self._schedule(ticket, 0, Planned(ROUTE))
+        else:
             now = self._clock.time()
-            ticket = await self._store_new(
+            ticket, route = await self._store_new(
                 Ticket(
                     number=0, question=question.strip(), area=area, municipality=municipality,
                     asker_id=person.user_id, asker_name=person.name, asker_locale=person.locale,
@@ -157,12 +218,12 @@ class RoutingService:
                 ).with_event("asked", now)
             )  # fmt: skip
         try:
-            ticket = await self.deliver(ticket)
+            await self._outbox.send_now([route])
         except Exception:
-            # The background round delivers it; the asker's receipt is a step of its own.
-            log.exception(
-                "delivery failed; left for the next round", extra={"ticket": ticket.number}
-            )
+            # The next round routes and delivers it; the asker's receipt is one of its messages.
+            log.exception("delivery failed; left for the next round",
+                          extra={"ticket": ticket.number})  # fmt: skip
+        ticket = await self.get(ticket.number)
         network = await self.network()
         return ticket, [network.experts[i] for i in ticket.notified if i in network.experts]
 
@@ -175,20 +236,21 @@ class RoutingService:
             log.info("question asked again (a retried delivery)", extra={"ticket": number})
         return ticket
 
-    async def _store_new(self, new: Ticket) -> Ticket:
+    async def _store_new(self, new: Ticket) -> tuple[Ticket, Message]:
         """Store a new ticket under the next number (the number its activity already
-        reserved, when it was asked before)."""
+        reserved, when it was asked before), its routing scheduled first."""
         number = await self._tickets.next_number()
         if new.origin:  # the activity takes its number first: a retry finds it
             number = await self._tickets.reserve(new.origin, number, new.created_at)
         ticket = replace(new, number=number)
+        route = await self._schedule(ticket, 0, Planned(ROUTE))
         try:
             ticket = await self._tickets.add(ticket)  # stored first: nothing is lost after this
         except AlreadyExistsError:  # the same activity, handled at the same moment elsewhere
-            return await self.get(number)
+            return await self.get(number), route
         log.info("ticket stored", extra={"ticket": ticket.number, "area": ticket.area})
         telemetry.count("tickets", area=ticket.area)
-        return ticket
+        return ticket, route
 
     async def _at_work(self, experts: list[Expert]) -> list[Expert]:
         """The experts at work, in order, by Graph presence; all of them when Graph is off,
@@ -201,14 +263,76 @@ class RoutingService:
         at_work = [e for e in experts if e.aad_id not in presences or presences[e.aad_id].available]
         return at_work or experts
 
-    async def deliver(self, ticket: Ticket) -> Ticket:
-        """Route a new ticket (choose the expert), then take every delivery step that is due."""
-        if not ticket.routed:
-            ticket = await self._route(ticket)
-        return await self._run_steps(ticket)
+    # --- changes and the messages they cause ----------------------------------------------
 
-    async def _route(self, ticket: Ticket) -> Ticket:
-        """Choose who is told: the on-call expert at work (Graph presence), once."""
+    async def _schedule(self, ticket: Ticket, event: int, planned: Planned) -> Message:
+        order = _ORDER[planned.kind]
+        key = f"{ticket.number:07d}:{event:03d}:{order}:{planned.name}"
+        data = {"ticket": ticket.number, "event": event, **planned.data}
+        # Due now: the request (or the round's job) that causes it sends it at once.
+        return await self._outbox.schedule(planned.kind, key, data, due=planned.due,
+                                           hold=planned.due is None)  # fmt: skip
+
+    async def _change(
+        self, number: int, change: Callable[[Ticket], _Change | None]
+    ) -> tuple[Ticket, bool, list[Message]]:
+        """Apply `change` to the stored ticket and store it, conditionally, its messages
+        scheduled first; when another write landed first, decide again on the fresh ticket.
+        Returns the ticket as stored, whether `change` changed it (it returns None to leave
+        it as it is) and the messages scheduled, to send now."""
+        for _ in range(_MAX_WRITES):
+            current = await self.get(number)
+            decided = change(current)
+            if decided is None:
+                return current, False, []
+            # The messages are about the change's last event (or the last there is).
+            event = max(len(decided.ticket.events) - 1, 0)
+            scheduled = [await self._schedule(current, event, p) for p in decided.messages]
+            try:
+                saved = await self._tickets.save(decided.ticket, before=current)
+            except ConcurrencyError:
+                continue
+            return saved, True, scheduled
+        raise ConcurrencyError(f"ticket {number} kept changing")
+
+    async def _changed(
+        self, number: int, change: Callable[[Ticket], _Change | None]
+    ) -> tuple[Ticket, bool]:
+        """`_change`, then its messages sent at once (a round takes what fails)."""
+        ticket, changed, scheduled = await self._change(number, change)
+        if scheduled:
+            await self._outbox.send_now(scheduled)
+            ticket = await self.get(number)
+        return ticket, changed
+
+    def _telling(self, experts: Sequence[Expert], key: str, **values: Any) -> list[Planned]:
+        return [Planned(EXPERT, e.id, {"expert": e.id, "key": key, "values": values})
+                for e in experts]  # fmt: skip
+
+    async def _valid(self, message: Message) -> Ticket | Result:
+        """The ticket a message is about, if the change that caused it was stored; else why
+        the message is not sent (yet)."""
+        ticket = await self._tickets.get(int(message.data["ticket"]))
+        if ticket is None:
+            return Retry("ticket not stored yet", give_up_as=SKIPPED)
+        event = int(message.data.get("event", 0))
+        if len(ticket.events) <= event:
+            return Retry("change not stored yet", give_up_as=SKIPPED)
+        expects = message.data.get("expects")
+        if expects and ticket.events[event].get("kind") not in expects:
+            return Skip("another change came first")
+        return ticket
+
+    # --- routing: choosing who is told ----------------------------------------------------
+
+    async def _send_route(self, message: Message) -> Result:
+        """Choose who is told: the on-call expert at work (Graph presence), once; then the
+        post, their 1:1, the asker's receipt and the escalation check follow."""
+        ticket = await self._valid(message)
+        if not isinstance(ticket, Ticket):
+            return ticket
+        if ticket.routed:
+            return Skip("routed already")
         network = await self.network()
         on_call = self.area_experts(ticket, network)
         at_work = await self._at_work(on_call)
@@ -217,146 +341,132 @@ class RoutingService:
             # Those ahead of the chosen expert in the rota were passed over: the card says so.
             skipped = tuple(e.id for e in on_call[: on_call.index(at_work[0])])
         first = at_work[:1]
+        now = self._clock.time()
 
-        def route(current: Ticket) -> Ticket | None:
+        def route(current: Ticket) -> _Change | None:
             if current.routed:
                 return None
-            routed = replace(current, routed=True, skipped=skipped,
-                             notified=tuple(e.id for e in first))  # fmt: skip
-            routed = steps.add(routed, steps.POST, on_call=first[0].id if first else "")
-            for expert in first:
-                routed = steps.add(
-                    routed, steps.expert_step(expert.id, routed), expert=expert.id,
-                    key="notice.new_ticket",
-                )  # fmt: skip
-            if current.asked_in:  # last: it says whether the post went through
-                routed = steps.add(routed, steps.RECEIPT)
-            return routed
+            told = tuple(e.id for e in first)
+            routed = replace(current, routed=True, skipped=skipped, notified=told)
+            routed = routed.with_event("routed", now, told=list(told),
+                                       on_call=first[0].id if first else "")  # fmt: skip
+            messages = [Planned(POST, data={"expects": ["routed"]}),
+                        *self._telling(first, "notice.new_ticket")]  # fmt: skip
+            if current.asked_in:
+                messages.append(Planned(RECEIPT, data={"expects": ["routed"]}))
+            messages.append(self._escalation_check(routed))
+            return _Change(routed, messages)
 
-        ticket, _ = await self._change(ticket.number, route)
-        return ticket
+        await self._changed(ticket.number, route)
+        return Sent()
 
-    async def forget_origins(self, days: float = 2.0) -> int:
-        return await self._tickets.forget_origins(self._clock.time() - days * 86400)
+    def _escalation_check(self, ticket: Ticket) -> Planned:
+        return Planned(ESCALATE, str(ticket.escalation), {"level": ticket.escalation},
+                       due=ticket.deadline)  # fmt: skip
 
-    async def deliver_pending(self) -> int:
-        """Finish what was left: tickets never routed, and steps whose time has come (a failed
-        send's retry) or whose claim expired (the process died while sending)."""
-        delivered = 0
-        now = self._clock.time()
-        for ticket in await self._tickets.all():
-            if ticket.routed and not steps.has_due(ticket, now):
-                continue
-            try:
-                await self.deliver(ticket)
-                delivered += 1
-            except Exception:
-                log.exception(
-                    "delivery failed; trying again later", extra={"ticket": ticket.number}
-                )
-        return delivered
+    # --- the messages ---------------------------------------------------------------------
 
-    async def _run_steps(self, ticket: Ticket) -> Ticket:
-        for name in steps.due(ticket, self._clock.time()):
-            ticket = await self._take_step(ticket.number, name)
-        return ticket
-
-    async def _take_step(self, number: int, name: str) -> Ticket:
-        """Claim one step, send it, record it; a step claimed elsewhere is left alone."""
-        token = ""
-
-        def take(current: Ticket) -> Ticket | None:
-            nonlocal token
-            claimed = steps.claim(current, name, self._clock.time(), self._claim_seconds)
-            if claimed is None:
-                return None
-            current, token = claimed
-            return current
-
-        ticket, taken = await self._change(number, take)
-        if not taken or not token:
+    async def _send_post(self, message: Message) -> Result:
+        ticket = await self._valid(message)
+        if not isinstance(ticket, Ticket):
             return ticket
-        extra: dict[str, Any] = {}
-        state = steps.DONE
-        try:
-            extra = await self._send_step(ticket, name)
-        except Gone:
-            log.info("recipient gone; not sent", extra={"ticket": number, "step": name})
-            state = steps.GONE
-        except Exception:
-            log.exception("send failed; trying again later", extra={"ticket": number, "step": name})
-            ticket, _ = await self._change(
-                number, lambda t: steps.retry_later(t, name, token, self._clock.time())
-            )
-            return ticket
-
-        def done(current: Ticket) -> Ticket | None:
-            recorded = steps.record(current, name, token, state)
-            return None if recorded is None else replace(recorded, **extra)
-
-        ticket, _ = await self._change(number, done)
-        return ticket
-
-    async def _send_step(self, ticket: Ticket, name: str) -> dict[str, Any]:
-        """Send one step's message; returns what to store with its record."""
+        if ticket.posted:
+            return Skip("posted already")
+        channel = await self.experts_channel()
+        if not channel:
+            await self._record(ticket.number, posted=True)
+            return Skip("no experts' channel")
         network = await self.network()
-        step = ticket.steps[name]
-        area_experts = self.area_experts(ticket, network)
-        if name == steps.POST:
-            channel = await self.experts_channel()
-            if not channel:
-                return {"posted": True}
-            on_call = network.experts.get(step.get("on_call", ""))
-            card = self._cards.channel(ticket, network, area_experts, on_call)
-            activity_id = await self._messenger.to_channel(channel, card)
-            return {"posted": True, "channel_id": channel, "channel_activity_id": activity_id}
-        if name == steps.CHANNEL:
-            if ticket.channel_id and ticket.channel_activity_id:
-                card = self._cards.channel(ticket, network, area_experts)
-                await self._messenger.update(ticket.channel_id, ticket.channel_activity_id, card)
-            return {}
-        if name == steps.RECEIPT:
-            experts = [network.experts[i] for i in ticket.notified if i in network.experts]
-            await self._messenger.to_channel(ticket.asked_in, self._cards.receipt(ticket, experts))
-            return {}
-        if name.startswith("expert:"):
-            expert = network.experts.get(step["expert"])
-            if expert is None or not expert.teams_id:
-                return {}
-            values = {"area": AREAS.get(ticket.area, ticket.area), "number": ticket.number}
-            notice = Notice(step["key"], {**values, **step.get("values", {})})
-            card = self._cards.expert_notice(ticket, network, area_experts, notice)
-            if not await self._messenger.to_person(expert.teams_id, card):
-                log.info("expert not reached 1:1", extra={"expert": expert.id})
-            return {}
-        if name.startswith("asker:") and ticket.asker_id:
-            if step["key"] == "answer":
-                expert = network.experts.get(ticket.assignee)
-                if expert is None:
-                    return {}
-                card = self._cards.answer(ticket, expert)
-            else:
-                card = self._cards.asker_notice(ticket, Notice(step["key"], step["values"]))
-            if not await self._messenger.to_person(ticket.asker_id, card):
-                log.info("asker not reached 1:1", extra={"ticket": ticket.number})
-        return {}
+        on_call = network.experts.get(ticket.events[message.data["event"]].get("on_call", ""))
+        card = self._cards.channel(ticket, network, self.area_experts(ticket, network), on_call)
+        activity_id = await self._messenger.to_channel(channel, card)
+        await self._record(ticket.number, posted=True, channel_id=channel,
+                           channel_activity_id=activity_id)  # fmt: skip
+        return Sent()
 
-    async def _change(
-        self, number: int, change: Callable[[Ticket], Ticket | None]
-    ) -> tuple[Ticket, bool]:
-        """Apply `change` to the stored ticket and store it, conditionally; when another write
-        landed first, decide again on the fresh ticket. Returns the ticket as stored, and
-        whether `change` changed it (it returns None to leave the ticket as it is)."""
-        for _ in range(_MAX_WRITES):
-            current = await self.get(number)
-            updated = change(current)
-            if updated is None:
-                return current, False
-            try:
-                return await self._tickets.save(updated), True
-            except ConcurrencyError:
-                continue
-        raise ConcurrencyError(f"ticket {number} kept changing")
+    async def _record(self, number: int, **values: Any) -> None:
+        """Fields a message records on its ticket (no event: they change no state)."""
+
+        def record(current: Ticket) -> _Change | None:
+            return _Change(replace(current, **values))
+
+        await self._change(number, record)
+
+    async def _send_channel(self, message: Message) -> Result:
+        """The channel card brought up to date: rendered from the ticket as it is, and again
+        if the ticket changed while it was being sent."""
+        ticket = await self._valid(message)
+        if not isinstance(ticket, Ticket):
+            return ticket
+        for _ in range(3):
+            if not (ticket.channel_id and ticket.channel_activity_id):
+                return Skip("not in the channel (yet)")
+            network = await self.network()
+            card = self._cards.channel(ticket, network, self.area_experts(ticket, network))
+            await self._messenger.update(ticket.channel_id, ticket.channel_activity_id, card)
+            fresh = await self.get(ticket.number)
+            if len(fresh.events) == len(ticket.events):
+                break
+            ticket = fresh
+        return Sent()
+
+    async def _send_receipt(self, message: Message) -> Result:
+        ticket = await self._valid(message)
+        if not isinstance(ticket, Ticket):
+            return ticket
+        network = await self.network()
+        experts = [network.experts[i] for i in ticket.notified if i in network.experts]
+        await self._messenger.to_channel(ticket.asked_in, self._cards.receipt(ticket, experts))
+        return Sent()
+
+    async def _send_expert(self, message: Message) -> Result:
+        ticket = await self._valid(message)
+        if not isinstance(ticket, Ticket):
+            return ticket
+        event = ticket.events[int(message.data["event"])]
+        if event.get("kind") not in _TELLING or message.data["expert"] not in event.get("told", ()):
+            return Skip("another change came first")
+        network = await self.network()
+        expert = network.experts.get(message.data["expert"])
+        if expert is None or not expert.teams_id:
+            return Skip("expert not in the network")
+        values = {"area": AREAS.get(ticket.area, ticket.area), "number": ticket.number}
+        notice = Notice(message.data["key"], {**values, **message.data.get("values", {})})
+        card = self._cards.expert_notice(ticket, network, self.area_experts(ticket, network),
+                                         notice)  # fmt: skip
+        if not await self._messenger.to_person(expert.teams_id, card):
+            # The ticket is in the experts' channel; a 1:1 days later would be stale.
+            log.info("expert not reached 1:1", extra={"expert": expert.id})
+            return Skip("expert has no chat with the bot")
+        return Sent()
+
+    async def _send_asker(self, message: Message) -> Result:
+        ticket = await self._valid(message)
+        if not isinstance(ticket, Ticket):
+            return ticket
+        if not ticket.asker_id:
+            return Skip("the asker is erased")
+        if message.data["key"] == "answer":
+            expert = (await self.network()).experts.get(ticket.assignee)
+            if expert is None:
+                return Skip("the expert left the network")
+            card = self._cards.answer(ticket, expert)
+        else:
+            notice = Notice(message.data["key"], message.data.get("values", {}))
+            card = self._cards.asker_notice(ticket, notice)
+        if not await self._messenger.to_person(ticket.asker_id, card):
+            log.info("asker not reached 1:1", extra={"ticket": ticket.number})
+            return Skip("asker has no chat with the bot")
+        return Sent()
+
+    async def _send_retention(self, message: Message) -> Result:
+        """An answered ticket loses its asker when its retention period has passed."""
+        ticket = await self._valid(message)
+        if not isinstance(ticket, Ticket):
+            return ticket
+        if not await self._tickets.anonymise(ticket.number):
+            return Retry("changed meanwhile")
+        return Sent()
 
     # --- who sees what --------------------------------------------------------------------
 
@@ -404,24 +514,25 @@ class RoutingService:
             return Outcome(ticket, Notice("ticket.not_your_area", tone="attention"))
         now = self._clock.time()
 
-        def take(current: Ticket) -> Ticket | None:
+        def take(current: Ticket) -> _Change | None:
             if current.state != OPEN:
                 return None
             claimed = replace(current, state=CLAIMED, assignee=expert.id, claimed_at=now)
             claimed = claimed.with_event("claimed", now, by=expert.id)
             notice = {"name": expert.name, "municipality": expert.municipality, "number": number}
-            claimed = steps.add(claimed, steps.asker_step("claimed", claimed),
-                                key="notice.claimed", values=notice)  # fmt: skip
-            return steps.add(claimed, steps.CHANNEL)
+            return _Change(claimed, [
+                Planned(ASKER, data={"expects": ["claimed"], "key": "notice.claimed",
+                                     "values": notice}),
+                Planned(CHANNEL),
+            ])  # fmt: skip
 
-        claimed, won = await self._change(number, take)
+        claimed, won = await self._changed(number, take)
         if not won:
             if claimed.state == ANSWERED:
                 return Outcome(claimed, Notice("ticket.closed", tone="attention"))
             return self._taken(claimed, await self.network())
         log.info("ticket claimed", extra={"ticket": number, "expert": expert.id})
         await self._audit.record(expert.id, "ticket.claim", f"#{number}")
-        claimed = await self._run_steps(claimed)
         return Outcome(claimed, Notice("ticket.claimed_by_you"))
 
     def _taken(self, ticket: Ticket, network: Network) -> Outcome:
@@ -434,17 +545,17 @@ class RoutingService:
         self,
         number: int,
         person: Person,
-        change: Callable[[Ticket, Expert], Ticket | None],
+        change: Callable[[Ticket, Expert], _Change | None],
     ) -> tuple[Ticket, Expert, bool]:
         """A change only the ticket's holder may make, decided on the stored ticket."""
         expert = await self.expert(person)
 
-        def held(current: Ticket) -> Ticket | None:
+        def held(current: Ticket) -> _Change | None:
             if current.state != CLAIMED or expert is None or current.assignee != expert.id:
                 return None
             return change(current, expert)
 
-        ticket, changed = await self._change(number, held)
+        ticket, changed = await self._changed(number, held)
         if not changed:
             if ticket.state == ANSWERED:
                 raise UserError("ticket.closed")
@@ -455,13 +566,15 @@ class RoutingService:
     async def release(self, number: int, person: Person) -> Outcome:
         now = self._clock.time()
 
-        def release(current: Ticket, expert: Expert) -> Ticket:
+        def release(current: Ticket, expert: Expert) -> _Change:
             released = replace(current, state=OPEN, assignee="", claimed_at=None)
-            return steps.add(released.with_event("released", now, by=expert.id), steps.CHANNEL)
+            released = released.with_event("released", now, by=expert.id)
+            # Unclaimed again: the escalation check looks again at its deadline.
+            check = replace(self._escalation_check(released), due=max(released.deadline, now))
+            return _Change(released, [Planned(CHANNEL), check])
 
         released, expert, _ = await self._held_change(number, person, release)
         await self._audit.record(expert.id, "ticket.release", f"#{number}")
-        released = await self._run_steps(released)
         return Outcome(released, Notice("ticket.released"))
 
     async def reassign(self, number: int, person: Person, to_expert: str) -> Outcome:
@@ -469,14 +582,14 @@ class RoutingService:
         target = network.experts.get(to_expert)
         now = self._clock.time()
 
-        def move(current: Ticket, expert: Expert) -> Ticket | None:
+        def move(current: Ticket, expert: Expert) -> _Change | None:
             if target is None or not target.covers(current.area) or target.id == expert.id:
                 return None
             moved = replace(current, assignee=target.id, claimed_at=now)
-            moved = moved.with_event("reassigned", now, by=expert.id, to=target.id)
-            moved = steps.add(moved, steps.expert_step(target.id, moved), expert=target.id,
-                              key="notice.reassigned", values={"name": expert.name})  # fmt: skip
-            return steps.add(moved, steps.CHANNEL)
+            moved = moved.with_event("reassigned", now, by=expert.id, to=target.id,
+                                     told=[target.id])  # fmt: skip
+            return _Change(moved, [*self._telling([target], "notice.reassigned", name=expert.name),
+                                   Planned(CHANNEL)])  # fmt: skip
 
         if target is None:
             ticket = await self.get(number)
@@ -491,7 +604,6 @@ class RoutingService:
                 return Outcome(current, Notice("ticket.unknown_expert", tone="attention"))
             raise
         await self._audit.record(expert.id, "ticket.reassign", f"#{number}", to=target.id)
-        moved = await self._run_steps(moved)
         return Outcome(moved, Notice("ticket.reassigned", {"name": target.name}))
 
     async def answer(self, number: int, person: Person, text: str, publish: bool) -> Outcome:
@@ -502,13 +614,16 @@ class RoutingService:
             return Outcome(ticket, Notice(key, values, tone="attention"), draft=text)
         now = self._clock.time()
 
-        def answer(current: Ticket, expert: Expert) -> Ticket:
+        def answer(current: Ticket, expert: Expert) -> _Change:
             published = publish and current.consent_publish
             answered = replace(current, state=ANSWERED, answer=text.strip(), answered_at=now,
                                published=published)  # fmt: skip
             answered = answered.with_event("answered", now, by=expert.id, published=published)
-            answered = steps.add(answered, steps.asker_step("answered", answered), key="answer")
-            return steps.add(answered, steps.CHANNEL)
+            return _Change(answered, [
+                Planned(ASKER, data={"expects": ["answered"], "key": "answer"}),
+                Planned(CHANNEL),
+                Planned(RETAIN, data={"expects": ["answered"]}, due=now + self._retention_s),
+            ])  # fmt: skip
 
         try:
             answered, expert, _ = await self._held_change(number, person, answer)
@@ -536,63 +651,65 @@ class RoutingService:
             )
             # Its Krav IDs teach the search the question's words (criteria/learning.py).
             await self._library.learn_from_answer(answered.question, answered.answer)
-        answered = await self._run_steps(answered)
         return Outcome(answered, Notice("ticket.answered"))
 
     # --- escalation -----------------------------------------------------------------------
 
-    async def escalate_due(self) -> int:
-        """Tickets unclaimed past their deadline go to the next expert, then to all."""
+    async def _send_escalate(self, message: Message) -> Result:
+        """Unclaimed past its deadline: the next expert in the rotation, then every expert of
+        the area; each time the next check is scheduled at the new deadline."""
+        ticket = await self._valid(message)
+        if not isinstance(ticket, Ticket):
+            return ticket
+        level = int(message.data.get("level", 0))
+        if ticket.state != OPEN or ticket.escalation != level or level >= 2:
+            return Skip("claimed, answered or escalated meanwhile")
         now = self._clock.time()
-        escalated = 0
+        if ticket.deadline > now:
+            return Skip("deadline moved")  # its own check was scheduled with the move
         network = await self.network()
-        for ticket in await self._tickets.all():
-            if ticket.state != OPEN or not ticket.posted or ticket.deadline > now:
-                continue
-            if ticket.escalation >= 2:
-                continue
-            candidates = self.area_experts(ticket, network)
-            fresh = [e for e in candidates if e.id not in ticket.notified]
-            # The next one in line should be at work too (all of them when Graph cannot say).
-            fresh = await self._at_work(fresh)
-            level = ticket.escalation + 1
-            targets = fresh[:1] if level == 1 and fresh else fresh
-            if level == 1 and not fresh:
-                level = 2
-            updated = replace(
-                ticket,
-                escalation=level,
-                deadline=self._deadline(now),
-                notified=(*ticket.notified, *(e.id for e in targets)),
-            ).with_event("escalated", now, level=level)
-            for expert in targets:
-                updated = steps.add(updated, steps.expert_step(expert.id, updated),
-                                    expert=expert.id, key="notice.new_ticket")  # fmt: skip
-            updated = steps.add(updated, steps.CHANNEL)
-            try:
-                updated = await self._tickets.save(updated)
-            except ConcurrencyError:
-                continue  # claimed or changed meanwhile: look again next round
-            escalated += 1
-            log.info("ticket escalated", extra={"ticket": ticket.number, "level": level})
-            await self._run_steps(updated)
-        return escalated
+        candidates = self.area_experts(ticket, network)
+        fresh = await self._at_work([e for e in candidates if e.id not in ticket.notified])
+
+        def escalate(current: Ticket) -> _Change | None:
+            if current.state != OPEN or current.escalation != level:
+                return None
+            to = level + 1
+            targets = fresh[:1] if to == 1 and fresh else fresh
+            if to == 1 and not fresh:
+                to = 2
+            told = [e.id for e in targets]
+            updated = replace(current, escalation=to, deadline=self._deadline(now),
+                              notified=(*current.notified, *told))  # fmt: skip
+            updated = updated.with_event("escalated", now, level=to, told=told)
+            messages = [*self._telling(targets, "notice.new_ticket"), Planned(CHANNEL)]
+            if to < 2:
+                messages.append(self._escalation_check(updated))
+            return _Change(updated, messages)
+
+        escalated, changed = await self._changed(ticket.number, escalate)
+        if changed:
+            log.info("ticket escalated",
+                     extra={"ticket": ticket.number, "level": escalated.escalation})  # fmt: skip
+        return Sent()
 
     # --- lists ----------------------------------------------------------------------------
 
     async def asked_by(self, person: Person) -> list[Ticket]:
-        return [t for t in await self._tickets.all() if t.asker_id == person.user_id][::-1]
+        """The person's questions, newest first."""
+        return (await self._tickets.indexed(f"asker:{person.user_id}"))[::-1]
 
     async def open_for(self, person: Person) -> list[Ticket]:
         expert = await self.expert(person)
         if expert is None:
             raise UserError("ticket.not_expert")
-        return [t for t in await self._tickets.all() if t.state == OPEN and expert.covers(t.area)]
+        return [t for t in await self._tickets.indexed("open") if expert.covers(t.area)]
 
     async def assigned_to(self, person: Person) -> list[Ticket]:
         expert = await self.expert(person)
         if expert is None:
             raise UserError("ticket.not_expert")
-        return [
-            t for t in await self._tickets.all() if t.state == CLAIMED and t.assignee == expert.id
-        ]
+        return await self._tickets.indexed(f"holder:{expert.id}")
+
+    async def forget_origins(self, days: float = 2.0) -> int:
+        return await self._tickets.forget_origins(self._clock.time() - days * 86400)

@@ -1,8 +1,15 @@
 """Tickets: questions routed to experts. Stored first, then delivered; every state change is a
-conditional write, so a claim race has exactly one winner."""
+conditional write, so a claim race has exactly one winner.
+
+Work is found by an index, never by reading every ticket ever asked: the open ones, a
+person's questions and an expert's held tickets are partitions of `ticketindex`. An index row
+is written before the ticket change that needs it and removed after the one that ends it;
+readers check the ticket itself, so a row left by a change that lost its race is ignored (and
+dropped)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -11,6 +18,7 @@ from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
 
 TICKETS = "tickets"
 COUNTERS = "counters"
+INDEX = "ticketindex"  # partitions "open", "asker:<Teams id>", "holder:<expert id>"
 _PARTITION = "t"
 # Activity -> ticket number, so a retried activity makes no second ticket.
 ORIGINS = "ticketorigins"
@@ -50,9 +58,6 @@ class Ticket:
     # so a retried delivery of that activity finds this ticket instead of making another.
     asked_in: str = ""
     origin: str = ""
-    # Every message the ticket causes, by name: claimed before it is sent, recorded after
-    # (see bot/routing/steps.py). Name -> {"state", "until", "tries", ...}.
-    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
     kind: str = "question"  # or "early": early environmental support for a procurement
     etag: str | None = field(default=None, compare=False)
 
@@ -84,7 +89,18 @@ class Ticket:
         data["events"] = tuple(data.get("events", ()))
         # Tickets stored before delivery steps existed were routed when posted or sent.
         data.setdefault("routed", bool(data.get("posted") or data["notified"]))
+        data.pop("steps", None)  # kept on the ticket before the outbox took the messages
         return cls(**data, etag=record.etag)
+
+    @property
+    def index_keys(self) -> frozenset[str]:
+        """The index partitions this ticket belongs in, as it is."""
+        keys = {f"asker:{self.asker_id}"} if self.asker_id else set()
+        if self.state == OPEN:
+            keys.add("open")
+        elif self.state == CLAIMED and self.assignee:
+            keys.add(f"holder:{self.assignee}")
+        return frozenset(keys)
 
     def with_event(self, kind: str, at: float, **details: Any) -> Ticket:
         return replace(self, events=(*self.events, {"kind": kind, "at": at, **details}))
@@ -110,44 +126,48 @@ class TicketRepository:
         TICKETS: "the asker's Teams id, name, question and conversation; the expert's id",
         COUNTERS: "",
         ORIGINS: "the conversation a question was asked in, kept two days",
+        INDEX: "the asker's Teams id and the holding expert's id, pointing at their tickets",
     }
 
     def __init__(self, store: Store) -> None:
         self._store = store
 
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
-        tickets = await self.all()
+        asked = await self.indexed(f"asker:{person.user_id}")
+        held = [t for e in person.expert_ids for t in await self.indexed(f"holder:{e}")]
+        answered = [t for t in await self.answered_by(person.expert_ids)]
         return {
             "questions": [
                 {"number": t.number, "question": t.question, "area": t.area,
                  "municipality": t.municipality, "state": t.state, "asked_at": t.created_at,
                  "answer": t.answer, "published": t.published}
-                for t in tickets
-                if t.asker_id == person.user_id
+                for t in asked if t.asker_id == person.user_id
             ],
             "tickets_as_expert": [
                 {"number": t.number, "state": t.state, "claimed_at": t.claimed_at}
-                for t in tickets
-                if t.assignee and t.assignee in person.expert_ids
+                for t in {t.number: t for t in (*held, *answered)}.values()
+                if t.assignee in person.expert_ids
             ],
         }  # fmt: skip
+
+    async def answered_by(self, expert_ids: frozenset[str]) -> list[Ticket]:
+        """Tickets these experts answered (index "answered:<expert>")."""
+        return [t for e in expert_ids for t in await self.indexed(f"answered:{e}")]
 
     async def erase_person(self, person: PersonRef) -> int:
         """Anonymise the person's questions (the tickets stay, without them)."""
         changed = 0
-        for ticket in await self.all():
+        for ticket in await self.indexed(f"asker:{person.user_id}"):
             if ticket.asker_id == person.user_id and await self._save_quietly(anonymised(ticket)):
                 changed += 1
         return changed
 
-    async def anonymise_closed_before(self, cutoff: float) -> int:
-        """Retention: answered tickets closed before `cutoff` lose their asker."""
-        changed = 0
-        for ticket in await self.all():
-            old = ticket.state == ANSWERED and (ticket.answered_at or 0) < cutoff
-            if old and ticket.asker_name != ERASED and await self._save_quietly(anonymised(ticket)):
-                changed += 1
-        return changed
+    async def anonymise(self, number: int) -> bool:
+        """Retention: an answered ticket loses its asker (False when it changed meanwhile)."""
+        ticket = await self.get(number)
+        if ticket is None or ticket.asker_name == ERASED:
+            return True
+        return await self._save_quietly(anonymised(ticket))
 
     async def _save_quietly(self, ticket: Ticket) -> bool:
         try:
@@ -176,8 +196,25 @@ class TicketRepository:
                 continue
 
     async def add(self, ticket: Ticket) -> Ticket:
+        await self._index(ticket.index_keys, ticket.key)
         stored = await self._store.insert(TICKETS, Record(_PARTITION, ticket.key, ticket.to_data()))
         return replace(ticket, etag=stored.etag)
+
+    async def _index(self, partitions: Iterable[str], key: str) -> None:
+        for partition in partitions:
+            await self._store.upsert(INDEX, Record(partition, key, {}))
+
+    async def indexed(self, partition: str) -> list[Ticket]:
+        """The tickets an index partition points at, as stored (oldest first); rows of
+        tickets that no longer belong there are dropped."""
+        found = []
+        for row in await self._store.query(INDEX, partition):
+            ticket = await self.get(int(row.key))
+            if ticket is not None and partition in ticket.index_keys | _kept(ticket):
+                found.append(ticket)
+            else:
+                await self._store.delete(INDEX, partition, row.key)
+        return found
 
     async def number_for(self, origin: str) -> int | None:
         """The ticket number an activity was given, when it was given one."""
@@ -208,12 +245,34 @@ class TicketRepository:
         record = await self._store.get(TICKETS, _PARTITION, f"{number:07d}")
         return None if record is None else Ticket.from_record(record)
 
-    async def save(self, ticket: Ticket) -> Ticket:
-        """Store a change; ConcurrencyError when the ticket changed since it was read."""
+    async def save(self, ticket: Ticket, before: Ticket | None = None) -> Ticket:
+        """Store a change (`before`: the ticket as read, for the index); ConcurrencyError when
+        it changed since it was read."""
+        old_keys = (before.index_keys | _kept(before)) if before is not None else frozenset()
+        new_keys = ticket.index_keys | _kept(ticket)
+        await self._index(new_keys - old_keys, ticket.key)
         stored = await self._store.replace(
             TICKETS, Record(_PARTITION, ticket.key, ticket.to_data(), ticket.etag)
         )
+        for stale in old_keys - new_keys:
+            await self._store.delete(INDEX, stale, ticket.key)
         return replace(ticket, etag=stored.etag)
 
     async def all(self) -> list[Ticket]:
+        """Every ticket: for reports (statistics, the digest), never a round or a request."""
         return [Ticket.from_record(r) for r in await self._store.query(TICKETS, _PARTITION)]
+
+    async def build_index(self) -> int:
+        """Once, for tickets stored before the index existed: index them all."""
+        if await self._store.get(INDEX, "meta", "built") is not None:
+            return 0
+        tickets = await self.all()
+        for ticket in tickets:
+            await self._index(ticket.index_keys | _kept(ticket), ticket.key)
+        await self._store.upsert(INDEX, Record("meta", "built", {"tickets": len(tickets)}))
+        return len(tickets)
+
+
+def _kept(ticket: Ticket) -> frozenset[str]:
+    """Index rows that outlive the open work: who answered it (their data, their erasure)."""
+    return frozenset({f"answered:{ticket.assignee}"} if ticket.state == ANSWERED else ())

@@ -8,7 +8,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.criteria import CriteriaLibrary, split_krav_id
 from bot.forms import FormProblems
 from bot.messaging import Card, Messenger, Person
+from bot.outbox import Kind, Message, Outbox, Result, Sent, Skip
 from bot.sharing.models import (
     FollowUpCheck,
     FollowUpReport,
@@ -27,6 +28,15 @@ from bot.sharing.repository import SharedItem, SharedItems
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
+
+
+SHARED_POST = "shared.post"  # a shared item posted to the sharing channel (the outbox kind)
+
+
+class SharedCards(Protocol):
+    """The presentation's part: a shared item as the sharing channel shows it."""
+
+    def item(self, item: SharedItem) -> Card: ...
 
 
 @dataclass(frozen=True)
@@ -43,11 +53,16 @@ class SharingService:
         messenger: Messenger,
         library: CriteriaLibrary,
         clock: Clock,
+        outbox: Outbox,
+        cards: SharedCards,
     ) -> None:
         self._store = store
         self._messenger = messenger
         self._library = library
         self._clock = clock
+        self._outbox = outbox
+        self._cards = cards
+        outbox.declare(Kind(SHARED_POST, self._send_post))
         self._channels = ChannelSettings(store)
         self._items = SharedItems(store)
         self._audit = AuditLog(store, clock)
@@ -117,15 +132,18 @@ class SharingService:
         await self._library.sources_changed()
         return item
 
-    async def post(self, card: Card) -> None:
-        """Post a shared item to the sharing channel; a failure is logged, the item stays."""
+    async def post(self, item: SharedItem) -> None:
+        """Post a shared item to the sharing channel (through the outbox: retried when Teams
+        fails; the item is stored and found either way)."""
+        await self._outbox.send(SHARED_POST, item.id, {"item": item.id})
+
+    async def _send_post(self, message: Message) -> Result:
         channel = await self.sharing_channel()
-        if not channel:
-            return
-        try:
-            await self._messenger.to_channel(channel, card)
-        except Exception:
-            log.exception("shared item not posted to the sharing channel")
+        item = await self.item(message.data["item"])
+        if not channel or item is None:
+            return Skip("no sharing channel, or the item is gone")
+        await self._messenger.to_channel(channel, self._cards.item(item))
+        return Sent()
 
     async def analyses(
         self, area: str = "", municipality: str = "", max_age_days: int = 0

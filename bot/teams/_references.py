@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -41,6 +41,12 @@ class ConversationBook:
         self._written: dict[tuple[str, str], dict[str, Any]] = {}
         self._seen: dict[str, tuple[str | None, ...]] = {}
         self._profiles = Profiles(store)
+        self._wake: Callable[[Iterable[str]], Awaitable[int]] | None = None
+
+    def wakes(self, wake: Callable[[Iterable[str]], Awaitable[int]]) -> None:
+        """What to call with a person's addresses when the node can first write to them
+        (the outbox's messages waiting for their first contact)."""
+        self._wake = wake
 
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
         record = await self._store.get(PEOPLE, "ref", person.user_id)
@@ -101,6 +107,8 @@ class ConversationBook:
             await self._write(PEOPLE, user.id, person)
             if address:
                 await self._write(PEOPLE, f"email:{address}", {"user_id": user.id})
+            if self._wake is not None:  # reachable now: what waited for them goes out
+                await self._wake([f"teams:{user.id}", *([address] if address else [])])
         self._seen[conversation.id] = fingerprint
 
     async def _write(self, table: str, key: str, data: dict[str, Any]) -> None:

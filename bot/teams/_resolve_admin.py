@@ -9,6 +9,7 @@ from bot.commands import Command
 from bot.criteria import AREAS
 from bot.digest import Subscription
 from bot.i18n import UserError
+from bot.jobs import job_states
 from bot.people import canonical
 from bot.stats import compute
 from bot.teams._resolve_base import DOWNLOAD_SECONDS, Card, ResolverBase, Turn
@@ -189,4 +190,16 @@ class AdminCommands(ResolverBase):
         days = self._node.settings.secret_expires_in_days(self._node.clock.today())
         if days is not None:
             line += " " + texts("status.secret", days=days)
-        return [message_card(line, title=texts("status.title"))]
+        outbox = await self._outbox.status()
+        lines = [line, texts("status.outbox", backlog=sum(outbox.backlog.values()),
+                             failed=sum(outbox.failed.values()))]  # fmt: skip
+        zone = self._node.settings.zone
+        for job in await job_states(self._node.store):
+            name = texts(f"job.{job.name}")
+            when = format_moment(job.last_ok, zone, texts.language) if job.last_ok else "–"
+            if job.failures:
+                lines.append(texts("status.job_failing", job=name, count=job.failures,
+                                   error=job.error, when=when))  # fmt: skip
+            else:
+                lines.append(texts("status.job", job=name, when=when))
+        return [message_card("\n\n".join(lines), title=texts("status.title"))]

@@ -15,6 +15,7 @@ from bot.i18n import Texts, UserError, language_of, texts_for
 from bot.links import LinkSigner
 from bot.messaging import Messenger
 from bot.node import Node
+from bot.outbox import Outbox
 from bot.people import GraphClient, Profiles, from_address, from_profile
 from bot.privacy import PersonalData
 from bot.procurements import ProcurementService
@@ -70,6 +71,7 @@ class ResolverBase:
     _followups: FollowUpService
     _procurements: ProcurementService
     _directory: Directory
+    _outbox: Outbox
 
     async def _municipality(self, turn: Turn) -> str:
         """Where the asker works: their correction, Graph, their address, their last ticket."""

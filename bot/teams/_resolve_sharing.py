@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.commands import Command
 from bot.criteria import AREAS, Criterion
-from bot.i18n import Texts, UserError, texts_for
+from bot.i18n import Texts, UserError
 from bot.sharing import FormProblems
 from bot.teams._resolve_base import DOWNLOAD_SECONDS, Card, ResolverBase, Turn
 from cards import (
@@ -39,7 +39,7 @@ class SharingCommands(ResolverBase):
         except FormProblems as problems:  # the form again, with every problem marked
             form = analysis_form_card if isinstance(action, ShareAnalysis) else followup_form_card
             return [form(texts, action.values, problems.problems.fields, today=self._today)]
-        await self._sharing.post(shared_item_card(item, texts_for(self._node.settings.language)))
+        await self._sharing.post(item)
         return [message_card(texts("share.shared")), shared_item_card(item, texts)]
 
     def _plan(self, criteria: list[Criterion], texts: Texts) -> Card:

@@ -103,6 +103,7 @@ class Resolver(
         self._followups = services.followups
         self._procurements = services.procurements
         self._directory = services.directory
+        self._outbox = services.outbox
 
     async def welcome(self, turn: Turn) -> list[Card]:
         # Demo (make run): the first channel the bot joins becomes the experts' channel, so

@@ -159,6 +159,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     inbound = InboundLedger(node.store, node.clock)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
     services = await build_services(node, messenger, session, personal=[book], directory=book)
+    book.wakes(services.outbox.wake)
     if node.demo:
         await load_demo_agreements(services)
     app[AUTH] = adapter.bot_framework_authentication

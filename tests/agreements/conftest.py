@@ -7,13 +7,15 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from bot.agreements import FollowUpService, due_dates
+from bot.agreements.service import REMINDER
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.messaging import Person
+from bot.outbox import Outbox
 from bot.routing import NetworkRepository, RoutingService
 from bot.sharing import SharedItems, SharingService
 from bot.storage import Store
-from cards import AgreementCards, TicketCards
+from cards import AgreementCards, SharedItemCards, TicketCards
 from tests.conftest import ZONE
 from tests.routing.conftest import RecordingMessenger, network_of
 
@@ -42,6 +44,11 @@ class Setup:
     messenger: RecordingMessenger
     clock: Clock
     people: People
+    outbox: Outbox
+
+    async def remind(self) -> int:
+        """A background round: how many reminders went out."""
+        return (await self.outbox.run()).count(REMINDER)
 
 
 @pytest.fixture
@@ -51,12 +58,13 @@ async def setup(store: Store, clock: Clock) -> Setup:
     await library.load()
     await NetworkRepository(store).save(network_of(3, clock.now()))
     messenger = RecordingMessenger()
-    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock)
-    sharing = SharingService(store, messenger, library, clock)
+    outbox = Outbox(store, clock)
+    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock, outbox)
+    sharing = SharingService(store, messenger, library, clock, outbox, SharedItemCards())
     people = People()
     service = FollowUpService(store, messenger, library, AgreementCards(), people, clock, routing,
-                              sharing)  # fmt: skip
-    return Setup(service, messenger, clock, people)
+                              sharing, outbox)  # fmt: skip
+    return Setup(service, messenger, clock, people, outbox)
 
 
 def start_for_first_due(today: date, days: int, interval: str = "kvartal") -> date:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.agreements import due_dates, interval_of, org_number
-from bot.agreements.model import check_agreement
+from bot.agreements.model import check_agreement, owed_due
 
 KNOWN = {"11567", "10699", "10855"}
 GOOD = {"municipality": "Lund", "title": "Lokalvård", "area": "Städ och kemikalier",
@@ -36,7 +36,25 @@ def test_a_month_step_keeps_the_day_or_takes_the_months_last() -> None:
     assert due_dates(date(2026, 11, 30), date(2027, 6, 1), "kvartal") == [
         date(2027, 2, 28),
         date(2027, 5, 30),
+        date(2027, 6, 1),  # the next would fall after the end: the last is on the end date
     ]
+
+
+def test_every_agreement_owes_at_least_one_follow_up_before_it_ends() -> None:
+    # A half-year agreement followed up yearly: once, on its last day.
+    assert due_dates(date(2026, 1, 1), date(2026, 6, 30), "ar") == [date(2026, 6, 30)]
+
+
+def test_registered_after_a_due_date_it_owes_the_most_recent_one_once() -> None:
+    """Ystad's quarterly agreement (2026-02-01 to 2027-01-31), registered 2026-11-30: the
+    follow-up of 2026-11-01 is owed (overdue), then the last one on the end date."""
+    start, end = date(2026, 2, 1), date(2027, 1, 31)
+    assert due_dates(start, end, "kvartal") == [
+        date(2026, 5, 1), date(2026, 8, 1), date(2026, 11, 1), date(2027, 1, 31),
+    ]  # fmt: skip
+    assert owed_due(start, end, "kvartal", date(2026, 11, 30)) == date(2026, 11, 1)
+    assert owed_due(start, end, "kvartal", date(2026, 4, 1)) == date(2026, 5, 1)  # none passed
+    assert owed_due(start, end, "kvartal", date(2026, 5, 1)) == date(2026, 5, 1)  # due today
 
 
 def test_interval_spellings() -> None:

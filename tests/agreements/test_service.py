@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from openpyxl import Workbook
 
 from bot.agreements import FormProblems, due_dates
@@ -51,21 +52,21 @@ async def test_reminders_come_14_days_before_on_the_day_and_weekly_once_each(set
     await service.register(values, ANNA.user_id)  # 2 criteria, first due in ten days or so
     due = first_due(values)
     assert today < due <= today + timedelta(days=13)
-    assert await service.remind() == 2  # within 14 days: the heads-up, now, one per criterion
-    assert await service.remind() == 0  # never twice
+    assert await setup.remind() == 2  # within 14 days: the heads-up, now, one per criterion
+    assert await setup.remind() == 0  # never twice
     first = "\n".join(reminders_to(setup, ANNA.user_id))
     assert "Om 14 dagar" in first
     assert "Städkemikalier" in first  # the criterion, with its kravtext and proof
     assert "Systematiskt miljöarbete" in first
     days(setup, (due - today).days)  # the day
-    assert await service.remind() == 2
-    assert await service.remind() == 0
+    assert await setup.remind() == 2
+    assert await setup.remind() == 0
     days(setup, 7)  # a week overdue
-    assert await service.remind() == 2
+    assert await setup.remind() == 2
     days(setup, 3)
-    assert await service.remind() == 0
+    assert await setup.remind() == 0
     days(setup, 4)  # two weeks overdue
-    assert await service.remind() == 2
+    assert await setup.remind() == 2
     texts = reminders_to(setup, ANNA.user_id)
     assert len(texts) == 2 + 2 + 2 + 2
     assert sum("försenad" in t for t in texts) == 4
@@ -231,14 +232,14 @@ async def test_a_long_overdue_follow_up_is_reminded_once_a_week_not_for_every_we
 ) -> None:
     service = setup.service
     await service.register(agreement(setup.clock.today(), criteria="11567"), ANNA.user_id)
-    assert await service.remind() == 1  # the heads-up
+    assert await setup.remind() == 1  # the heads-up
     days(setup, 60)  # no round ran for two months (the node was down)
-    assert await service.remind() == 1  # one reminder, not eight
-    assert await service.remind() == 0
+    assert await setup.remind() == 1  # one reminder, not eight
+    assert await setup.remind() == 0
     days(setup, 6)
-    assert await service.remind() == 0
+    assert await setup.remind() == 0
     days(setup, 1)
-    assert await service.remind() == 1
+    assert await setup.remind() == 1
 
 
 async def test_a_reminder_waits_for_a_person_who_has_not_opened_the_bot_yet(
@@ -247,10 +248,34 @@ async def test_a_reminder_waits_for_a_person_who_has_not_opened_the_bot_yet(
     service = setup.service
     values = agreement(setup.clock.today(), responsible="new@lund.se", criteria="11567")
     await service.register(values, ANNA.user_id)
-    assert await service.remind() == 0  # nobody to write to yet
+    assert await setup.remind() == 0  # nobody to write to yet
     days(setup, 1)
-    assert await service.remind() == 0
-    setup.people.known["new@lund.se"] = BO  # they open the bot
-    assert await service.remind() == 1
+    assert await setup.remind() == 0
+    setup.people.known["new@lund.se"] = BO  # they open the bot: their first contact
+    assert await setup.outbox.wake(["new@lund.se"]) == 1
+    assert await setup.remind() == 1
     assert "In 14 days" in reminders_to(setup, BO.user_id)[-1]  # in their language
-    assert await service.remind() == 0
+    assert await setup.remind() == 0
+
+
+async def test_registered_after_a_due_date_the_last_passed_follow_up_is_owed_at_once(
+    setup: Setup,
+) -> None:
+    """Like Ystad's quarterly agreement registered a month after a due date: that follow-up
+    is owed now ("försenad sedan …"), once, and the last one falls on the end date."""
+    service, today = setup.service, setup.clock.today()
+    start = today - relativedelta(months=9) - timedelta(days=29)
+    end = start + relativedelta(years=1) - timedelta(days=1)
+    values = agreement(today, start=start.isoformat(), end=end.isoformat(), criteria="11567")
+    created = await service.register(values, ANNA.user_id)
+    owed = due_dates(start, end, "kvartal")[2]  # nine months on: passed
+    assert owed < today
+    item = await service.item(created.key, "11567")
+    assert (item.followup.due, item.overdue) == (owed, True)
+    assert await setup.remind() == 1  # at once, one reminder (not one per passed quarter)
+    assert f"försenad sedan {owed.isoformat()}" in reminders_to(setup, ANNA.user_id)[-1]
+    assert await setup.remind() == 0
+    await service.record_result(item, result(today), ANNA, ("anna@lund.se",), False)
+    following = await service.repository.followup(created.key, "11567")
+    assert following is not None
+    assert following.due == end  # the next quarter falls after the end: the end date

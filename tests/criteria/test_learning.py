@@ -10,6 +10,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.criteria.learning import LEARNED, LearnedWords, new_words, person_key
+from bot.outbox import Outbox
 from bot.personal import PersonRef
 from bot.storage import Store
 from cards import TicketCards
@@ -34,7 +35,8 @@ async def test_a_published_expert_answer_citing_a_krav_id_teaches_the_search(
     library = CriteriaLibrary(store, clock)
     await library.load()
     assert "11550" not in _top3(library, QUESTION)  # the one everyday miss
-    service = RoutingService(store, RecordingMessenger(), library, TicketCards(ZONE), clock)
+    service = RoutingService(store, RecordingMessenger(), library, TicketCards(ZONE), clock,
+                             Outbox(store, clock))  # fmt: skip
     await service.set_experts_channel(CHANNEL)
     ticket, _ = await service.ask(ASKER, QUESTION, AREA, "Lund", True)
     await service.claim(ticket.number, expert_person(1))

@@ -90,3 +90,12 @@ def test_the_bicep_sets_only_settings_the_node_reads_and_no_plain_secrets() -> N
         (value,) = re.findall(rf"name: '{secret}', value: '([^']*)'", bicep)
         assert value.startswith("@Microsoft.KeyVault("), secret
     assert "NODE_PUBLIC_URL" in bicep
+
+
+def test_node_test_now_starts_the_clock_there_and_a_bad_instant_stops_the_start() -> None:
+    settings = Settings.from_env({"NODE_TEST_NOW": "2026-12-31T23:59:00+01:00"})
+    clock = settings.clock()
+    assert clock.now().isoformat().startswith("2026-12-31T23:59")  # and it runs on from there
+    assert str(clock.zone) == "Europe/Stockholm"
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        Settings.from_env({"NODE_TEST_NOW": "nyårsafton"})

@@ -3,6 +3,7 @@ Teams answers and however the run is interrupted."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -12,17 +13,13 @@ import pytest
 from bot.clock import Clock
 from bot.config import Schedule
 from bot.digest import DigestService, Subscription, SubscriptionRepository
-from bot.digest.delivery import DigestSender
 from bot.messaging import Gone, Throttled, Unavailable
+from bot.outbox import Outbox
 from bot.storage import Store
 from cards import DigestCards
 from tests.conftest import ZONE
 
 pytestmark = pytest.mark.calendar
-
-
-class Crash(BaseException):
-    """The process dying mid-run (not an Exception: nothing may catch it)."""
 
 
 class FlakyTeams:
@@ -37,6 +34,7 @@ class FlakyTeams:
     ) -> None:
         self.delivered: Counter[str] = Counter()
         self.attempts: Counter[str] = Counter()
+        self.hanging = asyncio.Event()  # set when the first send hangs
         self._throttle = throttle or set()
         self._fail_twice = fail_twice or set()
         self._gone = gone or set()
@@ -45,7 +43,8 @@ class FlakyTeams:
     async def to_channel(self, channel_id: str, card: dict[str, Any]) -> str:
         self.attempts[channel_id] += 1
         if self._crash_after and sum(self.delivered.values()) >= self._crash_after:
-            raise Crash
+            self.hanging.set()
+            await asyncio.Event().wait()  # hangs: the process is about to die
         if channel_id in self._gone:
             raise Gone("404")
         if channel_id in self._throttle and self.attempts[channel_id] == 1:
@@ -89,9 +88,9 @@ async def subscribe(store: Store, count: int) -> list[str]:
 
 
 def service(store: Store, teams: FlakyTeams, clock: Clock) -> DigestService:
-    sender = DigestSender(store, teams, clock, rate_per_s=1000, sleep=no_sleep)
-    return DigestService(store, teams, DigestCards(), clock, schedule=Schedule(),
-                         sender=sender, lease_seconds=60)  # fmt: skip
+    """The digest on an outbox of its own: one instance of the node."""
+    outbox = Outbox(store, clock, rate_per_s=1000, sleep=no_sleep)
+    return DigestService(store, teams, DigestCards(), clock, outbox, Schedule())
 
 
 async def test_every_channel_gets_exactly_one_card_despite_429_5xx_and_removals(
@@ -102,32 +101,34 @@ async def test_every_channel_gets_exactly_one_card_despite_429_5xx_and_removals(
     digest = service(store, teams, monday)
     assert await digest.due()
     report = await digest.run()
-    assert report.sent == 39
-    assert report.gone == 1
-    assert report.failed == 0
-    assert report.throttled == 4
+    assert (report.sent, report.gone, report.failed) == (38, 1, 1)  # one 503: tried again
+    assert not await digest.due()  # the week is scheduled
+    for wait in (5, 15):  # the outbox's backoff
+        monday.advance(wait)
+        report = await digest.run()  # e.g. the timer endpoint called again
+    assert report.sent == 1
+    assert report.already_sent == 38  # the removed channel is not scheduled again
     assert set(teams.delivered.values()) == {1}
     assert len(teams.delivered) == 39
     paused = await SubscriptionRepository(store).get(channels[7])
     assert paused is not None
     assert not paused.active
-    assert not await digest.due()  # the week is done
-    again = await digest.run()  # e.g. the timer endpoint called once more
-    assert again.sent == 0
-    assert again.already_sent == 39
-    assert set(teams.delivered.values()) == {1}
 
 
 async def test_a_run_that_dies_midway_resumes_without_doubles(store: Store, monday: Clock) -> None:
     channels = await subscribe(store, 30)
     clock = monday
     dying = FlakyTeams(crash_after=12)
-    with pytest.raises(Crash):
-        await service(store, dying, clock).run()
+    run = asyncio.create_task(service(store, dying, clock).run())
+    await dying.hanging.wait()  # twelve sent, the rest hanging in Teams
+    await asyncio.sleep(0.5)  # the twelve are recorded (nothing else can move)
+    run.cancel()  # the process dies
+    with pytest.raises(asyncio.CancelledError):
+        await run
     assert sum(dying.delivered.values()) == 12
-    clock.advance(120)  # the dead run's lease expires
+    clock.advance(120)  # the dead run's claims expire
     resumed = FlakyTeams()
-    report = await service(store, resumed, clock).run()
+    report = await service(store, resumed, clock).run()  # the node, restarted
     assert report.already_sent == 12
     assert report.sent == 18
     both = dying.delivered + resumed.delivered
@@ -135,20 +136,18 @@ async def test_a_run_that_dies_midway_resumes_without_doubles(store: Store, mond
     assert set(both.values()) == {1}
 
 
-async def test_a_run_waits_for_another_instance_holding_the_lease(
-    store: Store, monday: Clock
+async def test_two_instances_at_once_send_each_channel_once(store: Store, monday: Clock) -> None:
+    channels = await subscribe(store, 25)
+    teams = FlakyTeams()
+    first, second = service(store, teams, monday), service(store, teams, monday)
+    await asyncio.gather(first.run(), second.run(), first.run())
+    assert set(teams.delivered) == set(channels)
+    assert set(teams.delivered.values()) == {1}
+
+
+async def test_due_from_monday_morning_until_the_week_is_scheduled(
+    store: Store, clock: Clock
 ) -> None:
-    await subscribe(store, 3)
-    clock = monday
-    first, second = FlakyTeams(crash_after=1), FlakyTeams()
-    with pytest.raises(Crash):
-        await service(store, first, clock).run()
-    report = await service(store, second, clock).run()  # lease still held by the first
-    assert report.busy_elsewhere == 1
-    assert sum(second.delivered.values()) == 0
-
-
-async def test_due_from_monday_morning_until_the_week_is_sent(store: Store, clock: Clock) -> None:
     digest = service(store, FlakyTeams(), clock)
     # At the pinned instant, whatever it is: due once this week's Monday 08:00 has passed.
     assert await digest.due() == (clock.now() >= sending_time(clock))

@@ -11,8 +11,10 @@ import pytest
 
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
+from bot.outbox import Outbox
 from bot.people import GraphClient, canonical, from_address, from_profile
 from bot.routing import NetworkRepository, Person, RoutingService
+from bot.routing.service import ESCALATE
 from bot.storage import Store
 from bot.tokens import GRAPH_SCOPE, AppTokenProvider
 from cards import TicketCards
@@ -92,8 +94,9 @@ async def routing(
     await library.load()
     messenger = RecordingMessenger()
     service = RoutingService(
-        store, messenger, library, TicketCards(ZONE), clock, presence=graph.presences
-    )
+        store, messenger, library, TicketCards(ZONE), clock, Outbox(store, clock),
+        presence=graph.presences,
+    )  # fmt: skip
     await service.set_experts_channel("19:experts@thread.tacv2")
     return service, messenger
 
@@ -122,8 +125,9 @@ async def test_escalation_passes_over_an_expert_who_is_away(
     await NetworkRepository(store).save(network_of(3, clock.now()))
     library = CriteriaLibrary(store, clock)
     messenger = RecordingMessenger()
+    outbox = Outbox(store, clock)
     service = RoutingService(
-        store, messenger, library, TicketCards(ZONE), clock, presence=graph.presences
+        store, messenger, library, TicketCards(ZONE), clock, outbox, presence=graph.presences
     )
     await service.set_experts_channel("19:experts@thread.tacv2")
     ticket, experts = await service.ask(ASKER, "Vem tar frågan om elbussar?", AREA, "Lund", True)
@@ -131,7 +135,7 @@ async def test_escalation_passes_over_an_expert_who_is_away(
     assert experts[0].id == order[0].id
     graph_server.availability[order[1].aad_id] = "Away"  # next in line is away
     clock.set(clock.local(ticket.deadline + 60))  # past the 4-working-hour deadline
-    assert await service.escalate_due() == 1
+    assert (await outbox.run()).count(ESCALATE) == 1
     escalated = await service.get(ticket.number)
     assert escalated.notified == (order[0].id, order[2].id)
 

@@ -11,8 +11,10 @@ from dateutil.relativedelta import relativedelta
 
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
+from bot.outbox import Outbox
 from bot.procurements import Procurement, ProcurementService, month_of, overlapping
 from bot.procurements.model import check_procurement
+from bot.procurements.service import NUDGE
 from bot.routing import RoutingService
 from bot.storage import Store
 from cards import ProcurementPresenter, TicketCards
@@ -103,18 +105,29 @@ async def test_a_nudge_waits_for_the_contact_and_comes_once(store: Store, clock:
     await library.load()
     messenger = RecordingMessenger()
     people = People(known={})
-    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock)
+    outbox = Outbox(store, clock)
+    routing = RoutingService(store, messenger, library, TicketCards(ZONE), clock, outbox)
     service = ProcurementService(store, messenger, library, ProcurementPresenter(), people,
-                                 routing, clock)  # fmt: skip
+                                 routing, clock, outbox)  # fmt: skip
+
+    async def nudged() -> int:
+        return (await outbox.run()).count(NUDGE)
+
     announce = clock.today() + timedelta(weeks=6)  # within ten weeks: the nudge is due now
     start = (announce + relativedelta(months=6)).replace(day=1)
     await service.register({"municipality": "Lund", "title": "Städ", "area": "stad-och-kemikalier",
                             "announce": f"{announce:%Y-%m}", "contract_start": start.isoformat(),
                             "contact": "anna@lund.se"}, "x")  # fmt: skip
-    assert await service.nudge() == 0  # Anna has not opened the bot yet
+    assert await nudged() == 0  # Anna has not opened the bot yet
+    clock.advance(timedelta(days=2))
+    assert await nudged() == 0
     people.known["anna@lund.se"] = ANNA
-    assert await service.nudge() == 1
-    assert await service.nudge() == 0
-    clock.advance(timedelta(days=1))  # the day after: the carried-over nudge is not sent again
-    assert await service.nudge() == 0
+    await outbox.wake(["anna@lund.se"])  # her first contact
+    contacted_on = clock.today()
+    assert await nudged() == 1
+    assert await nudged() == 0
+    clock.advance(timedelta(days=1))  # the day after: not again
+    assert await nudged() == 0
     assert len(messenger.direct_to(ANNA.user_id)) == 1
+    (plan,) = await service.all()
+    assert plan.nudged_on == contacted_on.isoformat()

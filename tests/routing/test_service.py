@@ -10,7 +10,9 @@ import pytest
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.i18n import UserError, texts_for
+from bot.outbox import Outbox
 from bot.routing import NetworkRepository, Outcome, Person, RoutingService
+from bot.routing.service import ESCALATE, POST
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN
 from bot.storage import Store
 from cards import TicketCards
@@ -32,15 +34,28 @@ def expert_person(n: int) -> Person:
     return Person(f"29:expert-{n}", f"aad-expert-{n}", f"Expert {n}", "sv-SE")
 
 
+def routing_service(
+    store: Store, clock: Clock, library: CriteriaLibrary, messenger: RecordingMessenger
+) -> tuple[RoutingService, Outbox]:
+    """Routing as the node wires it, with an outbox of its own."""
+    outbox = Outbox(store, clock)
+    return RoutingService(store, messenger, library, TicketCards(ZONE), clock, outbox), outbox
+
+
 @pytest.fixture
 async def routing(store: Store, clock: Clock) -> tuple[RoutingService, RecordingMessenger]:
     await NetworkRepository(store).save(network_of(20, clock.now()))
     library = CriteriaLibrary(store, clock)
     await library.load()
     messenger = RecordingMessenger()
-    service = RoutingService(store, messenger, library, TicketCards(ZONE), clock, 4.0)
+    service, _ = routing_service(store, clock, library, messenger)
     await service.set_experts_channel(CHANNEL)
     return service, messenger
+
+
+async def escalated(service: RoutingService) -> int:
+    """A background round's outbox run: how many tickets it escalated."""
+    return (await service._outbox.run()).count(ESCALATE)
 
 
 async def ask(
@@ -200,20 +215,20 @@ async def test_unclaimed_tickets_escalate_after_four_working_hours(
     deadline = (await service.get(number)).deadline
     assert deadline - clock.time() >= 4 * 3600  # four working hours, or more over a night
     clock.set(clock.local(deadline - 60))
-    assert await service.escalate_due() == 0
+    assert await escalated(service) == 0
     clock.set(clock.local(deadline + 60))
-    assert await service.escalate_due() == 1
+    assert await escalated(service) == 1
     ticket = await service.get(number)
     assert ticket.escalation == 1
     assert ticket.notified == ("aad-expert-2", "aad-expert-3")  # next in the rotation
     assert "nästa expert" in card_text(messenger.updates[-1][2])
     clock.set(clock.local(ticket.deadline + 60))  # past the next deadline: everyone in the area
-    assert await service.escalate_due() == 1
+    assert await escalated(service) == 1
     ticket = await service.get(number)
     assert ticket.escalation == 2
     assert len(ticket.notified) == 20
     clock.set(clock.local(ticket.deadline + 60))
-    assert await service.escalate_due() == 0  # nobody left to escalate to
+    assert await escalated(service) == 0  # nobody left to escalate to
 
 
 async def test_a_claimed_ticket_does_not_escalate(
@@ -223,7 +238,7 @@ async def test_a_claimed_ticket_does_not_escalate(
     number = await ask(service)
     await service.claim(number, expert_person(1))
     clock.advance(timedelta(days=6))
-    assert await service.escalate_due() == 0
+    assert await escalated(service) == 0
     assert (await service.get(number)).escalation == 0
 
 
@@ -238,19 +253,19 @@ async def test_a_stored_but_unposted_ticket_is_delivered_later(store: Store, clo
             raise ConnectionError("Teams is unreachable")
 
     failing = Failing()
-    first = RoutingService(store, failing, library, TicketCards(ZONE), clock)
+    first, _ = routing_service(store, clock, library, failing)
     await first.set_experts_channel(CHANNEL)
     stored, experts = await first.ask(ASKER, "Vad gäller för elbussar?", AREA, "Lund", True)
     assert not stored.posted
     assert [e.name for e in experts] == ["Expert 2"]
     assert len(failing.direct_to("29:expert-2")) == 1
     later = RecordingMessenger()
-    second = RoutingService(store, later, library, TicketCards(ZONE), clock)
-    assert await second.deliver_pending() == 0  # the failed post waits a little first
-    clock.advance(timedelta(seconds=36))
-    assert await second.deliver_pending() == 1
+    second, outbox = routing_service(store, clock, library, later)  # another instance
+    assert (await outbox.run()).count(POST) == 0  # the failed post waits a little first
+    clock.advance(timedelta(seconds=6))
+    assert (await outbox.run()).count(POST) == 1
     assert len(later.channel_posts) == 1
     assert later.direct == []
-    assert await second.deliver_pending() == 0  # never twice
+    assert (await outbox.run()).count(POST) == 0  # never twice
     (ticket,) = await second.asked_by(ASKER)
     assert ticket.posted

@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.messaging import Person
+from bot.outbox import Outbox
 from bot.sharing import FormProblems, SharedItems, SharingService, plan_xlsx
 from bot.storage import Store
+from cards import SharedItemCards
 from tests.conftest import TODAY as TODAY_DATE
 from tests.routing.conftest import RecordingMessenger
 from tests.support import activities
@@ -58,7 +60,8 @@ async def sharing(store: Store, clock: Clock) -> SharingService:
     library = CriteriaLibrary(store, clock)
     library.add_source(SharedItems(store))  # as the node wires it (bot/node.py)
     await library.load()
-    return SharingService(store, RecordingMessenger(), library, clock)
+    return SharingService(store, RecordingMessenger(), library, clock, Outbox(store, clock),
+                          SharedItemCards())  # fmt: skip
 
 
 @pytest.mark.parametrize(

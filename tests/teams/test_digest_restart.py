@@ -50,6 +50,7 @@ def start(data_dir: Path) -> subprocess.Popen[bytes]:
         NODE_DIGEST_RATE="4",  # slow enough to stop between two sends
         NODE_DIGEST_WEEKDAY="0",
         NODE_DIGEST_TIME="00:00",  # due since Monday: the first round sends it
+        NODE_DELIVERY_CLAIM_S="2",  # a killed node's claims expire soon
     )  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],

@@ -7,6 +7,7 @@ import asyncio
 import signal
 import subprocess
 import sys
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ import aiohttp
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from bot.storage._sqlite import SqliteStore
 from tests.conftest import INSTANT, TODAY
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn, Sent, card_text
@@ -34,6 +36,7 @@ experts:
 
 class NodeProcess:
     def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
         self.port = free_port()
         self.env = node_env(
             data_dir, INSTANT.isoformat(), NODE_ROUTING_INTERVAL_S="0.3", NODE_ADMIN_IDS="aad-alex"
@@ -119,11 +122,13 @@ async def _post_quietly(node: NodeProcess, body: dict[str, Any]) -> int:
         return 0  # the node died under the request: Teams will retry it
 
 
-async def test_a_kill_mid_stream_loses_nothing_and_sends_nothing_twice(
+async def test_a_kill_mid_stream_loses_nothing_and_repeats_only_in_the_documented_window(
     node: NodeProcess, connector: ConnectorStandIn
 ) -> None:
     """The node killed while 20 questions are being stored and delivered, Teams answering in
-    0.5 s; after the restart Teams retries what got no answer (same activity ids)."""
+    0.5 s; after the restart Teams retries what got no answer (same activity ids). Every
+    acknowledged ticket is stored once and posted; a message is sent twice only when the
+    kill fell between Teams taking it and its record (marked on the message)."""
     node.env["NODE_DELIVERY_CLAIM_S"] = "2"
     node.start()
     try:
@@ -154,9 +159,29 @@ async def test_a_kill_mid_stream_loses_nothing_and_sends_nothing_twice(
             node.process.wait(10)
     posts = numbers(connector.to(EXPERTS_CHANNEL))
     assert sorted(posts) == list(range(1, QUESTIONS + 1))  # no ticket lost, none made twice
-    assert set(posts.values()) == {1}
     for n in range(QUESTIONS):
-        assert len(connector.to(f"a:personal-asker-{n}")) == 1
+        assert connector.to(f"a:personal-asker-{n}")  # every asker got their receipt
+    # A message sent twice is one the killed node had handed to Teams and not yet recorded:
+    # the outbox's documented window, which it marks on the message (resumed). Nothing else.
+    resumed = await resumed_messages(node.data_dir)
+    twice = {number for number, count in posts.items() if count > 1}
+    assert twice <= resumed["ticket.post"], twice
+    receipts = {n: len(connector.to(f"a:personal-asker-{n}")) for n in range(QUESTIONS)}
+    assert {n + 1 for n, count in receipts.items() if count > 1} <= resumed["ticket.receipt"]
+
+
+async def resumed_messages(data_dir: Path) -> dict[str, set[int]]:
+    """Per kind, the tickets whose message was sent again after a claim of the killed node."""
+    store = SqliteStore(data_dir / "miljokravsnoden.sqlite3")
+    try:
+        records = await store.query("outbox")
+    finally:
+        await store.close()
+    found: dict[str, set[int]] = defaultdict(set)
+    for record in records:
+        if record.data.get("resumed"):
+            found[record.data["kind"]].add(int(record.data["data"]["ticket"]))
+    return found
 
 
 def import_agreements(node: NodeProcess, folder: Path, count: int) -> None:
