@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from bot.agreements import AgreementRepository, Directory, FollowUpService
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
-from bot.criteria import CriteriaLibrary
+from bot.criteria import AnswerLog, CriteriaLibrary
 from bot.criteria.learning import LearnedWords
 from bot.digest import DigestService
 from bot.digest.subscriptions import SubscriptionRepository
@@ -29,7 +29,7 @@ from bot.links import LinkSigner
 from bot.messaging import Card, DeliveryError, Messenger, Person
 from bot.node import Node
 from bot.outbox import Outbox
-from bot.people import GraphClient, Profiles
+from bot.people import GraphClient, Memberships, Profiles
 from bot.personal import PersonalRecords, TableOwner
 from bot.privacy import MONTH_S, PersonalData
 from bot.procurements import ProcurementService
@@ -51,6 +51,7 @@ TABLE_OWNERS: tuple[type[TableOwner], ...] = (
     TicketRepository, NetworkRepository, ChannelSettings, SharedItems, CriteriaLibrary,
     AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestService,
     LinkSigner, Lease, AgreementRepository, ProcurementRecords, LearnedWords, Outbox, JobRunner,
+    AnswerLog, Memberships,
 )  # fmt: skip
 _HOUSEKEEPING_INTERVAL_S = 3600
 _DAILY_S = 86400
@@ -70,6 +71,10 @@ class Services:
     privacy: PersonalData
     graph: GraphClient | None
     directory: Directory
+    answers: AnswerLog
+    memberships: Memberships
+    profiles: Profiles
+    audit: AuditLog
 
 
 class NoDirectory:
@@ -136,6 +141,8 @@ async def build_services(
     digest = DigestService(store, messenger, DigestCards(settings.language), clock, outbox,
                            settings.digest_schedule)  # fmt: skip
     directory = directory or NoDirectory()
+    answers, memberships = AnswerLog(store, clock), Memberships(store, clock)
+    profiles = Profiles(store)
     sharing = SharingService(store, messenger, node.criteria, clock, outbox,
                              SharedItemCards(settings.language))  # fmt: skip
     followups = FollowUpService(
@@ -160,9 +167,15 @@ async def build_services(
             outbox,
         ),
         links=await LinkSigner.shared(store, clock, settings.link_secret),
-        privacy=PersonalData(store, clock, (*personal, outbox), directory.emails_of),
+        privacy=PersonalData(
+            store, clock, (*personal, outbox, answers, memberships), directory.emails_of, profiles
+        ),
         graph=graph,
         directory=directory,
+        answers=answers,
+        memberships=memberships,
+        profiles=profiles,
+        audit=AuditLog(store, clock),
     )
 
 
@@ -170,6 +183,9 @@ async def load_demo_agreements(services: Services) -> None:
     """`make run`: two agreements with the same supplier and criterion in Lund and Malmö, for
     Alex Wilber and Megan Bowen (the Playground's users), the first follow-up due in ten days,
     and two overlapping planned procurements, unless agreements are already stored."""
+    # The Playground's users have no directory to place them: an admin's grant does.
+    for who, municipality in (("teams:user-id-0", "Lund"), ("teams:user-id-1", "Malmö")):
+        await services.memberships.grant(who, municipality, "demo")
     followups = services.followups
     if await followups.repository.all_agreements():
         return
@@ -217,7 +233,7 @@ class Background:
         self._clock = node.clock
         self._lease = Lease(node.store, "routing", holder, self._interval * 3, node.clock)
         self._housekeeping = (services.routing.forget_origins, services.outbox.prune,
-                              *housekeeping)  # fmt: skip
+                              services.answers.prune, *housekeeping)  # fmt: skip
         self._task: asyncio.Task[None] | None = None
         self.jobs = JobRunner(node.store, node.clock, background_jobs(
             services, self._digest, self._clean, self._warn_of_secret_expiry))  # fmt: skip

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.storage import AlreadyExistsError, Record, Store
 
 SECRETS = "secrets"
+DOWNLOAD_S = 15 * 60  # how long a download link on a card works
 
 
 def _b64(data: bytes) -> str:

@@ -7,3 +7,5 @@ MUNICIPALITIES: tuple[str, ...] = (
     "Svedala", "Tomelilla", "Trelleborg", "Vellinge", "Ystad", "Åstorp", "Ängelholm",
     "Örkelljunga", "Östra Göinge", "Region Skåne",
 )  # fmt: skip
+# A municipality as a form's choice: its name is its label.
+MUNICIPALITY_CHOICES = tuple((m, "") for m in MUNICIPALITIES)

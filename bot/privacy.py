@@ -45,9 +45,11 @@ class PersonalData:
         clock: Clock,
         extra: Sequence[PersonalRecords] = (),
         emails_of: Callable[[str], Awaitable[frozenset[str]]] | None = None,
+        profiles: Profiles | None = None,
     ) -> None:
         """The domain's owners of personal data, and `extra` ones of the outer layers (the
-        Teams conversation references); `emails_of` gives a person's sign-in addresses."""
+        Teams conversation references); `emails_of` gives a person's sign-in addresses;
+        `profiles`, the one whose cache the turns read (erased, it forgets at once)."""
         self._emails_of = emails_of
         self._clock = clock
         self._tickets = TicketRepository(store)
@@ -56,7 +58,7 @@ class PersonalData:
         self._audit = AuditLog(store, clock)
         self.owners: tuple[PersonalRecords, ...] = (
             self._tickets, self._shared, self._network, self._audit,
-            Profiles(store), ActivityLog(store, clock), AgreementRepository(store),
+            profiles or Profiles(store), ActivityLog(store, clock), AgreementRepository(store),
             ProcurementRecords(store), LearnedWords(store), *extra,
         )  # fmt: skip
 

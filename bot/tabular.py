@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
+
+from bot.forms import Context, Form
 
 T = TypeVar("T")
 MAX_ROWS = 100_000
@@ -111,19 +113,20 @@ class ImportReport:
 
 def parse_register(
     rows: Sequence[list[str]],
-    columns: Mapping[str, tuple[str, ...]],
-    required: Sequence[str],
-    check: Callable[[dict[str, str]], Iterable[str]],
+    form: Form,
+    context: Context,
     build: Callable[[dict[str, str]], T],
     key: Callable[[T], str],
 ) -> tuple[list[T], list[RowError]]:
-    """Every row of a register checked (`check` names the bad fields) and built; a row
-    naming the same item (`key`) as an earlier one is an error too."""
+    """Every row of a register read by its form's columns, checked as the form checks it and
+    built; a row naming the same item (`key`) as an earlier one is an error too."""
+    columns = form.columns()
     built: list[T] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for number, values in records(rows, columns, required):
-        bad = list(check(values))
+    for number, raw in records(rows, columns, form.required):
+        values = form.clean(raw)
+        bad = [f for f in form.check(values, context).fields if f in columns]
         if bad:
             fields = ", ".join(columns[f][0].title() for f in bad)
             errors.append(RowError(number, f"invalid: {fields}"))

@@ -6,6 +6,14 @@ the package's public surface: other packages import from here (and from cards.ac
 from a private module.
 """
 
+from cards._admin import (
+    NodeStatus,
+    audit_log_card,
+    erase_confirm_card,
+    learned_words_card,
+    my_data_card,
+    status_card,
+)
 from cards._agreements import (
     AgreementCards,
     agreement_card,
@@ -19,6 +27,7 @@ from cards._compose import inserted_card, inserted_levels_card, links_only, prev
 from cards._criteria import (
     AnswerHit,
     answer_card,
+    answer_ids,
     compare_card,
     criterion_card,
     levels_card,
@@ -31,7 +40,7 @@ from cards._procurements import (
     procurement_form_card,
     upcoming_card,
 )
-from cards._render import Card, Markdown, escape_markdown, render
+from cards._render import Card, Markdown, escape_markdown
 from cards._sharing import (
     SharedItemCards,
     analysis_form_card,
@@ -51,6 +60,8 @@ from cards._tickets import (
     answer_notice_card,
     ask_form_card,
     format_moment,
+    on_call_card,
+    on_call_line,
     receipt_card,
     ticket_card,
     ticket_list_card,
@@ -67,6 +78,7 @@ __all__ = [
     "Card",
     "DigestCards",
     "Markdown",
+    "NodeStatus",
     "ProcurementPresenter",
     "SharedItemCards",
     "TicketCards",
@@ -75,12 +87,15 @@ __all__ = [
     "agreement_list_card",
     "analysis_form_card",
     "answer_card",
+    "answer_ids",
     "answer_notice_card",
     "ask_form_card",
+    "audit_log_card",
     "compare_card",
     "criterion_card",
     "digest_card",
     "due_list_card",
+    "erase_confirm_card",
     "escape_markdown",
     "followup_card",
     "followup_form_card",
@@ -89,20 +104,24 @@ __all__ = [
     "help_card",
     "inserted_card",
     "inserted_levels_card",
+    "learned_words_card",
     "levels_card",
     "links_only",
     "message_card",
+    "my_data_card",
     "no_answer_card",
+    "on_call_card",
+    "on_call_line",
     "plan_card",
     "preview",
     "procurement_card",
     "procurement_form_card",
     "receipt_card",
-    "render",
     "shared_item_card",
     "shared_list_card",
     "small_talk_card",
     "statistics_card",
+    "status_card",
     "ticket_card",
     "ticket_list_card",
     "upcoming_card",

@@ -1,21 +1,23 @@
-"""Cards for agreements and their follow-ups: the "nytt avtal" form, lists, and the follow-up
-card (the reminder) with its four actions, each a form that opens in place (Action.ShowCard):
-record a result, postpone, hand over, ask an expert; and taking a joint follow-up."""
+"""Cards for agreements and their follow-ups: the "nytt avtal" form, an agreement with its
+follow-ups, lists whose rows open what they name, and the follow-up card (the reminder) with
+its four forms that open in place: record a result, postpone, hand over, ask an expert; and
+taking a joint follow-up."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
-from bot.agreements import Agreement, DueItem, JointTake
-from bot.agreements.model import INTERVALS, RESULTS
+from bot.agreements import Agreement, DueItem, FollowUp, JointTake
+from bot.agreements.forms import AGREEMENT, EXPERT_SUPPORT, HAND_OVER, POSTPONE, RESULT
 from bot.criteria import Criterion
 from bot.i18n import Texts, texts_for
-from bot.sharing import METHODS, FollowUpSummary
-from cards._basic import message_card
+from bot.sharing import FollowUpSummary
+from cards._basic import list_card, message_card, row
+from cards._forms import form_card, shown_card
 from cards._render import Card, Markdown, escape_markdown, render
-from cards._sharing import AREA_CHOICES, PLACE_CHOICES, _form, _input, followup_summary_text
+from cards._sharing import followup_summary_text
 from cards.actions import (
     CreateAgreement,
     ExpertSupport,
@@ -23,58 +25,46 @@ from cards.actions import (
     PostponeFollowUp,
     RecordResult,
     ReleaseJoint,
+    ShowAgreement,
     ShowFollowUp,
     TakeJoint,
     button,
-    payload,
+    execute,
 )
 
 _LEAD_COLORS = {"before": "Accent", "due": "Warning"}
 
 
 def agreement_form_card(
-    texts: Texts, values: dict[str, str] | None = None, problems: dict[str, str] | None = None
+    texts: Texts,
+    today: date,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
+    procurement: str = "",
 ) -> Card:
-    values, problems = values or {}, problems or {}
-
-    def field(kind: str, name: str, **extra: Any) -> list[dict[str, Any]]:
-        error = texts(problems[name]) if name in problems else None
-        label = texts(f"agreement.field.{name}")
-        return _input(kind, name, label, values.get(name, ""), error, **extra)
-
-    intervals = [{"title": texts(f"interval.{key}"), "value": key} for key in INTERVALS]
-    inputs = [
-        *field("Input.ChoiceSet", "municipality", choices=PLACE_CHOICES),
-        *field("Input.Text", "title", maxLength=200),
-        *field("Input.ChoiceSet", "area", choices=AREA_CHOICES),
-        *field("Input.Text", "product_group", maxLength=200),
-        *field("Input.Text", "supplier", maxLength=200),
-        *field("Input.Text", "org_number", maxLength=20, placeholder="556036-0793"),
-        *field("Input.Toggle", "framework", title=texts("agreement.field.framework"),
-               valueOn="true", valueOff="false"),
-        *field("Input.Date", "start"),
-        *field("Input.Date", "end"),
-        *field("Input.Text", "responsible", style="Email", maxLength=254),
-        *field("Input.Text", "criteria", maxLength=500, placeholder="11567, 10699:2 avancerad"),
-        *field("Input.ChoiceSet", "interval", choices=intervals),
-        *field("Input.Toggle", "shared", title=texts("agreement.field.shared"),
-               valueOn="true", valueOff="false"),
-    ]  # fmt: skip
-    for element in inputs:  # the toggles' own title says it; no label above them
-        if element.get("type") == "Input.Toggle":
-            element.pop("label", None)
-            element.setdefault("value", "true" if element["id"] == "shared" else "false")
-    # A plan that became an agreement travels with the form, so the two are linked.
-    send = button(CreateAgreement, procurement=values.get("procurement", ""))
-    return _form(texts, texts("agreement.form.title"), texts("agreement.form.intro"), inputs,
-                 problems, send)  # fmt: skip
+    """The "nytt avtal" form (bot/agreements/forms.py); a plan it comes from travels with it,
+    so the two are linked."""
+    send = button(CreateAgreement, procurement=procurement)
+    return form_card(AGREEMENT, texts, send, today, values, problems)
 
 
-def agreement_card(agreement: Agreement, texts: Texts, notice: str = "") -> Card:
+def agreement_card(
+    agreement: Agreement,
+    texts: Texts,
+    notice: str = "",
+    followups: Sequence[FollowUp] = (),
+) -> Card:
+    """An agreement: its facts, its criteria, and each criterion's next follow-up to open."""
     criteria = ", ".join(
         f"{c.krav_id} ({texts(f'level.{c.level}')}, {texts(f'interval.{c.interval}')})"
         for c in agreement.criteria
     )
+    actions = [
+        execute(texts("agreement.open_followup", base=f.base,
+                      due=texts("followup.finished") if f.finished else f.due.isoformat()),
+                ShowFollowUp(agreement.key, f.base))
+        for f in followups[:5]
+    ]  # fmt: skip
     return render(
         "followup",
         {
@@ -86,7 +76,7 @@ def agreement_card(agreement: Agreement, texts: Texts, notice: str = "") -> Card
                 {"title": texts("agreement.criteria"), "value": criteria},
             ],
             "sections": [],
-            "actions": [],
+            "actions": actions,
         },
     )
 
@@ -98,7 +88,7 @@ def _agreement_facts(agreement: Agreement, texts: Texts) -> list[dict[str, str]]
          "value": f"{agreement.supplier} ({agreement.org_number})"},
         {"title": texts("agreement.period"),
          "value": f"{agreement.start.isoformat()} – {agreement.end.isoformat()}"},
-        {"title": texts("agreement.field.responsible"), "value": _responsible(agreement, texts)},
+        {"title": texts("agreement.responsible"), "value": _responsible(agreement, texts)},
     ]  # fmt: skip
 
 
@@ -111,37 +101,30 @@ def _responsible(agreement: Agreement, texts: Texts) -> str:
 
 
 def agreement_list_card(title: str, agreements: Sequence[Agreement], texts: Texts) -> Card:
-    sections = [
-        {"title": f"{a.title} · {a.supplier}",
-         "text": f"{a.municipality} · {a.start.isoformat()} – {a.end.isoformat()} · "
-                 f"{', '.join(c.krav_id for c in a.criteria)}"}
-        for a in agreements[:25]
+    """Agreements as rows, each opening its agreement and follow-ups."""
+    rows = [
+        row(f"{a.title} · {a.supplier}",
+            f"{a.municipality} · {a.start.isoformat()} – {a.end.isoformat()}",
+            ", ".join(c.krav_id for c in a.criteria), ShowAgreement(a.key))
+        for a in agreements
     ]  # fmt: skip
-    empty = [{"title": "", "text": texts("agreement.none")}]
-    return render("criterion", {"name": title, "facts": [], "sections": sections or empty})
+    return list_card(title, rows, texts("agreement.none"))
 
 
-def due_list_card(title: str, items: Sequence[DueItem], texts: Texts, today: date) -> Card:
-    sections = []
-    for item in items[:20]:
+def due_list_card(title: str, items: Sequence[DueItem], texts: Texts) -> Card:
+    """Follow-ups due as rows, overdue first, each opening its follow-up card."""
+    rows = []
+    for item in items:
         status = texts("followup.overdue") if item.overdue else texts("followup.due_soon")
-        joint = (
-            f" · {texts('joint.with', names=', '.join(item.joint_with))}" if item.joint_with else ""
-        )
-        sections.append({
-            "title": f"{item.agreement.title} · {item.followup.base}",
-            "text": f"{item.agreement.municipality} · {item.agreement.supplier} · "
-                    f"{texts('followup.due')} {item.followup.due.isoformat()} ({status}){joint}",
-        })  # fmt: skip
-    actions = [
-        {"title": f"{item.followup.base}: {item.agreement.title}"[:40],
-         "data": payload(ShowFollowUp(item.agreement.key, item.followup.base))}
-        for item in items[:5]
-    ]  # fmt: skip
-    empty = [{"title": "", "text": texts("followup.none")}]
-    del today
-    return render("criterion", {"name": title, "facts": [], "sections": sections or empty,
-                                "actions": actions})  # fmt: skip
+        names = ", ".join(item.joint_with)
+        joint = f" · {texts('joint.with', names=names)}" if item.joint_with else ""
+        rows.append(row(
+            f"{item.agreement.title} · {item.followup.base}",
+            f"{item.agreement.municipality} · {item.agreement.supplier}",
+            f"{texts('followup.due')} {item.followup.due.isoformat()} ({status}){joint}",
+            ShowFollowUp(item.agreement.key, item.followup.base),
+        ))  # fmt: skip
+    return list_card(title, rows, texts("followup.none"))
 
 
 def followup_card(
@@ -207,67 +190,20 @@ def _joint_line(item: DueItem, texts: Texts) -> str | None:
 
 
 def _actions(item: DueItem, texts: Texts, viewer: str, today: date) -> list[dict[str, Any]]:
+    """The four forms, each opening in place (their declarations: bot/agreements/forms.py),
+    and taking or releasing the joint follow-up."""
     key, base = item.agreement.key, item.followup.base
-
-    def form(
-        title: str, action: type[Any], inputs: list[dict[str, Any]], send: str
-    ) -> dict[str, Any]:
-        return {
-            "type": "Action.ShowCard",
-            "title": title,
-            "card": {
-                "type": "AdaptiveCard",
-                "body": inputs,
-                # Action.Execute: a problem comes back in this card, not as a second one.
-                "actions": [{"type": "Action.Execute", "title": send, "verb": action.VERB,
-                             "data": button(action, agreement=key, base=base),
-                             "style": "positive"}],
-            },
-        }  # fmt: skip
-
-    results = [{"title": texts(f"result.{r}"), "value": r} for r in RESULTS]
-    methods = [{"title": m, "value": m} for m in METHODS]
     actions = [
-        form(texts("followup.record"), RecordResult, [
-            {"type": "Input.ChoiceSet", "id": "result", "label": texts("followup.field.result"),
-             "choices": results, "isRequired": True,
-             "errorMessage": texts("followup.error.result")},
-            {"type": "Input.ChoiceSet", "id": "method", "label": texts("followup.field.method"),
-             "choices": methods},
-            {"type": "Input.Text", "id": "checked", "label": texts("followup.field.checked"),
-             "isMultiline": True, "maxLength": 2000},
-            {"type": "Input.Text", "id": "finding", "label": texts("followup.field.finding"),
-             "isMultiline": True, "maxLength": 4000},
-            {"type": "Input.Text", "id": "action", "label": texts("followup.field.action"),
-             "isMultiline": True, "maxLength": 2000},
-            {"type": "Input.Date", "id": "action_date",
-             "label": texts("followup.field.action_date"), "min": today.isoformat()},
-            {"type": "Input.Date", "id": "done_on", "label": texts("followup.field.done_on"),
-             "value": today.isoformat(), "max": today.isoformat()},
-            {"type": "Input.Toggle", "id": "share", "title": texts("followup.field.share"),
-             "value": "false", "valueOn": "true", "valueOff": "false"},
-        ], texts("followup.send.record")),
-        form(texts("followup.postpone"), PostponeFollowUp, [
-            {"type": "Input.Date", "id": "new_date", "label": texts("followup.field.new_date"),
-             "min": (today + timedelta(days=1)).isoformat()},
-            {"type": "Input.Text", "id": "reason", "label": texts("followup.field.reason"),
-             "maxLength": 500},
-        ], texts("followup.send.postpone")),
-        form(texts("followup.handover"), HandOver, [
-            {"type": "Input.Text", "id": "to", "label": texts("followup.field.to"),
-             "style": "Email", "maxLength": 254},
-        ], texts("followup.send.handover")),
-        form(texts("followup.expert"), ExpertSupport, [
-            {"type": "Input.Text", "id": "question", "label": texts("followup.field.question"),
-             "isMultiline": True, "maxLength": 1500},
-        ], texts("followup.send.expert")),
+        shown_card(RESULT, texts, button(RecordResult, agreement=key, base=base), today,
+                   {"done_on": today.isoformat()}),
+        shown_card(POSTPONE, texts, button(PostponeFollowUp, agreement=key, base=base), today),
+        shown_card(HAND_OVER, texts, button(HandOver, agreement=key, base=base), today),
+        shown_card(EXPERT_SUPPORT, texts, button(ExpertSupport, agreement=key, base=base), today),
     ]  # fmt: skip
     if item.joint_with and item.joint is None:
-        actions.append({"type": "Action.Submit", "title": texts("joint.take"),
-                        "data": payload(TakeJoint(key, base))})  # fmt: skip
+        actions.append(execute(texts("joint.take"), TakeJoint(key, base)))
     elif item.joint is not None and item.joint.taker == viewer:
-        actions.append({"type": "Action.Submit", "title": texts("joint.release"),
-                        "data": payload(ReleaseJoint(key, base))})  # fmt: skip
+        actions.append(execute(texts("joint.release"), ReleaseJoint(key, base)))
     return actions
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from bot.commands import Group, Spec
 from bot.i18n import Texts
 from cards._render import Card, Markdown, escape_markdown, render
+from cards.actions import CardAction, payload
+
+LIST_ROWS = 20  # rows a list card shows (a card must stay within Teams' 28 KB)
 
 
 # Cards of the node's own words depend only on their inputs: render each once. Callers treat
@@ -79,3 +84,17 @@ def help_card(texts: Texts, commands: tuple[Spec, ...]) -> Card:
 def message_card(text: str, title: str | None = None) -> Card:
     """A short card for a sentence: `text` is escaped unless it is `Markdown`."""
     return render("message", {"title": title, "text": text})
+
+
+def row(
+    heading: str, text: str = "", status: str = "", opens: CardAction | None = None
+) -> dict[str, Any]:
+    """One row of a list: what it is, a line or two, its state; `opens` what clicking it shows."""
+    return {"heading": heading, "text": text or None, "status": status or None,
+            "data": payload(opens) if opens is not None else None}  # fmt: skip
+
+
+def list_card(title: str, rows: Sequence[dict[str, Any]], empty: str) -> Card:
+    """A list whose rows open what they name (a ticket, an agreement, a plan, a follow-up)."""
+    shown = list(rows[:LIST_ROWS])
+    return render("list", {"title": title, "empty": None if shown else empty, "rows": shown})

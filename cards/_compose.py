@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.criteria import AREAS, Criterion, Guide, PublishedAnswer
+from bot.criteria import Criterion, Guide, PublishedAnswer
 from bot.i18n import Texts
 from bot.sharing.models import FollowUpReport, MarketAnalysis
 from cards._criteria import LINE_TEXT, criterion_card, levels_card
@@ -56,7 +56,7 @@ def inserted_card(entry: Entry, texts: Texts, followed_up: str = "") -> Card:
     elif isinstance(entry, PublishedAnswer):
         card = render("criterion", {
             "name": entry.question,
-            "facts": [{"title": texts("criterion.area"), "value": AREAS.get(entry.area, "")},
+            "facts": [{"title": texts("criterion.area"), "value": texts.area(entry.area)},
                       {"title": texts("search.answer_kind"), "value": entry.published_at}],
             "sections": [{"title": texts("search.answer_kind"), "text": entry.answer}],
         })  # fmt: skip

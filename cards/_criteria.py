@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.criteria import AREAS, Criterion, Guide, PublishedAnswer
+from bot.criteria import Criterion, Guide, PublishedAnswer
 from bot.fields import FEEDBACK_QUESTION, QUESTION
 from bot.i18n import Texts
 from bot.sharing.models import FollowUpReport, MarketAnalysis
@@ -45,7 +45,7 @@ def _criterion_facts(criterion: Criterion, texts: Texts) -> list[dict[str, str]]
     return [
         {"title": texts("criterion.level"), "value": texts(f"level.{criterion.level.value}")},
         {"title": texts("criterion.type"), "value": texts(f"type.{criterion.type.value}")},
-        {"title": texts("criterion.area"), "value": AREAS[criterion.area]},
+        {"title": texts("criterion.area"), "value": texts.area(criterion.area)},
         {"title": texts("criterion.group"), "value": criterion.product_group},
         {"title": "Krav ID", "value": criterion.krav_id},
     ]
@@ -90,7 +90,7 @@ def _hit_view(hit: AnswerHit, texts: Texts) -> dict[str, Any]:
     entry = hit.entry
     if isinstance(entry, Criterion):
         return _criterion_view(hit, entry, texts)
-    area = "" if isinstance(entry, Guide) else AREAS.get(entry.area, "")
+    area = "" if isinstance(entry, Guide) else texts.area(entry.area)
     if isinstance(entry, MarketAnalysis | FollowUpReport):
         analysis = isinstance(entry, MarketAnalysis)
         kind = texts("share.analysis.badge" if analysis else "share.followup.badge")
@@ -130,7 +130,8 @@ def _hit_view(hit: AnswerHit, texts: Texts) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _ids(hits: Sequence[AnswerHit]) -> tuple[str, ...]:
+def answer_ids(hits: Sequence[AnswerHit]) -> tuple[str, ...]:
+    """What an answer showed, by id (a criterion's Krav ID, an entry's own id), best first."""
     out = []
     for hit in hits:
         entry = hit.entry
@@ -143,6 +144,7 @@ def answer_card(
     hits: Sequence[AnswerHit],
     texts: Texts,
     *,
+    answer_id: str,
     area: str = "",
     filters: str = "",
     weak: bool = False,
@@ -155,7 +157,6 @@ def answer_card(
     choices = [
         {"title": f"{c.name} ({texts(f'level.{c.level.value}')})", "value": c.key} for c in criteria
     ]
-    ids = _ids(hits)
     views = [_hit_view(hit, texts) for hit in hits]
     for number, view in enumerate(views, 1):
         view["details_id"] = f"hit-{page}-{number}"
@@ -186,9 +187,9 @@ def answer_card(
             "more_data": payload(more_action) if more else None,
             "helped_label": texts("action.helped"),
             "yes_title": texts("action.yes"),
-            "yes_data": payload(Feedback.about(question, True, ids)),
+            "yes_data": payload(Feedback(answer_id, True)),
             "no_title": texts("action.no"),
-            "no_data": payload(Feedback.about(question, False, ids)),
+            "no_data": payload(Feedback(answer_id, False)),
             "expert_title": texts("action.ask_expert"),
             "expert_data": payload(AskExpert(question[: QUESTION.max], area)),
         },
@@ -246,7 +247,7 @@ def levels_card(levels: Sequence[Criterion], texts: Texts) -> dict[str, Any]:
             "name": texts("levels.title", name=first.name),
             "facts": [
                 {"title": "Krav ID", "value": first.krav_id},
-                {"title": texts("criterion.area"), "value": AREAS[first.area]},
+                {"title": texts("criterion.area"), "value": texts.area(first.area)},
                 {"title": texts("criterion.group"), "value": first.product_group},
             ],
             "sections": [

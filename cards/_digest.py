@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.criteria import AREAS
 from bot.digest.content import WeekContent
 from bot.i18n import Texts, texts_for
 from bot.stats import Stats
@@ -28,7 +27,7 @@ def digest_card(content: WeekContent, texts: Texts) -> Card:
         section("digest.answered", [f"{q}: {by}" for _, q, by in content.answered]),
         section(
             "digest.open",
-            [f"#{n} {AREAS.get(area, area)}: {q}" for n, area, q in content.open_questions],
+            [f"#{n} {texts.area(area)}: {q}" for n, area, q in content.open_questions],
         ),
         section("digest.on_call", [f"{area}: {who}" for area, who in content.on_call]),
         section(

@@ -4,61 +4,39 @@ months, and the introduction, coordination and nudge messages."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
-from bot.criteria import AREAS, Criterion
+from bot.criteria import Criterion
 from bot.i18n import Texts, texts_for
-from bot.procurements import STAGES, VALUE_BANDS, Procurement
+from bot.procurements import Procurement
+from bot.procurements.forms import PLAN_UPDATE, PROCUREMENT
 from bot.sharing import FollowUpReport, MarketAnalysis
-from cards._basic import message_card
+from cards._basic import list_card, message_card, row
+from cards._forms import form_card, shown_card
 from cards._render import Card, Markdown, escape_markdown, render
-from cards._sharing import AREA_CHOICES, PLACE_CHOICES, _form, _input
 from cards.actions import (
     BookEarly,
     Coordinate,
     CreateProcurement,
     ProcurementToAgreement,
     ShowCriterion,
+    ShowProcurement,
     UpdateProcurement,
     button,
-    payload,
+    execute,
 )
 
 
 def procurement_form_card(
-    texts: Texts, values: dict[str, str] | None = None, problems: dict[str, str] | None = None
+    texts: Texts,
+    today: date,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
 ) -> Card:
-    values, problems = values or {}, problems or {}
-
-    def field(kind: str, name: str, **extra: Any) -> list[dict[str, Any]]:
-        error = texts(problems[name]) if name in problems else None
-        return _input(kind, name, texts(f"procurement.field.{name}"), values.get(name, ""),
-                      error, **extra)  # fmt: skip
-
-    stages = [{"title": texts(f"stage.{s}"), "value": s} for s in STAGES]
-    bands = [{"title": texts(f"value.{b}"), "value": b} for b in VALUE_BANDS]
-    inputs = [
-        *field("Input.ChoiceSet", "municipality", choices=PLACE_CHOICES),
-        *field("Input.Text", "title", maxLength=200),
-        *field("Input.ChoiceSet", "area", choices=AREA_CHOICES),
-        *field("Input.Text", "product_group", maxLength=200),
-        *field("Input.ChoiceSet", "stage", choices=stages),
-        *field("Input.Text", "announce", maxLength=7, placeholder="2027-03"),
-        *field("Input.Date", "contract_start"),
-        *field("Input.ChoiceSet", "value_band", choices=bands),
-        *field("Input.Text", "contact", style="Email", maxLength=254),
-        *field("Input.Toggle", "open_to_coordinate", valueOn="true", valueOff="false",
-               title=texts("procurement.field.open_to_coordinate")),
-        *field("Input.Toggle", "shared", valueOn="true", valueOff="false",
-               title=texts("procurement.field.shared")),
-    ]  # fmt: skip
-    for element in inputs:
-        if element.get("type") == "Input.Toggle":
-            element.pop("label", None)
-            element.setdefault("value", "true")
-    return _form(texts, texts("procurement.form.title"), texts("procurement.form.intro"),
-                 inputs, problems, button(CreateProcurement))  # fmt: skip
+    """The "ny upphandling" form (bot/procurements/forms.py)."""
+    return form_card(PROCUREMENT, texts, button(CreateProcurement), today, values, problems)
 
 
 def procurement_card(
@@ -69,10 +47,15 @@ def procurement_card(
     shared: Sequence[MarketAnalysis | FollowUpReport] = (),
     group: Sequence[Procurement] = (),
     notice: str = "",
+    editable: bool = False,
+    today: date | None = None,
 ) -> Card:
+    """The plan with what the node suggests and what can be done with it: the buttons that
+    change it only when `editable` (for those who may), its update form only with `today`
+    too (it bounds the form's dates)."""
     facts = [
         {"title": texts("procurement.field.municipality"), "value": plan.municipality},
-        {"title": texts("procurement.field.area"), "value": AREAS.get(plan.area, plan.area)},
+        {"title": texts("procurement.field.area"), "value": texts.area(plan.area)},
         {"title": texts("procurement.field.product_group"), "value": plan.product_group or "–"},
         {"title": texts("procurement.field.stage"), "value": texts(f"stage.{plan.stage}")},
         {"title": texts("procurement.field.announce"), "value": f"{plan.announce:%Y-%m}"},
@@ -95,31 +78,19 @@ def procurement_card(
     if others:
         sections.append({"title": texts("procurement.overlap"), "text": _timelines(others)})
     actions: list[dict[str, Any]] = []
-    if others and plan.open_to_coordinate:
-        actions.append({"type": "Action.Submit", "title": texts("procurement.coordinate"),
-                        "data": payload(Coordinate(plan.key))})  # fmt: skip
-    if not plan.ticket and not plan.expert:
-        actions.append({"type": "Action.Submit", "title": texts("procurement.book"),
-                        "data": payload(BookEarly(plan.key))})  # fmt: skip
-    if plan.stage == "avtal" and not plan.agreement:
-        actions.append({"type": "Action.Submit", "title": texts("plan.register"),
-                        "data": payload(ProcurementToAgreement(plan.key))})  # fmt: skip
-    stages = [{"title": texts(f"stage.{s}"), "value": s} for s in STAGES]
-    actions.append({
-        "type": "Action.ShowCard", "title": texts("procurement.update"),
-        "card": {"type": "AdaptiveCard", "body": [
-            {"type": "Input.ChoiceSet", "id": "stage", "label": texts("procurement.field.stage"),
-             "choices": stages, "value": plan.stage},
-            {"type": "Input.Text", "id": "announce", "label": texts("procurement.field.announce"),
-             "value": f"{plan.announce:%Y-%m}", "maxLength": 7},
-            {"type": "Input.Date", "id": "contract_start",
-             "label": texts("procurement.field.contract_start"),
-             "value": plan.contract_start.isoformat()},
-        ], "actions": [{"type": "Action.Submit", "title": texts("procurement.save"),
-                        "data": button(UpdateProcurement, key=plan.key)}]},
-    })  # fmt: skip
-    actions += [{"type": "Action.Submit", "title": f"{texts('action.full')}: {c.krav_id}",
-                 "data": payload(ShowCriterion(c.key))} for c in suggested[:1]]  # fmt: skip
+    if editable and others and plan.open_to_coordinate:
+        actions.append(execute(texts("procurement.coordinate"), Coordinate(plan.key)))
+    if editable and not plan.ticket and not plan.expert:
+        actions.append(execute(texts("procurement.book"), BookEarly(plan.key)))
+    if editable and plan.stage == "avtal" and not plan.agreement:
+        actions.append(execute(texts("plan.register"), ProcurementToAgreement(plan.key)))
+    if editable and today is not None:
+        current = {"stage": plan.stage, "announce": f"{plan.announce:%Y-%m}",
+                   "contract_start": plan.contract_start.isoformat()}  # fmt: skip
+        send = button(UpdateProcurement, key=plan.key)
+        actions.append(shown_card(PLAN_UPDATE, texts, send, today, current))
+    actions += [execute(f"{texts('action.full')}: {c.krav_id}", ShowCriterion(c.key))
+                for c in suggested[:1]]  # fmt: skip
     return render("followup", {
         "title": texts("procurement.title", title=plan.title), "lead": notice or None,
         "lead_color": "Good", "facts": facts, "sections": sections, "joint": None,
@@ -145,17 +116,17 @@ def _contact(plan: Procurement) -> str:
 def upcoming_card(
     plans: Sequence[Procurement], groups: Sequence[Sequence[Procurement]], texts: Texts
 ) -> Card:
-    """The region's next twelve months, by area; plans in an overlapping group are marked."""
+    """The region's next twelve months as rows, each opening its plan; plans in an
+    overlapping group are marked."""
     overlapping = {p.key for group in groups for p in group}
-    sections = []
-    for area in dict.fromkeys(p.area for p in plans):
-        lines = [f"{p.announce:%Y-%m} · {p.municipality} · {p.title}"
-                 + (f" · {texts('procurement.overlap_mark')}" if p.key in overlapping else "")
-                 for p in plans if p.area == area]  # fmt: skip
-        sections.append({"title": AREAS.get(area, area), "text": "\n\n".join(lines[:15])})
-    empty = [{"title": "", "text": texts("procurement.none")}]
-    return render("criterion", {"name": texts("procurement.upcoming"), "facts": [],
-                                "sections": sections or empty})  # fmt: skip
+    rows = [
+        row(f"{p.title} · {p.municipality}",
+            f"{texts.area(p.area)} · {p.announce:%Y-%m}",
+            texts("procurement.overlap_mark") if p.key in overlapping else "",
+            ShowProcurement(p.key))
+        for p in plans
+    ]  # fmt: skip
+    return list_card(texts("procurement.upcoming"), rows, texts("procurement.none"))
 
 
 class ProcurementPresenter:
@@ -166,7 +137,7 @@ class ProcurementPresenter:
 
     def introduction(self, plan: Procurement, others: list[Procurement], locale: str) -> Card:
         texts = texts_for(locale)
-        return procurement_card(plan, texts, group=[plan, *others],
+        return procurement_card(plan, texts, group=[plan, *others], editable=True,
                                 notice=texts("procurement.introduced"))  # fmt: skip
 
     def coordinated(self, group: list[Procurement]) -> Card:
@@ -180,4 +151,4 @@ class ProcurementPresenter:
     def nudge(self, plan: Procurement, locale: str) -> Card:
         texts = texts_for(locale)
         notice = texts("procurement.nudge", month=f"{plan.announce:%Y-%m}")
-        return procurement_card(plan, texts, notice=notice)
+        return procurement_card(plan, texts, notice=notice, editable=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.criteria import AREAS, Criterion
+from bot.criteria import Criterion
 from bot.i18n import Texts, texts_for
-from bot.places import MUNICIPALITIES
-from bot.sharing.models import METHODS, RESULTS, FollowUpReport, MarketAnalysis
+from bot.sharing.forms import ANALYSIS, FOLLOWUP_REPORT, ROWS
+from bot.sharing.models import FollowUpReport, MarketAnalysis
 from bot.sharing.plan import plan_rows
+from cards._basic import list_card, row
+from cards._forms import form_card
 from cards._render import Card, Markdown, escape_markdown, render, shorten
 
 if TYPE_CHECKING:
@@ -20,115 +22,30 @@ from cards.actions import (
     ShareAnalysis,
     ShareFollowUp,
     ShowCriterion,
+    ShowShared,
     button,
     payload,
 )
 
 
-def _choices(values: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"title": title, "value": value} for value, title in values]
-
-
-AREA_CHOICES = _choices(list(AREAS.items()))
-PLACE_CHOICES = _choices([(m, m) for m in MUNICIPALITIES])
-
-
-def _input(
-    kind: str, name: str, label: str, value: str, error: str | None, **extra: Any
-) -> list[dict[str, Any]]:
-    """An input, and under it, when the last submit had a problem there, the problem."""
-    element: dict[str, Any] = {"type": kind, "id": name, "label": label, **extra}
-    if value:
-        element["value"] = value
-    out = [element]
-    if error:
-        out.append({"type": "TextBlock", "text": f"⚠ {error}", "color": "Attention",
-                    "wrap": True, "spacing": "None", "size": "Small"})  # fmt: skip
-    return out
-
-
-def _form(
-    texts: Texts, title: str, intro: str, inputs: list[dict[str, Any]], problems: dict[str, str],
-    send: dict[str, Any],
-) -> Card:  # fmt: skip
-    return render(
-        "form",
-        {
-            "title": title,
-            "intro": intro,
-            "error": texts("share.error.form") if problems else None,
-            "inputs": inputs,
-            "send_title": texts("share.send"),
-            # Action.Execute: the answer replaces this form, so an error shows in place.
-            "send_verb": send["verb"],
-            "send_data": send,
-        },
-    )
-
-
 def analysis_form_card(
     texts: Texts,
-    values: dict[str, str] | None = None,
-    problems: dict[str, str] | None = None,
-    *,
     today: date,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
 ) -> Card:
-    values, problems = values or {}, problems or {}
-
-    def field(kind: str, name: str, **extra: Any) -> list[dict[str, Any]]:
-        error = texts(problems[name]) if name in problems else None
-        return _input(
-            kind, name, texts(f"share.field.{name}"), values.get(name, ""), error, **extra
-        )
-
-    inputs = [
-        *field("Input.Text", "title", maxLength=200),
-        *field("Input.ChoiceSet", "area", choices=AREA_CHOICES),
-        *field("Input.Text", "product_group", maxLength=200),
-        *field("Input.ChoiceSet", "municipality", choices=PLACE_CHOICES),
-        *field("Input.Date", "date", max=today.isoformat()),
-        *field("Input.Number", "suppliers_consulted", min=0, max=9999),
-        *field("Input.Text", "summary", isMultiline=True, maxLength=4000),
-        *field("Input.Text", "findings", isMultiline=True, maxLength=4000),
-        *field("Input.Text", "link", style="Url", maxLength=500),
-        *field("Input.Text", "contact", maxLength=200),
-    ]  # fmt: skip
-    return _form(texts, texts("share.analysis.title"), texts("share.analysis.intro"), inputs,
-                 problems, button(ShareAnalysis))  # fmt: skip
+    return form_card(ANALYSIS, texts, button(ShareAnalysis), today, values, problems)
 
 
 def followup_form_card(
     texts: Texts,
-    values: dict[str, str] | None = None,
-    problems: dict[str, str] | None = None,
-    *,
     today: date,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
 ) -> Card:
-    values, problems = values or {}, problems or {}
-
-    def field(kind: str, name: str, label: str = "", **extra: Any) -> list[dict[str, Any]]:
-        error = texts(problems[name]) if name in problems else None
-        text = label or texts(f"share.field.{name}")
-        return _input(kind, name, text, values.get(name, ""), error, **extra)
-
-    inputs = [
-        *field("Input.Text", "agreement", maxLength=200),
-        *field("Input.Text", "supplier", maxLength=200),
-        *field("Input.ChoiceSet", "area", choices=AREA_CHOICES),
-        *field("Input.ChoiceSet", "municipality", choices=PLACE_CHOICES),
-        *field("Input.Date", "date", max=today.isoformat()),
-    ]  # fmt: skip
-    for n in range(1, ShareFollowUp.ROWS + 1):
-        inputs += field("Input.Text", f"krav_{n}", texts("share.field.krav", n=n), maxLength=20,
-                        placeholder="10699:2")  # fmt: skip
-        inputs += field("Input.ChoiceSet", f"method_{n}", texts("share.field.method"),
-                        choices=_choices([(m, m) for m in METHODS]))  # fmt: skip
-        inputs += field("Input.ChoiceSet", f"result_{n}", texts("share.field.result"),
-                        choices=_choices([(r, r) for r in RESULTS]))  # fmt: skip
-    inputs += field("Input.Text", "findings", isMultiline=True, maxLength=4000)
-    inputs += field("Input.Text", "link", style="Url", maxLength=500)
-    return _form(texts, texts("share.followup.title"), texts("share.followup.intro"), inputs,
-                 problems, button(ShareFollowUp))  # fmt: skip
+    rows = {f"krav_{n}": n for n in range(1, ROWS + 1)}
+    return form_card(FOLLOWUP_REPORT, texts, button(ShareFollowUp), today, values, problems,
+                     rows)  # fmt: skip
 
 
 def shared_item_card(item: MarketAnalysis | FollowUpReport, texts: Texts) -> Card:
@@ -149,7 +66,7 @@ def shared_item_card(item: MarketAnalysis | FollowUpReport, texts: Texts) -> Car
                 "badge": texts("share.analysis.badge"),
                 "title": item.title,
                 "facts": [
-                    fact("area", AREAS[item.area]),
+                    fact("area", texts.area(item.area)),
                     fact("product_group", item.product_group),
                     fact("municipality", item.municipality),
                     fact("date", item.date),
@@ -171,7 +88,7 @@ def shared_item_card(item: MarketAnalysis | FollowUpReport, texts: Texts) -> Car
             "badge": texts("share.followup.badge"),
             "title": item.agreement,
             "facts": [
-                fact("area", AREAS[item.area]),
+                fact("area", texts.area(item.area)),
                 fact("supplier", item.supplier),
                 fact("municipality", item.municipality),
                 fact("date", item.date),
@@ -186,23 +103,16 @@ def shared_item_card(item: MarketAnalysis | FollowUpReport, texts: Texts) -> Car
 def shared_list_card(
     title: str, items: Sequence[MarketAnalysis | FollowUpReport], texts: Texts
 ) -> Card:
-    sections = []
-    for item in items[:20]:
+    rows = []
+    for item in items:
         if isinstance(item, MarketAnalysis):
             heading, text = item.title, item.summary
         else:
             heading = item.agreement
             text = ", ".join(f"{c.krav_id} {c.result}" for c in item.checks)
-        title = f"{shorten(heading, 120)} · {item.municipality} · {item.date}"
-        sections.append({"title": title, "text": shorten(text, 300)})
-    return render(
-        "criterion",
-        {
-            "name": title,
-            "facts": [],
-            "sections": sections or [{"title": "", "text": texts("list.empty")}],
-        },
-    )
+        status = f"{item.municipality} · {item.date} · {texts.area(item.area)}"
+        rows.append(row(shorten(heading, 120), shorten(text, 160), status, ShowShared(item.id)))
+    return list_card(title, rows, texts("share.none"))
 
 
 def followup_summary_text(summary: FollowUpSummary, texts: Texts) -> str | None:

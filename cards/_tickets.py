@@ -7,19 +7,20 @@ shows each of them the buttons that fit them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.criteria import AREAS
-from bot.fields import ANSWER, QUESTION
+from bot.fields import ANSWER
 from bot.i18n import Notice, Texts, texts_for
-from bot.places import MUNICIPALITIES
+from bot.routing.forms import ASK
 from bot.routing.network import Expert, Network
 from bot.routing.service import ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER
 from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
-from cards._basic import message_card
+from cards._basic import LIST_ROWS, list_card, message_card, row
+from cards._forms import form_card
 from cards._render import Card, Markdown, escape_markdown, render, shorten
 from cards.actions import (
     AnswerTicket,
@@ -59,39 +60,24 @@ def format_moment(epoch: float, zone: ZoneInfo, language: str) -> str:
 
 def ask_form_card(
     texts: Texts,
-    *,
-    question: str = "",
-    area: str = "",
-    municipality: str = "",
-    consent: bool = False,  # opt-in: publishing is the asker's choice
-    error: str | None = None,
-    field: str = "",  # the input the error is about, marked below it
+    today: date,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
 ) -> Card:
-    return render(
-        "ask_form",
-        {
-            "title": texts("ask.title"),
-            "intro": texts("ask.intro"),
-            # With the problem marked at its field, the top says only that one needs fixing.
-            "error": texts("share.error.form") if field and error else error,
-            "question_label": texts("ask.question"),
-            "question_max": QUESTION.max,
-            "question_error": texts("ask.question_error"),
-            "question": question,
-            "area_label": texts("ask.area"),
-            "area": area or None,
-            "areas": [{"title": name, "value": slug} for slug, name in AREAS.items()],
-            "municipality_label": texts("ask.municipality"),
-            "municipality": municipality or None,
-            "municipalities": [{"title": m, "value": m} for m in MUNICIPALITIES],
-            "consent_label": texts("ask.consent"),
-            "consent": "true" if consent else "false",
-            "send_title": texts("ask.send"),
-            "send_verb": CreateTicket.VERB,
-            "send_data": button(CreateTicket),
-            "marks": {field: "⚠ " + error} if field and error else {},
-        },
-    )
+    """The ask form (bot/routing/forms.py): question, area, municipality, consent."""
+    return form_card(ASK, texts, button(CreateTicket), today, values, problems)
+
+
+def about_text(ticket: Ticket, texts: Texts) -> str | None:
+    """What a question from a follow-up or a plan is about, in the reader's language."""
+    about = dict(ticket.about)
+    kind = about.pop("kind", "")
+    if not kind or not texts.has(f"ticket.about.{kind}"):
+        return None
+    if "stage" in about:
+        about["stage"] = texts(f"stage.{about['stage']}")
+    values = {key: escape_markdown(value) for key, value in about.items()}
+    return texts(f"ticket.about.{kind}", **values)
 
 
 def receipt_card(ticket: Ticket, experts: Sequence[Expert], texts: Texts, zone: ZoneInfo) -> Card:
@@ -124,7 +110,7 @@ def ticket_card(
     language = texts.language
     assignee = expert_of(ticket.assignee) if ticket.assignee else None
     facts = [
-        {"title": texts("ticket.area"), "value": AREAS.get(ticket.area, ticket.area)},
+        {"title": texts("ticket.area"), "value": texts.area(ticket.area)},
         {"title": texts("ticket.municipality"), "value": ticket.municipality},
         {"title": texts("ticket.asked"), "value": format_moment(ticket.created_at, zone, language)},
     ]
@@ -191,8 +177,9 @@ def ticket_card(
             "msteams": msteams,
             "refresh": _refresh(ticket, area_experts, expert_of),
             "facts": facts,
+            "about": about_text(ticket, texts),
             "question_label": texts("ticket.question"),
-            "question": ticket.question,
+            "question": ticket.question or None,
             "status": status,
             "status_color": color,
             "answer_label": texts("ticket.answer"),
@@ -259,49 +246,64 @@ def ticket_list_card(
     zone: ZoneInfo,
     expert_of: Callable[[str], Expert | None],
 ) -> Card:
+    """Tickets as rows, each opening its ticket."""
     rows = []
-    for ticket in tickets:
+    for ticket in tickets[:LIST_ROWS]:
         assignee = expert_of(ticket.assignee) if ticket.assignee else None
         status, _ = _status(ticket, assignee, texts, zone)
-        rows.append(
-            {
-                "heading": texts(
-                    "list.heading", number=ticket.number, area=AREAS.get(ticket.area, ticket.area)
-                ),
-                "question": shorten(ticket.question, 200),
-                "status": status,
-                "data": payload(ShowTicket(ticket.number)),
-            }
-        )
-    return render(
-        "ticket_list",
-        {"title": title, "empty": None if rows else texts("list.empty"), "tickets": rows},
-    )  # fmt: skip
+        rows.append(row(texts("list.heading", number=ticket.number, area=texts.area(ticket.area)),
+                        shorten(ticket.question or about_text(ticket, texts) or "", 200), status,
+                        ShowTicket(ticket.number)))  # fmt: skip
+    return list_card(title, rows, texts("list.empty"))
 
 
 def answer_notice_card(ticket: Ticket, expert: Expert, texts: Texts) -> Card:
     """What the asker receives: the answer, "Hjälpte det?" and a follow-up question."""
     followup = AskExpert(f"#{ticket.number}: ", ticket.area)
-    about = (ticket.question, (f"ticket-{ticket.number}",))
+    answer_id = f"T{ticket.number}"  # the asker's feedback is about this answer
     answered_by = texts("notice.answered_by", name=expert.name, municipality=expert.municipality)
+    question = ticket.question or about_text(ticket, texts) or ""
     return render(
         "criterion",
         {
             "name": texts("notice.answer_title", number=ticket.number),
             "facts": [],
             "sections": [
-                {"title": texts("ticket.question"), "text": shorten(ticket.question, 500)},
+                {"title": texts("ticket.question"), "text": shorten(question, 500)},
                 {"title": answered_by, "text": ticket.answer},
             ],
             "actions": [
                 {"title": f"{texts('action.helped')} {texts('action.yes')}",
-                 "data": payload(Feedback.about(about[0], True, about[1]))},
+                 "data": payload(Feedback(answer_id, True))},
                 {"title": f"{texts('action.helped')} {texts('action.no')}",
-                 "data": payload(Feedback.about(about[0], False, about[1]))},
+                 "data": payload(Feedback(answer_id, False))},
                 {"title": texts("notice.followup"), "data": payload(followup)},
             ],
         },
     )  # fmt: skip
+
+
+def on_call_card(network: Network, moment: datetime, zone: ZoneInfo, texts: Texts) -> Card:
+    """Who is on call in each area now, and who comes next (the rotation shows there)."""
+    if not network.experts:
+        return message_card(texts("network.empty"))
+    sections = []
+    for slug in AREAS:
+        experts = network.on_call(slug, moment, zone)
+        sections.append({"title": texts.area(slug), "text": on_call_line(experts, texts)})
+    return render("criterion", {"name": texts("network.title"), "facts": [],
+                                "sections": sections})  # fmt: skip
+
+
+def on_call_line(experts: Sequence[Expert], texts: Texts) -> str:
+    """ "Alex Wilber (Lund), then Megan Bowen (Helsingborg)": the one way the node names who
+    is on call (the card above, the digest, `network show`)."""
+    if not experts:
+        return texts("network.none")
+    first = f"{experts[0].name} ({experts[0].municipality})"
+    if len(experts) == 1:
+        return first
+    return texts("network.then", first=first, next=f"{experts[1].name} ({experts[1].municipality})")
 
 
 class TicketCards:

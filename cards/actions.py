@@ -1,13 +1,14 @@
 """Typed card actions: one dataclass per action a card can send back, declared once.
 
-A class is its action's whole declaration: its verb, its payload (the fields), how a raw
-payload is parsed and checked (`read`), and which of its fields a card's inputs fill
-(`INPUTS`: the inputs carry those field names as ids, so card and handler cannot drift
-apart). Subclassing `CardAction` registers the verb; `parse_action` dispatches by it. Cards
-build a button's `data` with `payload(action)` or `button(cls, ...)`.
+A class is its action's whole declaration: its verb, its payload (the fields), and how a raw
+payload is read and checked (`read`). Every button the bot answers is an Action.Execute whose
+`data` is `payload(action)` (or, for a form, `button(cls, ...)` plus the form's inputs, whose
+ids are the form's field ids: bot/forms.py). Subclassing `CardAction` registers the verb;
+`parse_action` dispatches by it. Where each action goes, who may send it and whether its
+answer replaces the card is declared with its handler (bot/teams).
 
 Texts are only checked for type and an absurd size here: whether a question or an answer is
-too long is the domain's to say, so the form comes back with the text and the problem marked.
+too long is the form's to say, so the form comes back with the text and the problem marked.
 """
 
 from __future__ import annotations
@@ -16,13 +17,23 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Self
 
+from bot.agreements.forms import AGREEMENT, EXPERT_SUPPORT, HAND_OVER, POSTPONE, RESULT
 from bot.criteria import KRAV_BASE, KRAV_ID
-from bot.fields import ANSWER, FEEDBACK_QUESTION, QUESTION, SHARED_TEXT
+from bot.fields import ANSWER, FEEDBACK_QUESTION, QUESTION
+from bot.forms import Form
 from bot.i18n import UserError
+from bot.procurements.forms import PLAN_UPDATE, PROCUREMENT
+from bot.routing.forms import ASK
+from bot.sharing.forms import ANALYSIS, FOLLOWUP_REPORT
 
 _KEY = re.compile(rf"^(?:{KRAV_BASE})/(bas|avancerad|spjutspets)$")
+_BASE = re.compile(rf"^(?:{KRAV_BASE})$")
 _NUMBER = re.compile(r"[0-9]{1,7}")
+# An agreement's or a plan's key: "<municipality>:<title as a slug>" (agreement_key).
+_ITEM = re.compile(r"^[a-zåäö ]{2,30}:[a-z0-9åäöéü-]{1,80}$")
+_ANSWER_ID = re.compile(r"^[a-f0-9]{12,32}$|^T[0-9]{1,7}$")
 _BY_VERB: dict[str, type[CardAction]] = {}
+MAX_KEYS = 20  # criteria one action names (a card offers at most twelve)
 
 
 class CardAction:
@@ -45,6 +56,9 @@ class CardAction:
 
 def verbs() -> dict[str, type[CardAction]]:
     return dict(_BY_VERB)
+
+
+# --- criteria questions ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -75,11 +89,7 @@ class Compare(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        keys = value.get("keys")
-        items = keys.split(",") if isinstance(keys, str) else keys
-        if not isinstance(items, list) or len(items) > 20:
-            raise ValueError("keys")
-        return cls(tuple(_match(_KEY, item.strip()) for item in items if item.strip()))
+        return cls(_keys(value.get("keys")))
 
 
 @dataclass(frozen=True)
@@ -91,26 +101,16 @@ class MakePlan(Compare):
 
 @dataclass(frozen=True)
 class Feedback(CardAction):
-    VERB: ClassVar[str] = "answer.feedback"
-    question: str
-    helpful: bool
-    ids: tuple[str, ...]
+    """ "Hjälpte det?": about an answer the node gave (its id, checked against what it sent
+    to this person)."""
 
-    @classmethod
-    def about(cls, question: str, helpful: bool, ids: tuple[str, ...]) -> Self:
-        """The feedback button for an answer to `question` (kept to FEEDBACK_QUESTION)."""
-        return cls(question[: FEEDBACK_QUESTION.max], helpful, ids)
+    VERB: ClassVar[str] = "answer.feedback"
+    answer: str
+    helpful: bool
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        ids = value.get("ids") or []
-        if not isinstance(ids, list):
-            raise ValueError("ids")
-        return cls(
-            _text(value.get("question"), FEEDBACK_QUESTION.max),
-            _bool(value.get("helpful")),
-            tuple(_text(i, 40) for i in ids[:10]),
-        )
+        return cls(_match(_ANSWER_ID, value.get("answer")), _bool(value.get("helpful")))
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,8 @@ class MoreHits(CardAction):
 
 @dataclass(frozen=True)
 class AskExpert(CardAction):
+    """Open the ask form (the question and area preset from the answer)."""
+
     VERB: ClassVar[str] = "expert.ask"
     question: str
     area: str
@@ -141,25 +143,66 @@ class AskExpert(CardAction):
         return cls(_text(value.get("question"), QUESTION.cap), _text(value.get("area") or "", 40))
 
 
-@dataclass(frozen=True)
-class CreateTicket(CardAction):
-    """The ask form's submit; its inputs carry these field names as ids."""
+# --- forms ------------------------------------------------------------------------------------
 
-    VERB: ClassVar[str] = "ticket.create"
-    INPUTS: ClassVar[tuple[str, ...]] = ("question", "area", "municipality", "consent")
-    question: str
-    area: str
-    municipality: str
-    consent: bool
+
+@dataclass(frozen=True)
+class FormAction(CardAction, abstract=True):
+    """A form's submit: its inputs' ids are the form's field ids (bot/forms.py)."""
+
+    FORM: ClassVar[Form]
+    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
+    values: dict[str, str]
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        return cls(
-            _text(value.get("question") or "", QUESTION.cap),
-            _text(value.get("area") or "", 40),
-            _text(value.get("municipality") or "", 60),
-            _bool(value.get("consent", "false")),
-        )
+        return cls(cls.FORM.read(value))
+
+
+@dataclass(frozen=True)
+class CreateTicket(FormAction):
+    """The ask form's submit."""
+
+    VERB: ClassVar[str] = "ticket.create"
+    FORM: ClassVar[Form] = ASK
+
+
+@dataclass(frozen=True)
+class ShareAnalysis(FormAction):
+    VERB: ClassVar[str] = "sharing.analysis"
+    FORM: ClassVar[Form] = ANALYSIS
+
+
+@dataclass(frozen=True)
+class ShareFollowUp(FormAction):
+    VERB: ClassVar[str] = "sharing.followup"
+    FORM: ClassVar[Form] = FOLLOWUP_REPORT
+
+
+@dataclass(frozen=True)
+class CreateProcurement(FormAction):
+    """The "ny upphandling" form's submit."""
+
+    VERB: ClassVar[str] = "procurement.create"
+    FORM: ClassVar[Form] = PROCUREMENT
+
+
+@dataclass(frozen=True)
+class CreateAgreement(CardAction):
+    """The "nytt avtal" form's submit, and the plan it comes from (linked), if any."""
+
+    VERB: ClassVar[str] = "agreement.create"
+    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
+    values: dict[str, str]
+    procurement: str = ""
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        plan = value.get("procurement") or ""
+        return cls(AGREEMENT.read(value), _match(_ITEM, plan) if plan else "")
+
+
+# --- tickets ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -224,39 +267,24 @@ class ReassignTicket(CardAction):
         return cls(_number(value.get("number")), _text(value.get("expert") or "", 200))
 
 
-@dataclass(frozen=True)
-class SharedForm(CardAction, abstract=True):
-    """A share form's submit: its inputs' ids are FIELDS, read as texts."""
+# --- shared work ---------------------------------------------------------------------------
 
-    FIELDS: ClassVar[tuple[str, ...]] = ()
-    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
-    values: dict[str, str]
+_SHARED_ID = re.compile(r"^(?:MA|FU)[0-9]{1,16}[0-9a-f]{0,8}$")
+
+
+@dataclass(frozen=True)
+class ShowShared(CardAction):
+    """A shared market analysis or follow-up, from a row of a list."""
+
+    VERB: ClassVar[str] = "sharing.show"
+    item: str
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        form = {name: _text(value.get(name) or "", SHARED_TEXT.cap).strip() for name in cls.FIELDS}
-        return cls(form)
+        return cls(_match(_SHARED_ID, value.get("item")))
 
 
-@dataclass(frozen=True)
-class ShareAnalysis(SharedForm):
-    VERB: ClassVar[str] = "sharing.analysis"
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "title", "area", "product_group", "municipality", "date", "suppliers_consulted",
-        "summary", "findings", "link", "contact",
-    )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ShareFollowUp(SharedForm):
-    """The follow-up form: fixed fields plus ROWS rows of krav/method/result."""
-
-    VERB: ClassVar[str] = "sharing.followup"
-    ROWS: ClassVar[int] = 5
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "agreement", "supplier", "area", "municipality", "date", "findings", "link",
-        *(f"{kind}_{n}" for n in range(1, 6) for kind in ("krav", "method", "result")),
-    )  # fmt: skip
+# --- your data ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -268,6 +296,9 @@ class ConfirmErase(CardAction):
         return cls()
 
 
+# --- agreements and follow-ups ---------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class AgreementForm(CardAction):
     """Open the "nytt avtal" form, prefilled with criteria ticked on a plan card."""
@@ -277,44 +308,35 @@ class AgreementForm(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        keys = value.get("keys") or []
-        if not isinstance(keys, list) or len(keys) > 20:
-            raise ValueError("keys")
-        return cls(tuple(_match(_KEY, key) for key in keys))
+        return cls(_keys(value.get("keys")))
 
 
 @dataclass(frozen=True)
-class CreateAgreement(SharedForm):
-    """The "nytt avtal" form's submit: its inputs' ids are FIELDS."""
+class ShowAgreement(CardAction):
+    """An agreement, from a row of "mina avtal": its follow-ups, each to open."""
 
-    VERB: ClassVar[str] = "agreement.create"
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "municipality", "title", "area", "product_group", "supplier", "org_number",
-        "framework", "start", "end", "responsible", "criteria", "interval", "shared",
-        "procurement",
-    )  # fmt: skip
+    VERB: ClassVar[str] = "agreement.show"
+    agreement: str
 
-
-_AGREEMENT = re.compile(r"^[a-zåäö ]{2,30}:[a-z0-9åäöéü-]{1,80}$")
-_BASE = re.compile(r"^(\d{3,6}|LOK-\d{1,5})$")
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(_match(_ITEM, value.get("agreement")))
 
 
 @dataclass(frozen=True)
 class FollowUpAction(CardAction, abstract=True):
     """An action on one follow-up: an agreement and one of its criteria."""
 
-    FORM: ClassVar[tuple[str, ...]] = ()  # texts the card's inputs fill
+    FORM: ClassVar[Form | None] = None  # the form whose inputs fill `values`
+    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
     agreement: str
     base: str
     values: dict[str, str] = field(default_factory=dict)
 
-    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
-
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        form = {name: _text(value.get(name) or "", 4000).strip() for name in cls.FORM}
-        return cls(_match(_AGREEMENT, value.get("agreement")), _match(_BASE, value.get("base")),
-                   form)  # fmt: skip
+        form = cls.FORM.read(value) if cls.FORM is not None else {}
+        return cls(_match(_ITEM, value.get("agreement")), _match(_BASE, value.get("base")), form)
 
 
 @dataclass(frozen=True)
@@ -325,27 +347,25 @@ class ShowFollowUp(FollowUpAction):
 @dataclass(frozen=True)
 class RecordResult(FollowUpAction):
     VERB: ClassVar[str] = "followup.result"
-    FORM: ClassVar[tuple[str, ...]] = (
-        "result", "method", "checked", "finding", "action", "action_date", "done_on", "share",
-    )  # fmt: skip
+    FORM: ClassVar[Form | None] = RESULT
 
 
 @dataclass(frozen=True)
 class PostponeFollowUp(FollowUpAction):
     VERB: ClassVar[str] = "followup.postpone"
-    FORM: ClassVar[tuple[str, ...]] = ("new_date", "reason")
+    FORM: ClassVar[Form | None] = POSTPONE
 
 
 @dataclass(frozen=True)
 class HandOver(FollowUpAction):
     VERB: ClassVar[str] = "followup.handover"
-    FORM: ClassVar[tuple[str, ...]] = ("to",)
+    FORM: ClassVar[Form | None] = HAND_OVER
 
 
 @dataclass(frozen=True)
 class ExpertSupport(FollowUpAction):
     VERB: ClassVar[str] = "followup.expert"
-    FORM: ClassVar[tuple[str, ...]] = ("question",)
+    FORM: ClassVar[Form | None] = EXPERT_SUPPORT
 
 
 @dataclass(frozen=True)
@@ -358,30 +378,22 @@ class ReleaseJoint(FollowUpAction):
     VERB: ClassVar[str] = "followup.joint_release"
 
 
-@dataclass(frozen=True)
-class CreateProcurement(SharedForm):
-    """The "ny upphandling" form's submit."""
-
-    VERB: ClassVar[str] = "procurement.create"
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "municipality", "title", "area", "product_group", "stage", "announce",
-        "contract_start", "value_band", "contact", "open_to_coordinate", "shared",
-    )  # fmt: skip
+# --- planned procurements -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ProcurementAction(CardAction, abstract=True):
     """An action on one planned procurement."""
 
-    FORM: ClassVar[tuple[str, ...]] = ()
+    FORM: ClassVar[Form | None] = None
     INPUTS: ClassVar[tuple[str, ...]] = ("values",)
     key: str
     values: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        form = {name: _text(value.get(name) or "", 200).strip() for name in cls.FORM}
-        return cls(_match(_AGREEMENT, value.get("key")), form)
+        form = cls.FORM.read(value) if cls.FORM is not None else {}
+        return cls(_match(_ITEM, value.get("key")), form)
 
 
 @dataclass(frozen=True)
@@ -402,13 +414,15 @@ class BookEarly(ProcurementAction):
 @dataclass(frozen=True)
 class UpdateProcurement(ProcurementAction):
     VERB: ClassVar[str] = "procurement.update"
-    FORM: ClassVar[tuple[str, ...]] = ("stage", "announce", "contract_start")
+    FORM: ClassVar[Form | None] = PLAN_UPDATE
 
 
 @dataclass(frozen=True)
 class ProcurementToAgreement(ProcurementAction):
     VERB: ClassVar[str] = "procurement.agreement"
 
+
+# --- payloads -------------------------------------------------------------------------------
 
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
 
@@ -436,6 +450,13 @@ def button(cls: type[CardAction], **data: Any) -> dict[str, Any]:
     return {"verb": cls.VERB, **data}
 
 
+def execute(title: str, action: CardAction, style: str | None = None) -> dict[str, Any]:
+    """An Action.Execute button that sends `action`."""
+    data = payload(action)
+    button_ = {"type": "Action.Execute", "title": title, "verb": data["verb"], "data": data}
+    return {**button_, "style": style} if style else button_
+
+
 def parse_action(value: dict[str, Any]) -> CardAction:
     """Validate what a card sent; UserError("error.bad_action") for anything malformed."""
     cls = _BY_VERB.get(str(value.get("verb", "")))
@@ -451,6 +472,14 @@ def _match(pattern: re.Pattern[str], value: Any) -> str:
     if not isinstance(value, str) or not pattern.match(value):
         raise ValueError(value)
     return value
+
+
+def _keys(value: Any) -> tuple[str, ...]:
+    """Criteria ticked in a card (a comma-separated choice set, or a list): at most MAX_KEYS."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or len(items) > MAX_KEYS:
+        raise ValueError("keys")
+    return tuple(_match(_KEY, str(item).strip()) for item in items if str(item).strip())
 
 
 def _text(value: Any, limit: int) -> str:

@@ -18,8 +18,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from bot.commands import CHANNEL, COMMANDS, GROUP_CHAT, PERSONAL
+from bot.commands import CHANNEL, GROUP_CHAT, PERSONAL
 from bot.i18n import texts_for
+from bot.teams import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "deployment" / "appPackage"

@@ -150,7 +150,7 @@ async def test_erasing_my_data_anonymises_questions_and_keeps_the_published_answ
     confirm = await ask(bot, connector, "radera mina data")
     assert "Det går inte att ångra" in card_text(confirm)
     done = await click(bot, connector, action(confirm, "privacy.erase"))
-    assert "1 frågor har anonymiserats" in card_text(done)
+    assert "1 fråga har anonymiserats" in card_text(done)
     assert bot.node is not None
     (ticket,) = await bot.services.routing.tickets.all()
     assert ticket.asker_id == ""

@@ -16,9 +16,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from stdnum.se import orgnr
 
-from bot.criteria.model import AREAS, split_krav_id
-from bot.forms import Problems
-from bot.places import MUNICIPALITIES
+from bot.criteria.model import split_krav_id
+from bot.values import parse_date
 
 # Interval -> months between follow-ups (0: once, 30 days after the start).
 INTERVALS: dict[str, int] = {"vid_avtalsstart": 0, "kvartal": 3, "halvar": 6, "ar": 12}
@@ -30,21 +29,11 @@ _INTERVAL_SPELLINGS = {
     "år": "ar", "ar": "ar", "årligen": "ar", "årsvis": "ar", "year": "ar",
 }  # fmt: skip
 AT_START_DAYS = 30
+POSTPONE_LIMIT = timedelta(days=90)  # a follow-up moves to 90 days after the end at the latest
 LEVELS = ("bas", "avancerad", "spjutspets")
-_YES = ("true", "ja", "yes", "1", "x", "ramavtal")
 RESULTS = ("gron", "gul", "rod")  # grön / gul / röd
-MAX_TITLE, MAX_TEXT = 200, 4000
-# The responsible person: their e-mail (sign-in address), or "teams:<Teams id>".
-_EMAIL = re.compile(r"^([^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}|teams:[\w:.-]{1,200})$")
+MAX_TITLE = 200
 _KEY_UNSAFE = re.compile(r"[^a-z0-9åäöéü]+")
-
-
-_AREA_NAMES = {name.lower(): slug for slug, name in AREAS.items()} | {s: s for s in AREAS}
-
-
-def area_of(text: str) -> str:
-    """An area's slug from its slug or its name ("Städ och kemikalier"); "" when unknown."""
-    return _AREA_NAMES.get(" ".join(text.strip().lower().split()), "")
 
 
 def interval_of(text: str) -> str | None:
@@ -184,64 +173,27 @@ def parse_criteria(text: str, interval: str, known: set[str]) -> tuple[Agreement
     return tuple(chosen)
 
 
-def check_agreement(values: dict[str, str], known: set[str], today: date) -> Problems:
-    """Problems of a new agreement's fields (form or import row): field -> text key."""
-    problems = Problems()
-    problems.need(values.get("municipality", "") in MUNICIPALITIES, "municipality",
-                  "agreement.error.municipality")  # fmt: skip
-    title = values.get("title", "").strip()
-    problems.need(0 < len(title) <= MAX_TITLE, "title", "agreement.error.title")
-    problems.need(bool(area_of(values.get("area", ""))), "area", "agreement.error.area")
-    problems.need(0 < len(values.get("supplier", "").strip()) <= MAX_TITLE, "supplier",
-                  "agreement.error.supplier")  # fmt: skip
-    try:
-        org_number(values.get("org_number", ""))
-    except ValueError:
-        problems.fields["org_number"] = "agreement.error.org_number"
-    start = _date(values.get("start", ""))
-    end = _date(values.get("end", ""))
-    problems.need(start is not None, "start", "agreement.error.date")
-    problems.need(end is not None, "end", "agreement.error.date")
-    if start and end:
-        problems.need(end > start, "end", "agreement.error.end_before_start")
-    problems.need(bool(_EMAIL.match(values.get("responsible", "").strip())), "responsible",
-                  "agreement.error.responsible")  # fmt: skip
-    interval = interval_of(values.get("interval", ""))
-    problems.need(interval is not None, "interval", "agreement.error.interval")
-    try:
-        parse_criteria(values.get("criteria", ""), interval or "ar", known)
-    except ValueError:
-        problems.fields["criteria"] = "agreement.error.criteria"
-    del today  # dates in the past are fine: registers list running agreements
-    return problems
-
-
-def build_agreement(values: dict[str, str], known: set[str], created_by: str) -> Agreement:
-    """An agreement from checked fields (check_agreement found nothing)."""
-    interval = interval_of(values["interval"]) or "ar"
-    start, end = _date(values["start"]), _date(values["end"])
+def build_agreement(
+    values: dict[str, str], known: set[str], created_by: str, responsible_name: str = ""
+) -> Agreement:
+    """An agreement from the clean values of a checked form (bot/agreements/forms.py)."""
+    interval = values.get("interval") or "ar"
+    start, end = parse_date(values["start"]), parse_date(values["end"])
     assert start is not None
     assert end is not None
     return Agreement(
         municipality=values["municipality"],
-        title=values["title"].strip(),
-        area=area_of(values["area"]),
-        product_group=values.get("product_group", "").strip()[:MAX_TITLE],
-        supplier=values["supplier"].strip(),
+        title=values["title"],
+        area=values["area"],
+        product_group=values.get("product_group", ""),
+        supplier=values["supplier"],
         org_number=org_number(values["org_number"]),
-        framework=values.get("framework", "").lower() in _YES,
+        framework=values.get("framework") == "true",
         start=start,
         end=end,
-        responsible=values["responsible"].strip().lower(),
-        responsible_name=values.get("responsible_name", "").strip()[:MAX_TITLE],
+        responsible=values["responsible"].lower(),
+        responsible_name=responsible_name[:MAX_TITLE],
         criteria=parse_criteria(values["criteria"], interval, known),
         created_by=created_by,
-        shared=values.get("shared", "true").lower() not in ("false", "nej", "no", "0"),
+        shared=values.get("shared", "true") != "false",
     )
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None

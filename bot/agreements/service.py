@@ -19,11 +19,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot import telemetry
+from bot.agreements.forms import AGREEMENT, EXPERT_SUPPORT, HAND_OVER, POSTPONE, RESULT
 from bot.agreements.model import (
-    RESULTS,
+    POSTPONE_LIMIT,
     Agreement,
     build_agreement,
-    check_agreement,
     next_due,
     owed_due,
 )
@@ -35,7 +35,7 @@ from bot.agreements.repository import (
 )
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary, Criterion
-from bot.forms import FormProblems, Problems
+from bot.forms import Context, FormProblems
 from bot.i18n import Notice, UserError
 from bot.messaging import Card, Messenger, Person
 from bot.outbox import Kind, Message, Outbox, Sent, Skip, Wait
@@ -45,6 +45,7 @@ from bot.sharing import METHODS, FollowUpSummary, SharingService
 from bot.sharing import FormProblems as FormProblemsOfSharing
 from bot.storage import ConcurrencyError, Store
 from bot.tabular import ImportReport, parse_register
+from bot.values import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +53,6 @@ log = logging.getLogger(__name__)
 REMINDER, HANDOVER, JOINT = "reminder", "agreement.handover", "followup.joint"
 BEFORE_DAYS, OVERDUE_EVERY_DAYS, MAX_OVERDUE_REMINDERS = 14, 7, 26
 SHARED_RESULT = {"gron": "uppfyllt", "gul": "delvis", "rod": "ej uppfyllt"}
-
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "municipality": ("kommun", "municipality"),
-    "title": ("avtal", "avtalsnamn", "agreement"),
-    "supplier": ("leverantör", "leverantor", "supplier"),
-    "org_number": ("organisationsnummer", "orgnr", "org.nr", "organisation number"),
-    "area": ("område", "omrade", "area"),
-    "product_group": ("produktgrupp", "product group"),
-    "start": ("avtalsstart", "startdatum", "start"),
-    "end": ("avtalsslut", "slutdatum", "end"),
-    "responsible": ("ansvarig", "avtalsansvarig", "responsible"),
-    "criteria": ("krav-id", "krav id", "kravid", "krav", "criteria"),
-    "interval": ("intervall", "uppföljningsintervall", "interval"),
-    "framework": ("ramavtal", "framework"),
-}
-REQUIRED = ("municipality", "title", "supplier", "org_number", "area", "start", "end",
-            "responsible", "criteria", "interval")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -159,20 +143,28 @@ class FollowUpService:
 
     # --- registering ----------------------------------------------------------------------
 
-    async def register(self, values: dict[str, str], by: str) -> Agreement:
+    def context(self) -> Context:
+        """What the forms of follow-up check against: today, the library's Krav IDs."""
+        return Context(self.today(), frozenset(self._known_criteria()))
+
+    async def register(
+        self, values: dict[str, str], by: str, responsible_name: str = ""
+    ) -> Agreement:
         """A new (or updated) agreement from a form; FormProblems with every problem."""
-        problems = check_agreement(values, self._known_criteria(), self.today())
+        clean = AGREEMENT.clean(values)
+        problems = AGREEMENT.check(clean, self.context())
         if problems:
             raise FormProblems(problems)
-        agreement, _ = await self._save(build_agreement(values, self._known_criteria(), by))
+        built = build_agreement(clean, self._known_criteria(), by, responsible_name)
+        agreement, _ = await self._save(built)
         return agreement
 
     async def import_rows(self, rows: list[list[str]]) -> ImportReport:
         """A municipality's agreement register; with any bad row nothing is imported."""
-        known, today = self._known_criteria(), self.today()
+        known = self._known_criteria()
         built, errors = parse_register(
-            rows, COLUMNS, REQUIRED, lambda v: check_agreement(v, known, today).fields,
-            lambda v: build_agreement(v, known, "import"), lambda a: a.key,
+            rows, AGREEMENT, self.context(), lambda v: build_agreement(v, known, "import"),
+            lambda a: a.key,
         )  # fmt: skip
         if errors:
             return ImportReport(0, 0, errors)
@@ -242,6 +234,15 @@ class FollowUpService:
             await self.repository.joint(agreement.org_number, followup.base) if joint_with else None
         )
         return DueItem(agreement, followup, followup.due < at, joint_with, joint)
+
+    async def agreement(self, key: str) -> Agreement | None:
+        return await self.repository.get(key)
+
+    async def followups_of(self, agreement_key: str) -> list[FollowUp]:
+        return await self.repository.followups(agreement_key)
+
+    async def followup(self, agreement_key: str, base: str) -> FollowUp | None:
+        return await self.repository.followup(agreement_key, base)
 
     async def item(self, agreement_key: str, base: str) -> DueItem:
         agreement = await self.repository.get(agreement_key)
@@ -344,21 +345,13 @@ class FollowUpService:
 
     # --- acting on a follow-up ------------------------------------------------------------
 
-    async def may_act(self, item: DueItem, who: tuple[str, ...], admin: bool) -> bool:
-        """The responsible person, the taker of the joint follow-up, or an admin."""
-        joint = item.joint
-        return (
-            admin or item.agreement.responsible in who or (joint is not None and joint.taker in who)
-        )
-
     async def record_result(
-        self, item: DueItem, values: dict[str, str], person: Person, who: tuple[str, ...],
-        admin: bool,
-    ) -> list[Result]:  # fmt: skip
-        """Record a result (for every agreement of a joint follow-up its taker records)."""
-        if not await self.may_act(item, who, admin):
-            raise UserError("followup.not_yours")
-        problems = _check_result(values, self.today())
+        self, item: DueItem, values: dict[str, str], person: Person, who: tuple[str, ...]
+    ) -> list[Result]:
+        """Record a result (its taker records one for every agreement of a joint follow-up);
+        who may is decided at the edge (bot/teams/_access.py). `who`: the person's names."""
+        values = RESULT.clean(values)
+        problems = RESULT.check(values, self.context())
         if problems:
             raise FormProblems(problems)
         joint = item.joint if item.joint and item.joint.taker in who else None
@@ -370,12 +363,14 @@ class FollowUpService:
                     group.append(await self._item(other, followup, self.today()))
         recorded = []
         for member in group:
+            done_on = parse_date(values["done_on"])
+            assert done_on is not None  # checked above
             result = Result(
                 member.agreement.key, member.followup.base, member.followup.due,
-                values["result"], values.get("method", ""), values.get("checked", "").strip(),
-                values.get("finding", "").strip(), values.get("action", "").strip(),
-                values.get("action_date", ""), date.fromisoformat(values["done_on"]),
-                person.user_id, person.name, source=joint.taker_name if joint else "",
+                values["result"], values.get("method", ""), values.get("checked", ""),
+                values.get("finding", ""), values.get("action", ""),
+                values.get("action_date", ""), done_on, person.user_id, person.name,
+                source=joint.taker_name if joint else "",
             )  # fmt: skip
             if await self.repository.add_result(result):
                 recorded.append(result)
@@ -398,19 +393,24 @@ class FollowUpService:
             "result_1": SHARED_RESULT[values["result"]],
         }  # fmt: skip
         try:
-            await self._sharing.share_followup(person, report, 1)
+            await self._sharing.share_followup(person, report)
         except FormProblemsOfSharing:
             log.info("result not shared: it does not make a valid report")
 
-    async def expert_help(self, item: DueItem, person: Person, question: str) -> int:
-        """A question to the on-call expert of the agreement's area, the agreement and the
-        criterion attached; returns the ticket number."""
-        context = (f"[Avtal: {item.agreement.title}, {item.agreement.supplier}, "
-                   f"{item.agreement.municipality}; kriterium {item.followup.base}, "
-                   f"uppföljning {item.followup.due.isoformat()}] ")  # fmt: skip
+    async def expert_help(self, item: DueItem, person: Person, values: dict[str, str]) -> int:
+        """A question to the on-call expert of the agreement's area, with the agreement and
+        the criterion it is about; returns the ticket number."""
+        values = EXPERT_SUPPORT.clean(values)
+        problems = EXPERT_SUPPORT.check(values, self.context())
+        if problems:
+            raise FormProblems(problems)
+        about = {"kind": "followup", "agreement": item.agreement.title,
+                 "supplier": item.agreement.supplier,
+                 "municipality": item.agreement.municipality, "criterion": item.followup.base,
+                 "due": item.followup.due.isoformat()}  # fmt: skip
         ticket, _ = await self._routing.ask(
-            person, context + question.strip(), item.agreement.area, item.agreement.municipality,
-            consent=False,
+            person, values.get("question", ""), item.agreement.area, item.agreement.municipality,
+            consent=False, about=about,
         )  # fmt: skip
         return ticket.number
 
@@ -428,25 +428,18 @@ class FollowUpService:
         if following is not None:
             await self._schedule_first(stored, self.today())
 
-    async def postpone(
-        self, item: DueItem, new_date: str, reason: str, person: Person,
-        who: tuple[str, ...], admin: bool,
-    ) -> FollowUp:  # fmt: skip
-        if not await self.may_act(item, who, admin):
-            raise UserError("followup.not_yours")
-        problems = Problems()
-        moved = _parse_date(new_date)
-        problems.need(moved is not None and moved > self.today(), "new_date",
-                      "followup.error.postpone_date")  # fmt: skip
-        problems.need(moved is not None and moved <= item.agreement.end + timedelta(days=90),
+    async def postpone(self, item: DueItem, values: dict[str, str], person: Person) -> FollowUp:
+        values = POSTPONE.clean(values)
+        problems = POSTPONE.check(values, self.context())
+        moved = parse_date(values.get("new_date", ""))
+        problems.need(moved is None or moved <= item.agreement.end + POSTPONE_LIMIT,
                       "new_date", "followup.error.postpone_date")  # fmt: skip
-        problems.need(0 < len(reason.strip()) <= 500, "reason", "followup.error.reason")
         if problems:
             raise FormProblems(problems)
         assert moved is not None
         followup = item.followup
         record = {"from": followup.due.isoformat(), "to": moved.isoformat(),
-                  "reason": reason.strip(), "by": person.user_id}  # fmt: skip
+                  "reason": values["reason"], "by": person.user_id}  # fmt: skip
         updated = replace(followup, due=moved, postponed=(*followup.postponed, record))
         try:
             stored = await self.repository.put_followup(updated)
@@ -455,17 +448,13 @@ class FollowUpService:
         await self._schedule_first(stored, self.today())
         return stored
 
-    async def hand_over(
-        self, item: DueItem, to: str, person: Person, who: tuple[str, ...], admin: bool
-    ) -> Agreement:
-        if not await self.may_act(item, who, admin):
-            raise UserError("followup.not_yours")
-        values = {**_as_values(item.agreement), "responsible": to.strip().lower()}
-        problems = check_agreement(values, self._known_criteria(), self.today())
-        if "responsible" in problems.fields:
-            raise FormProblems(Problems({"responsible": problems.fields["responsible"]}))
+    async def hand_over(self, item: DueItem, values: dict[str, str], person: Person) -> Agreement:
+        values = HAND_OVER.clean(values)
+        problems = HAND_OVER.check(values, self.context())
+        if problems:
+            raise FormProblems(problems)
         agreement, _ = await self.repository.save(
-            replace(item.agreement, responsible=values["responsible"], responsible_name="")
+            replace(item.agreement, responsible=values["to"].lower(), responsible_name="")
         )
         await self._outbox.send(
             HANDOVER, f"{agreement.key}|{agreement.responsible}|{self._clock.time():.0f}",
@@ -486,11 +475,14 @@ class FollowUpService:
             return Wait(agreement.responsible)
         return Sent()
 
-    async def take_joint(self, item: DueItem, person: Person, municipality: str) -> Notice:
+    async def take_joint(self, item: DueItem, person: Person) -> Notice:
+        """One person follows the supplier up for every municipality sharing it: someone who
+        acts for this agreement (the edge checks), on its municipality's behalf."""
         if not item.joint_with:
             raise UserError("followup.not_joint")
         take = JointTake(item.agreement.org_number, item.followup.base, person.user_id,
-                         person.name, municipality, self._clock.time())  # fmt: skip
+                         person.name, item.agreement.municipality,
+                         self._clock.time())  # fmt: skip
         if not await self.repository.take_joint(take):
             current = await self.repository.joint(item.agreement.org_number, item.followup.base)
             name = current.taker_name if current else "?"
@@ -561,41 +553,6 @@ def _label(due: date, today: date) -> str:
     """What a reminder sent today says: coming up, today, or overdue (a reminder that waited
     for its person's first contact says how things are when it is sent)."""
     return "before" if today < due else "due" if today == due else "overdue"
-
-
-def _check_result(values: dict[str, str], today: date) -> Problems:
-    problems = Problems()
-    result = values.get("result", "")
-    problems.need(result in RESULTS, "result", "followup.error.result")
-    done_on = _parse_date(values.get("done_on", ""))
-    problems.need(done_on is not None and done_on <= today, "done_on", "followup.error.done_on")
-    problems.need(0 < len(values.get("checked", "").strip()) <= 2000, "checked",
-                  "followup.error.checked")  # fmt: skip
-    problems.need(len(values.get("finding", "")) <= 4000, "finding", "followup.error.too_long")
-    if result in ("gul", "rod"):
-        problems.need(0 < len(values.get("action", "").strip()) <= 2000, "action",
-                      "followup.error.action")  # fmt: skip
-        action_date = _parse_date(values.get("action_date", ""))
-        problems.need(action_date is not None and action_date >= today, "action_date",
-                      "followup.error.action_date")  # fmt: skip
-    return problems
-
-
-def _parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
-
-
-def _as_values(agreement: Agreement) -> dict[str, str]:
-    criteria = ", ".join(f"{c.krav_id} {c.level}" for c in agreement.criteria)
-    interval = agreement.criteria[0].interval if agreement.criteria else "ar"
-    return {"municipality": agreement.municipality, "title": agreement.title,
-            "area": agreement.area, "supplier": agreement.supplier,
-            "org_number": agreement.org_number, "start": agreement.start.isoformat(),
-            "end": agreement.end.isoformat(), "responsible": agreement.responsible,
-            "interval": interval, "criteria": criteria}  # fmt: skip
 
 
 async def figures(

@@ -1,6 +1,7 @@
 """The criteria library (Upphandlingsmyndighetens kriteriebibliotek, or the bundled sample)
 and the Swedish search that answers questions from it. No botbuilder here."""
 
+from bot.criteria.answers import AnswerLog
 from bot.criteria.importer import FileFormatError, ParsedFile, RowError, read_file
 from bot.criteria.library import (
     Answer,
@@ -26,6 +27,7 @@ __all__ = [
     "KRAV_BASE",
     "KRAV_ID",
     "Answer",
+    "AnswerLog",
     "CriteriaLibrary",
     "Criterion",
     "CriterionType",

@@ -176,6 +176,8 @@ class CriteriaLibrary:
         self._revision = -1
         self._checked_at = float("-inf")
         self._criteria: dict[str, Criterion] = {}
+        self._levels: dict[str, list[Criterion]] = {}
+        self._pages: dict[str, Criterion] = {}
         self._answers: dict[str, PublishedAnswer] = {}
         self._sources: list[DocumentSource] = []
         self._guides = {g.id: g for g in process_guides()}
@@ -192,6 +194,15 @@ class CriteriaLibrary:
         criteria = stored or sample_criteria()
         answers = [PublishedAnswer.from_dict(r.data) for r in await self._store.query(KNOWLEDGE)]
         self._criteria = {c.key: c for c in criteria}
+        # Looked up by Krav ID and page id on every card: by index, never by a scan.
+        levels: dict[str, list[Criterion]] = {}
+        for criterion in criteria:
+            levels.setdefault(criterion.base_id, []).append(criterion)
+        self._levels = {
+            base: sorted(found, key=lambda c: _LEVEL_ORDER.index(c.level.value))
+            for base, found in levels.items()
+        }
+        self._pages = {c.page_id: c for c in criteria if c.page_id}
         self._answers = {a.id: a for a in answers}
         learned = await self._learned.active(self._clock.today())
         documents = build_documents(criteria, answers, list(self._guides.values()), learned)
@@ -284,17 +295,14 @@ class CriteriaLibrary:
             base, _ = split_krav_id(krav_id)
         except ValueError:
             return []
-        found = [c for c in self._criteria.values() if c.base_id == base]
-        return sorted(found, key=lambda c: _LEVEL_ORDER.index(c.level.value))
+        return list(self._levels.get(base, ()))
 
     def criterion(self, key: str) -> Criterion | None:
         return self._criteria.get(key)
 
     def by_page_id(self, page_id: str) -> Criterion | None:
         """The criterion whose page on Upphandlingsmyndigheten's site has this id."""
-        if not page_id:
-            return None
-        return next((c for c in self._criteria.values() if c.page_id == page_id), None)
+        return self._pages.get(page_id) if page_id else None
 
     def published_answer(self, answer_id: str) -> PublishedAnswer | None:
         return self._answers.get(answer_id)
@@ -350,7 +358,7 @@ class CriteriaLibrary:
 
     def base_ids(self) -> set[str]:
         """The Krav IDs (without version) of every criterion in the library."""
-        return {criterion.base_id for criterion in self._criteria.values()}
+        return set(self._levels)
 
     async def sources_changed(self) -> None:
         """A source's entries changed (an item was shared): searchable on every instance

@@ -21,6 +21,47 @@ AREAS: dict[str, str] = {
 }
 
 
+# An area as a form's choice: the slug, labelled by its name in the reader's language.
+AREA_CHOICES = tuple((slug, f"area.{slug}") for slug in AREAS)
+
+
+def _spelled(text: str) -> str:
+    return " ".join(text.strip().lower().split())
+
+
+def _area_names() -> dict[str, str]:
+    """Every way an area is written in full: its slug, its Swedish and English names."""
+    from bot.i18n import texts_for
+
+    english = texts_for("en")
+    names = {slug: slug for slug in AREAS}
+    for slug, name in AREAS.items():
+        names[_spelled(name)] = slug
+        names[_spelled(english.area(slug))] = slug
+    return names
+
+
+_AREA_NAMES = _area_names()
+
+
+def area_of(text: str) -> str:
+    """An area's slug from what people write (a form, an import row, a command's argument):
+    its slug or its name in Swedish or English, or a word of it ("fordon", "städ",
+    "transport"); "" when it names no area."""
+    spelled = _spelled(text)
+    if not spelled:
+        return ""
+    exact = _AREA_NAMES.get(spelled)
+    if exact:
+        return exact
+    if len(spelled) < 3:  # "it" is exact or nothing: two letters are part of too much
+        return ""
+    for name, slug in _AREA_NAMES.items():
+        if spelled in name or slug.split("-")[0] in spelled.split():
+            return slug
+    return ""
+
+
 class Level(StrEnum):
     BAS = "bas"
     AVANCERAD = "avancerad"

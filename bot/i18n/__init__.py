@@ -1,5 +1,7 @@
 """Texts by key, one JSON file per locale (sv is the default, en for English-speaking users).
 
+A text that counts something is an object of plural forms ({"one": "1 rapport", "other": "{count}
+rapporter"}); the form is chosen by the language's CLDR plural rule (Babel) for `count`.
 Errors are raised with a key and placeholders (`UserError`) and turned into words at the edge.
 """
 
@@ -12,15 +14,25 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from babel import Locale
+
 DEFAULT_LOCALE = "sv"
 LOCALES = ("sv", "en")
 
 
+Template = str | dict[str, str]  # a text, or its plural forms by CLDR category
+
+
 @cache
-def _load(locale: str) -> dict[str, str]:
+def _load(locale: str) -> dict[str, Template]:
     text = resources.files(__package__).joinpath(f"{locale}.json").read_text("utf-8")
-    data: dict[str, str] = json.loads(text)
+    data: dict[str, Template] = json.loads(text)
     return data
+
+
+@cache
+def _plural_rule(language: str) -> Any:
+    return Locale.parse(language).plural_form
 
 
 _SWEDISH_WORDS = frozenset(
@@ -63,7 +75,18 @@ class Texts:
 
     def __call__(self, key: str, **values: Any) -> str:
         template = _load(self.language).get(key) or _load(DEFAULT_LOCALE)[key]
+        if isinstance(template, dict):  # plural forms: "1 rapport", "2 rapporter"
+            form = _plural_rule(self.language)(abs(int(values.get("count", 0))))
+            template = template.get(form) or template["other"]
         return template.format(**values) if values else template
+
+    def has(self, key: str) -> bool:
+        return key in _load(self.language) or key in _load(DEFAULT_LOCALE)
+
+    def area(self, slug: str) -> str:
+        """An area's name in this language (the slug itself when unknown)."""
+        key = f"area.{slug}"
+        return self(key) if self.has(key) else slug
 
 
 @cache

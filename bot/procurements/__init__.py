@@ -1,7 +1,7 @@
 """Planned procurements: environmental competence early, and municipalities buying the same
 thing finding each other."""
 
-from bot.procurements.model import STAGES, VALUE_BANDS, Procurement, month_of, overlapping
+from bot.procurements.model import STAGES, VALUE_BANDS, Procurement, overlapping
 from bot.procurements.service import ProcurementCards, ProcurementService
 from bot.tabular import ImportReport
 
@@ -12,6 +12,5 @@ __all__ = [
     "Procurement",
     "ProcurementCards",
     "ProcurementService",
-    "month_of",
     "overlapping",
 ]

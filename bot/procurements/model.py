@@ -3,32 +3,16 @@ different municipalities overlap (same area and product group, announced within 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from bot.agreements.model import agreement_key, area_of
-from bot.forms import Problems
-from bot.places import MUNICIPALITIES
+from bot.agreements.model import agreement_key
+from bot.values import parse_date, parse_month
 
 STAGES = ("behovsanalys", "marknadsanalys", "forfragningsunderlag", "annonserad", "tilldelad",
           "avtal")  # fmt: skip
 VALUE_BANDS = ("under-1", "1-5", "5-20", "over-20")  # mnkr
-MAX_TITLE = 200
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-# The contact: their e-mail (sign-in address), or "teams:<Teams id>".
-_EMAIL = re.compile(r"^([^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}|teams:[\w:.-]{1,200})$")
-_YES = ("true", "ja", "yes", "1", "x")
-
-
-def month_of(text: str) -> date | None:
-    """ "2027-03" -> the first of that month; None when it is not a month."""
-    match = _MONTH.match(text.strip()[:7]) if len(text.strip()) in (7, 10) else None
-    if match is None:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, 1) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
 
 
 def months_between(first: date, second: date) -> int:
@@ -79,44 +63,23 @@ class Procurement:
         return replace(self, contact="", contact_name="", created_by="")
 
 
-def check_procurement(values: dict[str, str]) -> Problems:
-    problems = Problems()
-    problems.need(values.get("municipality", "") in MUNICIPALITIES, "municipality",
-                  "procurement.error.municipality")  # fmt: skip
-    title = values.get("title", "").strip()
-    problems.need(0 < len(title) <= MAX_TITLE, "title", "procurement.error.title")
-    problems.need(bool(area_of(values.get("area", ""))), "area", "procurement.error.area")
-    problems.need(values.get("stage", "behovsanalys") in STAGES, "stage",
-                  "procurement.error.stage")  # fmt: skip
-    announce = month_of(values.get("announce", ""))
-    problems.need(announce is not None, "announce", "procurement.error.announce")
-    start = _date(values.get("contract_start", ""))
-    problems.need(start is not None, "contract_start", "procurement.error.date")
-    if announce and start:
-        problems.need(start >= announce, "contract_start", "procurement.error.start_before")
-    problems.need(bool(_EMAIL.match(values.get("contact", "").strip())), "contact",
-                  "procurement.error.contact")  # fmt: skip
-    band = values.get("value_band", "")
-    problems.need(not band or band in VALUE_BANDS, "value_band", "procurement.error.value_band")
-    return problems
-
-
 def build_procurement(values: dict[str, str], created_by: str) -> Procurement:
-    announce, start = month_of(values["announce"]), _date(values["contract_start"])
+    """A plan from the clean values of a checked form (bot/procurements/forms.py)."""
+    announce, start = parse_month(values["announce"]), parse_date(values["contract_start"])
     assert announce is not None
     assert start is not None
     return Procurement(
         municipality=values["municipality"],
-        title=values["title"].strip(),
-        area=area_of(values["area"]),
-        product_group=values.get("product_group", "").strip()[:MAX_TITLE],
+        title=values["title"],
+        area=values["area"],
+        product_group=values.get("product_group", ""),
         stage=values.get("stage") or "behovsanalys",
         announce=announce,
         contract_start=start,
-        contact=values["contact"].strip().lower(),
+        contact=values["contact"].lower(),
         value_band=values.get("value_band", ""),
-        open_to_coordinate=values.get("open_to_coordinate", "true").lower() in _YES,
-        shared=values.get("shared", "true").lower() in _YES,
+        open_to_coordinate=values.get("open_to_coordinate", "true") == "true",
+        shared=values.get("shared", "true") == "true",
         created_by=created_by,
     )
 
@@ -147,10 +110,3 @@ def _runs(plans: list[Procurement], months: int) -> list[list[Procurement]]:
         else:
             runs.append([plan])
     return runs
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None

@@ -21,41 +21,23 @@ from bot.agreements import Directory
 from bot.channels import ChannelSettings
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
-from bot.forms import FormProblems, Problems
+from bot.forms import Context, FormProblems
 from bot.i18n import UserError
 from bot.messaging import Card, Messenger, Person
 from bot.outbox import Kind, Later, Message, Outbox, Result, Sent, Skip, Wait
-from bot.procurements.model import (
-    STAGES,
-    Procurement,
-    build_procurement,
-    check_procurement,
-    month_of,
-    overlapping,
-)
+from bot.procurements.forms import PLAN_UPDATE, PROCUREMENT
+from bot.procurements.model import Procurement, build_procurement, overlapping
 from bot.procurements.records import COORDINATIONS, ProcurementRecords
 from bot.routing import RoutingService
 from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
 from bot.tabular import ImportReport, parse_register
+from bot.values import parse_date, parse_month
 
 log = logging.getLogger(__name__)
 
 NUDGE_WEEKS = 10
 EARLY_HOURS = 5 * 9  # five working days of 08-17
 OVERLAP_MONTHS = 6
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "municipality": ("kommun", "municipality"),
-    "title": ("upphandling", "namn", "procurement"),
-    "area": ("område", "omrade", "area"),
-    "product_group": ("produktgrupp", "product group"),
-    "announce": ("planerad annonsering", "annonsering", "announcement"),
-    "contract_start": ("planerad avtalsstart", "avtalsstart", "contract start"),
-    "contact": ("kontakt", "kontaktperson", "contact"),
-    "stage": ("skede", "stage"),
-    "value_band": ("värde", "uppskattat värde", "value"),
-    "open_to_coordinate": ("samordning", "öppen för samordning", "coordination"),
-}
-REQUIRED = ("municipality", "title", "area", "announce", "contract_start", "contact")
 # The messages of planned procurements (declared in the outbox).
 NUDGE, INTRODUCTION, COORDINATED = "nudge", "procurement.introduction", "procurement.coordinated"
 
@@ -108,8 +90,12 @@ class ProcurementService:
 
     # --- registering ----------------------------------------------------------------------
 
+    def context(self) -> Context:
+        return Context(self.today())
+
     async def register(self, values: dict[str, str], by: str) -> Procurement:
-        problems = check_procurement(values)
+        values = PROCUREMENT.clean(values)
+        problems = PROCUREMENT.check(values, self.context())
         if problems:
             raise FormProblems(problems)
         return await self._save(build_procurement(values, by))
@@ -133,16 +119,9 @@ class ProcurementService:
 
     async def import_rows(self, rows: list[list[str]]) -> ImportReport:
         """A municipality's annual procurement plan; with any bad row nothing is imported."""
-
-        def checked(values: dict[str, str]) -> list[str]:
-            return list(check_procurement(staged(values)).fields)
-
-        def staged(values: dict[str, str]) -> dict[str, str]:
-            return {**values, "stage": _stage_of(values.get("stage", ""))}
-
         built, errors = parse_register(
-            rows, COLUMNS, REQUIRED, checked,
-            lambda v: build_procurement(staged(v), "import"), lambda p: p.key,
+            rows, PROCUREMENT, self.context(), lambda v: build_procurement(v, "import"),
+            lambda p: p.key,
         )  # fmt: skip
         if errors:
             return ImportReport(0, 0, errors)
@@ -175,39 +154,27 @@ class ProcurementService:
         """The contact, the linked expert, or an admin."""
         return admin or plan.contact in who or (bool(plan.expert) and plan.expert in who)
 
-    async def update(
-        self, plan: Procurement, values: dict[str, str], who: tuple[str, ...], admin: bool
-    ) -> Procurement:
-        if not self.may_change(plan, who, admin):
-            raise UserError("procurement.not_yours")
-        problems = Problems()
-        stage = values.get("stage", plan.stage)
-        announce = month_of(values.get("announce", "")) if values.get("announce") else plan.announce
-        problems.need(stage in STAGES, "stage", "procurement.error.stage")
-        problems.need(announce is not None, "announce", "procurement.error.announce")
-        start = plan.contract_start
-        if values.get("contract_start"):
-            try:
-                start = date.fromisoformat(values["contract_start"][:10])
-            except ValueError:
-                problems.fields["contract_start"] = "procurement.error.date"
-        if announce is not None:
-            problems.need(start >= announce, "contract_start", "procurement.error.start_before")
+    async def update(self, plan: Procurement, values: dict[str, str]) -> Procurement:
+        """Its stage and dates (who may is decided at the edge)."""
+        given = PLAN_UPDATE.clean(values)
+        values = {"stage": plan.stage, "announce": f"{plan.announce:%Y-%m}",
+                  "contract_start": plan.contract_start.isoformat(), **given}  # fmt: skip
+        problems = PLAN_UPDATE.check(values, self.context())
         if problems:
             raise FormProblems(problems)
+        announce, start = parse_month(values["announce"]), parse_date(values["contract_start"])
         assert announce is not None
+        assert start is not None
         try:
-            return await self._put(replace(plan, stage=stage, announce=announce,
+            return await self._put(replace(plan, stage=values["stage"], announce=announce,
                                            contract_start=start))  # fmt: skip
         except ConcurrencyError:
             raise UserError("procurement.changed") from None
 
-    async def coordinate(self, plan: Procurement, person: Person, who: tuple[str, ...],
-                         admin: bool) -> list[Procurement]:  # fmt: skip
+    async def coordinate(self, plan: Procurement) -> list[Procurement]:
         """The contact wants to coordinate: the others' contacts get an introduction naming
-        everyone and their timelines; once all in the group agree, the sharing channel hears."""
-        if not self.may_change(plan, who, admin):
-            raise UserError("procurement.not_yours")
+        everyone and their timelines; once all in the group agree, the sharing channel hears.
+        (Who may is decided at the edge.)"""
         group = await self.group_of(plan)
         if not group:
             raise UserError("procurement.no_overlap")
@@ -268,12 +235,13 @@ class ProcurementService:
         """A ticket of kind "early" to the on-call expert of the area, 5 working days."""
         if plan.ticket:
             raise UserError("procurement.already_booked", {"number": plan.ticket})
-        question = (f"Tidigt miljöstöd för {plan.title} ({plan.municipality}): skede "
-                    f"{plan.stage}, annonsering {plan.announce:%Y-%m}, avtalsstart "
-                    f"{plan.contract_start.isoformat()}. {plan.product_group}".strip())  # fmt: skip
+        about = {"kind": "procurement", "title": plan.title, "municipality": plan.municipality,
+                 "stage": plan.stage, "announce": f"{plan.announce:%Y-%m}",
+                 "contract_start": plan.contract_start.isoformat(),
+                 "product_group": plan.product_group}  # fmt: skip
         ticket, _ = await self._routing.ask(
-            person, question, plan.area, plan.municipality, consent=False, kind="early",
-            hours=EARLY_HOURS,
+            person, "", plan.area, plan.municipality, consent=False, kind="early",
+            hours=EARLY_HOURS, about=about,
         )  # fmt: skip
         await self._put(replace(plan, ticket=ticket.number))
         return ticket.number
@@ -348,11 +316,3 @@ async def figures(records: ProcurementRecords) -> dict[str, Any]:
         "coordinated_groups": len(groups),
         "became_agreements": sum(bool(p.agreement) for p in plans),
     }
-
-
-_STAGE_SPELLINGS = {"förfrågningsunderlag": "forfragningsunderlag", "": "behovsanalys"}
-
-
-def _stage_of(text: str) -> str:
-    cleaned = text.strip().lower()
-    return _STAGE_SPELLINGS.get(cleaned, cleaned)

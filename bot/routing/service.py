@@ -27,10 +27,11 @@ from bot.channels import ChannelSettings
 from bot.clock import Clock
 from bot.criteria import AREAS, CriteriaLibrary, PublishedAnswer
 from bot.fields import ANSWER, QUESTION
+from bot.forms import Context
 from bot.i18n import Notice, UserError
 from bot.messaging import Messenger, Person, PresenceLookup
 from bot.outbox import SKIPPED, Kind, Message, Outbox, Result, Retry, Sent, Skip
-from bot.places import MUNICIPALITIES
+from bot.routing.forms import ASK
 from bot.routing.network import Expert, Network, NetworkRepository
 from bot.routing.ports import TicketCards
 from bot.routing.tickets import ANSWERED, CLAIMED, OPEN, Ticket, TicketRepository
@@ -170,15 +171,19 @@ class RoutingService:
 
     # --- asking ---------------------------------------------------------------------------
 
-    def validate_question(self, question: str, area: str, municipality: str) -> UserError | None:
-        """What is wrong with an ask form, or None."""
-        if not QUESTION.fits(question):
-            limits = {"min": QUESTION.min, "max": QUESTION.max, "length": len(question.strip())}
-            return UserError("ask.error.question", limits)
-        if area not in AREAS:
-            return UserError("ask.error.area")
-        if municipality not in MUNICIPALITIES:
-            return UserError("ask.error.municipality")
+    def validate_question(
+        self, question: str, area: str, municipality: str, about: dict[str, str] | None = None
+    ) -> UserError | None:
+        """What is wrong with a question (as the ask form checks it), or None; one about a
+        follow-up or a plan may leave the words to what it is about."""
+        values = {"question": question or ("-" * QUESTION.min if about else ""), "area": area,
+                  "municipality": municipality}  # fmt: skip
+        problems = ASK.check(values, Context(self._clock.today()))
+        for name in ("question", "area", "municipality"):
+            if name in problems.fields:
+                limits = {"min": QUESTION.min, "max": QUESTION.max,
+                          "length": len(question.strip())}  # fmt: skip
+                return UserError(problems.fields[name], limits)
         return None
 
     async def last_municipality(self, person: Person) -> str:
@@ -197,11 +202,13 @@ class RoutingService:
         asked_in: str = "",
         kind: str = "question",
         hours: float | None = None,
+        about: dict[str, str] | None = None,
     ) -> tuple[Ticket, list[Expert]]:
         """Store the question as a ticket, then route and deliver it. `origin` names the
         activity that asked: asked again (a retried delivery), it finds the same ticket and
-        only finishes what is left of its delivery. `asked_in` is where the receipt goes."""
-        problem = self.validate_question(question, area, municipality)
+        only finishes what is left of its delivery. `asked_in` is where the receipt goes;
+        `about`, what a follow-up's or a plan's question is about (keys and values)."""
+        problem = self.validate_question(question, area, municipality, about)
         if problem:
             raise problem
         ticket = await self._existing(origin) if origin else None
@@ -214,7 +221,7 @@ class RoutingService:
                     number=0, question=question.strip(), area=area, municipality=municipality,
                     asker_id=person.user_id, asker_name=person.name, asker_locale=person.locale,
                     consent_publish=consent, created_at=now, deadline=self._deadline(now, hours),
-                    asked_in=asked_in, origin=origin, kind=kind,
+                    asked_in=asked_in, origin=origin, kind=kind, about=dict(about or {}),
                 ).with_event("asked", now)
             )  # fmt: skip
         try:
@@ -485,23 +492,22 @@ class RoutingService:
         """An expert takes the tickets of the areas they cover, and those sent to them."""
         return expert.covers(ticket.area) or expert.id in ticket.notified
 
+    async def find(self, number: int) -> Ticket | None:
+        return await self._tickets.get(number)
+
     async def get(self, number: int) -> Ticket:
         ticket = await self._tickets.get(number)
         if ticket is None:
             raise UserError("ticket.not_found", {"number": number})
         return ticket
 
-    async def visible(self, number: int, person: Person, admin: bool = False) -> Ticket:
-        """A ticket for those who may see it: the asker, the holder, the experts of its area
-        (and those it was sent to), and admins. Anyone else is told it does not exist, exactly
-        as for a number never given out."""
-        ticket = await self.get(number)
+    async def may_see(self, ticket: Ticket, person: Person, admin: bool = False) -> bool:
+        """The asker, the holder, the experts of its area (and those it was sent to), and
+        admins. Anyone else is told it does not exist, exactly as for a number never given
+        out (bot/teams/_access.py)."""
         if admin or person.user_id == ticket.asker_id:
-            return ticket
-        if self.role(ticket, person, await self.network()) in (ROLE_ASSIGNEE, ROLE_EXPERT):
-            return ticket
-        log.info("ticket refused to someone not involved", extra={"ticket": number})
-        raise UserError("ticket.not_found", {"number": number})
+            return True
+        return self.role(ticket, person, await self.network()) in (ROLE_ASSIGNEE, ROLE_EXPERT)
 
     # --- expert actions -------------------------------------------------------------------
 

@@ -59,6 +59,9 @@ class Ticket:
     asked_in: str = ""
     origin: str = ""
     kind: str = "question"  # or "early": early environmental support for a procurement
+    # What the question is about when it comes from a follow-up or a plan (keys and values;
+    # the card says it in the reader's language): {"kind": "followup", "agreement": ...}.
+    about: dict[str, str] = field(default_factory=dict)
     etag: str | None = field(default=None, compare=False)
 
     @property
@@ -116,6 +119,7 @@ def anonymised(ticket: Ticket) -> Ticket:
         asked_in="",
         origin="",
         question=ticket.question if keep_text else ERASED,
+        about={} if not keep_text else ticket.about,
         answer=ticket.answer if keep_text else (ERASED if ticket.answer else ""),
         events=tuple({k: v for k, v in e.items() if k in ("kind", "at")} for e in ticket.events),
     )

@@ -14,16 +14,11 @@ from bot.audit import AuditLog
 from bot.channels import ChannelSettings
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary, split_krav_id
-from bot.forms import FormProblems
+from bot.forms import Context, FormProblems
 from bot.messaging import Card, Messenger, Person
 from bot.outbox import Kind, Message, Outbox, Result, Sent, Skip
-from bot.sharing.models import (
-    FollowUpCheck,
-    FollowUpReport,
-    MarketAnalysis,
-    check_analysis,
-    check_followup,
-)
+from bot.sharing.forms import ANALYSIS, FOLLOWUP_REPORT, ROWS
+from bot.sharing.models import FollowUpCheck, FollowUpReport, MarketAnalysis
 from bot.sharing.repository import SharedItem, SharedItems
 from bot.storage import Store
 
@@ -81,8 +76,12 @@ class SharingService:
         """Ordered by when it was shared; the random tail keeps two at one instant apart."""
         return f"{prefix}{int(self._clock.time() * 1000)}{secrets.token_hex(2)}"
 
+    def context(self) -> Context:
+        return Context(self._clock.today())
+
     async def share_analysis(self, person: Person, values: dict[str, str]) -> MarketAnalysis:
-        problems = check_analysis(values, self._clock.today())
+        values = ANALYSIS.clean(values)
+        problems = ANALYSIS.check(values, self.context())
         if problems:
             raise FormProblems(problems)
         item = MarketAnalysis(
@@ -104,15 +103,14 @@ class SharingService:
         await self._library.sources_changed()
         return item
 
-    async def share_followup(
-        self, person: Person, values: dict[str, str], rows: int
-    ) -> FollowUpReport:
-        problems = check_followup(values, rows, self._clock.today())
+    async def share_followup(self, person: Person, values: dict[str, str]) -> FollowUpReport:
+        values = FOLLOWUP_REPORT.clean(values)
+        problems = FOLLOWUP_REPORT.check(values, self.context())
         if problems:
             raise FormProblems(problems)
         checks = tuple(
             FollowUpCheck(values[f"krav_{n}"].strip(), values[f"method_{n}"], values[f"result_{n}"])
-            for n in range(1, rows + 1)
+            for n in range(1, ROWS + 1)
             if values.get(f"krav_{n}", "").strip()
         )
         item = FollowUpReport(

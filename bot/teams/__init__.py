@@ -8,6 +8,7 @@ from bot import app
 from bot.config import Settings
 from bot.personal import TableOwner
 from bot.storage import Store
+from bot.teams._handlers import COMMANDS
 from bot.teams._messenger import TeamsMessenger
 from bot.teams._references import ConversationBook, InboundLedger
 from bot.teams._web import bot_tokens, build_adapter, create_app
@@ -27,4 +28,4 @@ def outbound_messenger(
 # Every table's owner, the Teams edge's own included.
 TABLE_OWNERS: tuple[type[TableOwner], ...] = (*app.TABLE_OWNERS, ConversationBook, InboundLedger)
 
-__all__ = ["TABLE_OWNERS", "create_app", "outbound_messenger"]
+__all__ = ["COMMANDS", "TABLE_OWNERS", "create_app", "outbound_messenger"]

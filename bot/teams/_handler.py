@@ -1,5 +1,5 @@
 """The activity handler: thin. It de-duplicates, remembers conversations, builds a `Turn`
-and hands it to the resolver; then sends what comes back."""
+and hands it to the dispatcher; then sends what comes back."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from botbuilder.schema import (
 
 from bot.i18n import texts_for
 from bot.stats import ActivityLog
+from bot.teams._dispatch import Answer, Dispatcher
+from bot.teams._handlers.compose import INVOKES as COMPOSE_INVOKES
+from bot.teams._handlers.compose import result as compose_result
 from bot.teams._references import ConversationBook, InboundLedger
-from bot.teams._resolve_base import Card, Turn
-from bot.teams._resolve_compose import INVOKES as COMPOSE_INVOKES
-from bot.teams._resolve_compose import result as compose_result
-from bot.teams._resolver import Resolver
+from bot.teams._turn import Card, Turn
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +44,13 @@ _INSERTED_CARD = re.compile(
 class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
     def __init__(
         self,
-        resolver: Resolver,
+        dispatcher: Dispatcher,
         conversations: ConversationBook,
         inbound: InboundLedger,
         activity: ActivityLog,
     ) -> None:
         super().__init__()
-        self._resolver = resolver
+        self._dispatcher = dispatcher
         self._conversations = conversations
         self._inbound = inbound
         self._activity = activity
@@ -85,25 +85,28 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             # A card from the compose box, sent to the bot's chat: shared, not a question.
             log.info("a card inserted from the compose box, not answered")
             return
-        if turn.value is not None and not turn.text:  # Action.Submit from a card
-            await _send_cards(turn_context, await self._resolver.on_action(turn))
+        if turn.value is not None and not turn.text:  # Action.Submit from an older card
+            answer = await self._dispatcher.on_action(turn, turn.value, executed=False)
+            await _send_cards(turn_context, answer.cards)
         else:
-            await _send_cards(turn_context, await self._resolver.on_text(turn))
+            await _send_cards(turn_context, await self._dispatcher.on_text(turn))
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
         bot_id = turn_context.activity.recipient.id
-        if any(member.id == bot_id for member in members_added):
-            await _send_cards(turn_context, await self._resolver.welcome(self._turn(turn_context)))
+        if any(member.id == bot_id for member in members_added if member is not None):
+            await _send_cards(
+                turn_context, await self._dispatcher.welcome(self._turn(turn_context))
+            )
 
     async def on_members_removed_activity(
         self, members_removed: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
         """The bot removed from a team: its digest subscriptions there pause (kept)."""
         bot_id = turn_context.activity.recipient.id
-        if any(member.id == bot_id for member in members_removed):
-            await self._resolver.removed(self._turn(turn_context))
+        if any(member.id == bot_id for member in members_removed if member is not None):
+            await self._dispatcher.removed(self._turn(turn_context))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """Universal Actions are read here, not by the SDK: its answer to a malformed one is
@@ -114,18 +117,21 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             value = _execute_value(activity.value)
             if value is None:
                 log.info("malformed Universal Action refused")
-                cards = [self._resolver.error_card(turn, "error.bad_action")]
+                answer = Answer([], note=turn.texts("error.bad_action"))
             else:
                 try:
-                    cards = await self._resolver.on_execute(turn, value)
-                except Exception:  # the card shows the failure; the stored state is intact
+                    answer = await self._dispatcher.on_action(turn, value, executed=True)
+                except Exception:  # the card stays; the stored state is intact
                     log.exception("card action failed")
-                    cards = [self._resolver.error_card(turn, "error.generic")]
-            await _send_cards(turn_context, cards[1:])
-            return InvokeResponse(status=int(HTTPStatus.OK), body=_card_response(cards[0]))
+                    answer = Answer([], note=turn.texts("error.generic"))
+            if answer.in_place and answer.cards:
+                await _send_cards(turn_context, answer.cards[1:])
+                return InvokeResponse(status=int(HTTPStatus.OK), body=_card(answer.cards[0]))
+            await _send_cards(turn_context, answer.cards)
+            return InvokeResponse(status=int(HTTPStatus.OK), body=_note(answer.note))
         if activity.name in COMPOSE_INVOKES:
             try:
-                body = await self._resolver.on_compose(
+                body = await self._dispatcher.on_compose(
                     self._turn(turn_context), activity.name, activity.value
                 )
             except Exception:  # an empty result: Teams shows "no results", never an error
@@ -178,10 +184,18 @@ def _execute_value(value: Any) -> dict[str, Any] | None:
     return {**data, "verb": verb}
 
 
-def _card_response(card: Card) -> AdaptiveCardInvokeResponse:
+def _card(card: Card) -> AdaptiveCardInvokeResponse:
+    """The card that replaces the one clicked."""
     return AdaptiveCardInvokeResponse(
         status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
     )
+
+
+def _note(text: str) -> dict[str, Any]:
+    """A short text shown at the card clicked, which stays as it was (a plain body: the
+    SDK's model takes only an object as its value)."""
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+            "value": text}  # fmt: skip
 
 
 async def _send_cards(turn_context: TurnContext, cards: list[Card]) -> None:

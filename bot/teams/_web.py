@@ -43,6 +43,7 @@ from bot.logs import activity_id
 from bot.node import Node
 from bot.sharing import plan_xlsx
 from bot.stats import ActivityLog
+from bot.teams._assemble import dispatcher
 from bot.teams._connector import (
     ReusingAuthentication,
     SharedConnectorFactory,
@@ -58,7 +59,6 @@ from bot.teams._input import (
 from bot.teams._messenger import TeamsMessenger
 from bot.teams._pages import about, privacy, terms
 from bot.teams._references import ConversationBook, InboundLedger
-from bot.teams._resolver import Resolver
 from bot.tokens import DEFAULT_LOGIN, AppTokenProvider
 from cards import message_card
 
@@ -166,7 +166,7 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     app[ADAPTER] = adapter
     app[SERVICES] = services
     app[BOT] = NodeBot(
-        Resolver(services, messenger), book, inbound, ActivityLog(node.store, node.clock)
+        dispatcher(services, messenger, book), book, inbound, ActivityLog(node.store, node.clock)
     )
     background = Background(services, housekeeping=[inbound.prune])
     background.start()

@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 
 from bot.agreements import due_dates, interval_of, org_number
-from bot.agreements.model import check_agreement, owed_due
+from bot.agreements.forms import AGREEMENT
+from bot.agreements.model import owed_due
+from bot.forms import Context, Problems
 
-KNOWN = {"11567", "10699", "10855"}
+KNOWN = frozenset({"11567", "10699", "10855"})
 GOOD = {"municipality": "Lund", "title": "Lokalvård", "area": "Städ och kemikalier",
         "supplier": "Städbolaget AB", "org_number": "5560360793", "start": "2026-01-31",
         "end": "2027-01-31", "responsible": "anna@lund.se", "criteria": "11567, 10699:2 avancerad",
@@ -67,6 +69,11 @@ def test_organisation_numbers_are_checked_by_their_checksum() -> None:
     assert org_number("5560360793") == "556036-0793"
     with pytest.raises(ValueError, match="orgnr"):
         org_number("556036-0794")
+
+
+def check_agreement(values: dict[str, str], known: frozenset[str], today: date) -> Problems:
+    """The "nytt avtal" form's check, as the form, the import and the service run it."""
+    return AGREEMENT.check(AGREEMENT.clean(values), Context(today, known))
 
 
 def test_a_good_agreement_has_no_problems() -> None:

@@ -14,12 +14,12 @@ import pytest
 
 import cards
 from bot.criteria import CriteriaLibrary
-from bot.fields import ANSWER, QUESTION, SHARED_SHORT, SHARED_TEXT
+from bot.fields import ANSWER, QUESTION, SHORT, TEXT
 from bot.i18n import texts_for
 from bot.routing.tickets import ANSWERED, Ticket
 from bot.sharing import FollowUpCheck, FollowUpReport, MarketAnalysis
-from tests.cards.test_official_renderer import agreement_cards, all_cards, procurement_cards
-from tests.conftest import INSTANT
+from tests.cards.test_official_renderer import ANSWER_ID, every_card
+from tests.conftest import INSTANT, TODAY
 from tests.routing.conftest import AREA, network_of
 
 TEAMS_LIMIT = 28 * 1024
@@ -69,27 +69,31 @@ def worst_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
     huge = replace(longest[0], kravtext=prose(20_000), verifikat=prose(20_000),
                    uppfoljning=prose(20_000), motiv=prose(20_000), name=prose(300))  # fmt: skip
     analysis = MarketAnalysis(
-        "MA1", worst(SHARED_SHORT.max), AREA, worst(SHARED_SHORT.max), "Lund", "2026-10-01",
-        9999, worst(SHARED_TEXT.max), worst(SHARED_TEXT.max), "https://x.se/" + "a" * 480,
-        worst(SHARED_SHORT.max),
+        "MA1", worst(SHORT.max), AREA, worst(SHORT.max), "Lund", "2026-10-01",
+        9999, worst(TEXT.max), worst(TEXT.max), "https://x.se/" + "a" * 480,
+        worst(SHORT.max),
     )  # fmt: skip
     report = FollowUpReport(
-        "FU1", worst(SHARED_SHORT.max), worst(SHARED_SHORT.max), AREA, "Ystad", "2026-10-02",
+        "FU1", worst(SHORT.max), worst(SHORT.max), AREA, "Ystad", "2026-10-02",
         tuple(FollowUpCheck("10699:2", "stickprov", "delvis") for _ in range(10)),
-        worst(SHARED_TEXT.max), "https://x.se/" + "b" * 480,
+        worst(TEXT.max), "https://x.se/" + "b" * 480,
     )  # fmt: skip
     made: list[tuple[str, dict[str, Any]]] = []
     for language in ("sv", "en"):
         texts = texts_for(language)
         hits = [cards.AnswerHit(c, ("avancerad", "spjutspets"), worst(2000)) for c in (huge,) * 3]
         made += [
-            (f"answer/{language}", cards.answer_card(worst(QUESTION.max), hits, texts, weak=True,
+            (f"answer/{language}", cards.answer_card(worst(QUESTION.max), hits, texts,
+                                                     answer_id=ANSWER_ID,
+                                                     weak=True,
                                                filters=worst(100), page=1, more=True)),
             (f"answer-shared/{language}", cards.answer_card(
-                "q", [cards.AnswerHit(e) for e in (analysis, report, huge)], texts)),
+                "q", [cards.AnswerHit(e) for e in (analysis, report, huge)], texts,
+                answer_id=ANSWER_ID)),
             (f"criterion/{language}", cards.criterion_card(huge, texts, followed_up=worst(2000))),
-            (f"ask-form/{language}", cards.ask_form_card(texts, question=worst(QUESTION.max),
-                                                   error=worst(300))),
+            (f"ask-form/{language}", cards.ask_form_card(
+                texts, TODAY, {"question": worst(QUESTION.max)},
+                {"question": "ask.error.question"})),
             (f"answer-notice/{language}", cards.answer_notice_card(ticket, experts[0], texts)),
             (f"analysis/{language}", cards.shared_item_card(analysis, texts)),
             (f"followup/{language}", cards.shared_item_card(report, texts)),
@@ -109,8 +113,7 @@ def worst_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
 @pytest.fixture(scope="module")
 def sizes(sample_library: CriteriaLibrary) -> dict[str, int]:
     library = sample_library
-    every = [*all_cards(library), *agreement_cards(library), *procurement_cards(library),
-             *worst_cards(library)]  # fmt: skip
+    every = [*every_card(library), *worst_cards(library)]
     return {name: activity_bytes(card) for name, card in every}
 
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.routing.tickets import COUNTERS, TICKETS, Ticket
-from cards.actions import ShareAnalysis, ShareFollowUp, verbs
+from cards.actions import verbs
 from tests.support import activities
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn
@@ -80,10 +80,12 @@ people = st.integers(0, 40).map(
 
 
 def _fields_of(verb: str) -> list[str]:
+    """The payload's fields, a form's inputs included (their ids are the form's fields)."""
     cls = verbs()[verb]
     names = list(cls.__dataclass_fields__)  # type: ignore[attr-defined]
-    if cls in (ShareAnalysis, ShareFollowUp):
-        names = list(cls.FIELDS)
+    form = getattr(cls, "FORM", None)
+    if form is not None:
+        names += [field.id for field in form.fields]
     return [*names, "keys"]
 
 

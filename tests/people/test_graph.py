@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -22,7 +23,7 @@ from tests.conftest import ZONE, local_settings
 from tests.routing.conftest import AREA, RecordingMessenger, network_of
 from tests.support import activities
 from tests.support.botserver import BotServer
-from tests.support.connector import ConnectorStandIn, card_text
+from tests.support.connector import ConnectorStandIn, card_text, input_of
 from tests.support.graph import GraphStandIn
 from tests.support.identity import ChannelIssuer, TokenEndpoint
 
@@ -194,9 +195,8 @@ async def test_the_ask_form_knows_the_municipality_and_a_correction_wins(
     await bot.start()
     try:
 
-        def municipality(card: dict[str, object]) -> object:
-            body: list[dict[str, object]] = card["body"]  # type: ignore[assignment]
-            return next(e for e in body if e.get("id") == "municipality").get("value")
+        def municipality(card: dict[str, Any]) -> object:
+            return input_of(card, "municipality").get("value")
 
         form = await ask(bot, connector, "fråga expert Får vi kräva biogas?")
         assert municipality(form) == "Lund"  # from the Teams profile's address (lund.se)

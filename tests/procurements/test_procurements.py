@@ -11,15 +11,17 @@ from dateutil.relativedelta import relativedelta
 
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
+from bot.forms import Context, Problems
 from bot.outbox import Outbox
-from bot.procurements import Procurement, ProcurementService, month_of, overlapping
-from bot.procurements.model import check_procurement
+from bot.procurements import Procurement, ProcurementService, overlapping
+from bot.procurements.forms import PROCUREMENT
 from bot.procurements.service import NUDGE
 from bot.routing import RoutingService
 from bot.storage import Store
+from bot.values import parse_month
 from cards import ProcurementPresenter, TicketCards
 from tests.agreements.conftest import ANNA, People
-from tests.conftest import ZONE
+from tests.conftest import TODAY, ZONE
 from tests.criteria.test_cli import run
 from tests.routing.conftest import RecordingMessenger
 from tests.support.processes import ROOT
@@ -34,7 +36,7 @@ def plan(
     group: str = "Städtjänster",
     shared: bool = True,
 ) -> Procurement:
-    month = month_of(announce)
+    month = parse_month(announce)
     assert month is not None
     title = f"Städ {municipality}"
     return Procurement(municipality, title, area, group, "behovsanalys", month,
@@ -54,6 +56,10 @@ def test_plans_of_the_same_need_within_the_months_overlap() -> None:
     assert overlapping(plans, 0) == []
     hidden = [plan("Lund", "2027-03"), plan("Malmö", "2027-04", shared=False)]
     assert overlapping(hidden, 6) == []
+
+
+def check_procurement(values: dict[str, str]) -> Problems:
+    return PROCUREMENT.check(PROCUREMENT.clean(values), Context(TODAY))
 
 
 @pytest.mark.parametrize(

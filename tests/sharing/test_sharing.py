@@ -94,9 +94,9 @@ async def test_a_shared_analysis_is_listed_filtered_and_found_by_search(
 
 
 async def test_how_others_followed_up_a_criterion(sharing: SharingService) -> None:
-    await sharing.share_followup(PERSON, FOLLOWUP, rows=5)
+    await sharing.share_followup(PERSON, FOLLOWUP)
     second = {**FOLLOWUP, "municipality": "Lund", "result_1": "uppfyllt", "krav_2": ""}
-    await sharing.share_followup(PERSON, second, rows=5)
+    await sharing.share_followup(PERSON, second)
     summary = await sharing.followups_for("10699")
     assert len(summary.reports) == 2
     assert summary.methods == {"stickprov": 2}
@@ -118,7 +118,7 @@ async def test_an_invalid_followup_is_refused(
     sharing: SharingService, changes: dict[str, str], bad_field: str
 ) -> None:
     with pytest.raises(FormProblems) as raised:
-        await sharing.share_followup(PERSON, {**FOLLOWUP, **changes}, rows=5)
+        await sharing.share_followup(PERSON, {**FOLLOWUP, **changes})
     assert bad_field in raised.value.problems.fields
     assert await sharing.followups() == []
 

@@ -50,8 +50,25 @@ def card_nodes(card: Any) -> Iterator[dict[str, Any]]:
             yield from card_nodes(item)
 
 
-def card_text(card: dict[str, Any]) -> str:
-    """Every text, fact and action title of a card, joined: what a reader sees."""
+def input_of(card: dict[str, Any], input_id: str) -> dict[str, Any]:
+    """A form's input by its id, wherever it sits in the card."""
+    return next(node for node in card_nodes(card) if node.get("id") == input_id)
+
+
+def shown(body: Any) -> dict[str, Any]:
+    """What an Action.Execute's answer shows at the card clicked: the card that replaces it,
+    or (the card staying as it was) its short note, as a card of one text."""
+    if body.get("type") == "application/vnd.microsoft.activity.message":
+        return {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": body["value"]}]}
+    card: dict[str, Any] = body["value"]
+    return card
+
+
+def card_text(card: dict[str, Any] | str) -> str:
+    """Every text, fact and action title of a card, joined: what a reader sees (a note shown
+    at a clicked card, which stays as it was, is its text)."""
+    if isinstance(card, str):
+        return card
     return "\n".join(
         node[key]
         for node in card_nodes(card)

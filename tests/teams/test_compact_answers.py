@@ -6,7 +6,7 @@ from typing import Any
 
 from tests.support import activities
 from tests.support.botserver import BotServer
-from tests.support.connector import ConnectorStandIn, card_nodes, card_text
+from tests.support.connector import ConnectorStandIn, card_nodes, card_text, shown
 from tests.teams.test_criteria_questions import ask
 
 
@@ -32,7 +32,7 @@ def _more(card: dict[str, Any]) -> dict[str, Any]:
 async def _execute(bot: BotServer, connector: ConnectorStandIn, data: dict[str, Any]) -> Any:
     status, body = await bot.post(activities.execute(connector.url, data))
     assert status == 200
-    return body["value"]
+    return shown(body)
 
 
 async def test_hits_are_short_rows_whose_details_open_in_place(

@@ -8,12 +8,12 @@ import pytest
 
 from tests.support import activities
 from tests.support.botserver import BotServer
-from tests.support.connector import ConnectorStandIn, card_nodes, card_text
+from tests.support.connector import ConnectorStandIn, card_nodes, card_text, shown
 
 
 def submit_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every Action.Submit in a card, wherever it sits."""
-    return [node for node in card_nodes(card) if node.get("type") == "Action.Submit"]
+    """Every button that sends something back (Action.Execute), wherever it sits."""
+    return [node for node in card_nodes(card) if node.get("type") == "Action.Execute"]
 
 
 def action(card: dict[str, Any], verb: str, **match: Any) -> dict[str, Any]:
@@ -35,9 +35,13 @@ async def ask(bot: BotServer, connector: ConnectorStandIn, text: str, **kw: Any)
 async def click(
     bot: BotServer, connector: ConnectorStandIn, value: dict[str, Any], **kw: Any
 ) -> dict[str, Any]:
+    """A button (Action.Execute): the card that replaces the one clicked, else the one card
+    it sends below, else the note shown at the clicked card."""
     connector.clear()
-    status, _ = await bot.post(activities.submit(connector.url, value, **kw))
+    status, body = await bot.post(activities.execute(connector.url, value, **kw))
     assert status == 200
+    if body["type"] == "application/vnd.microsoft.card.adaptive" or not connector.sent:
+        return shown(body)
     (sent,) = connector.sent
     return sent.card
 

@@ -12,7 +12,7 @@ from bot.routing import NetworkRepository
 from tests.routing.conftest import network_of
 from tests.support import activities
 from tests.support.botserver import BotServer
-from tests.support.connector import ConnectorStandIn, card_text
+from tests.support.connector import ConnectorStandIn, card_text, input_of, shown
 from tests.teams.test_criteria_questions import action, ask, click
 
 # The time-sensitive tests run again at other pinned instants (make test-calendar).
@@ -49,7 +49,7 @@ async def submit_question(bot: BotServer, connector: ConnectorStandIn, question:
     card = await ask(bot, connector, question)
     form = await click(bot, connector, action(card, "expert.ask"))
     assert "Fråga en miljöstrateg" in card_text(form)
-    area = next(e for e in form["body"] if e.get("id") == "area")
+    area = input_of(form, "area")
     assert area["value"] == "fordon-och-transport"  # preset from the search
     connector.clear()
     (send,) = [a for a in form["actions"] if a["type"] == "Action.Execute"]
@@ -57,7 +57,7 @@ async def submit_question(bot: BotServer, connector: ConnectorStandIn, question:
              "municipality": "Lund", "consent": "true"}  # fmt: skip
     status, body = await bot.post(activities.execute(connector.url, value))
     assert status == 200
-    assert "skickad" in card_text(body["value"])  # the form says so, in place
+    assert "skickad" in card_text(shown(body))  # the form says so, in place
     receipt = next(s for s in connector.sent if s.conversation_id == ASKER_CHAT)
     text = card_text(receipt.card)
     assert "ärendenummer" in text
@@ -87,7 +87,7 @@ async def test_a_bad_form_is_shown_again_with_the_error_and_nothing_stored(
     card = await click(bot, connector, value)
     text = card_text(card)
     assert "mellan 10 och 2000 tecken" in text
-    assert next(e for e in card["body"] if e.get("id") == "question")["value"] == "kort"
+    assert input_of(card, "question")["value"] == "kort"
     assert connector.to(EXPERTS_CHANNEL) == []
     assert bot.node is not None
     assert await bot.node.store.query("tickets") == []
@@ -113,7 +113,7 @@ async def test_a_too_long_question_comes_back_in_the_form_not_lost(
              "municipality": "Lund", "consent": "false"}  # fmt: skip
     card = await click(bot, connector, value)
     assert "mellan 10 och 2000 tecken (den har 2323)" in card_text(card)
-    field = next(e for e in card["body"] if e.get("id") == "question")
+    field = input_of(card, "question")
     assert field["value"] == question
     assert field["maxLength"] == 2000
     assert bot.node is not None
@@ -213,5 +213,5 @@ async def test_bad_invoke_payloads_get_a_clear_card(
 ) -> None:
     status, body = await bot.post(activities.execute(connector.url, data, **as_expert(1)))
     assert status == 200
-    text = card_text(body["value"])
+    text = card_text(shown(body))
     assert "kunde inte hanteras" in text or "hittar inget ärende" in text

@@ -12,7 +12,7 @@ from bot.routing.network import Expert, Network
 from tests.conftest import local_settings
 from tests.support import activities
 from tests.support.botserver import BotServer
-from tests.support.connector import ConnectorStandIn, card_text
+from tests.support.connector import ConnectorStandIn, card_text, input_of
 
 HOST_TENANT = "7a1c0e52-0000-4000-8000-0000000000aa"  # the municipalities' association
 OTHER_TENANT = "3b2d1f63-0000-4000-8000-0000000000bb"
@@ -54,7 +54,7 @@ async def test_a_guest_asks_and_a_guest_expert_claims(
         )
         assert status == 200
         (form,) = connector.sent
-        municipality = next(e for e in form.card["body"] if e.get("id") == "municipality")
+        municipality = input_of(form.card, "municipality")
         assert municipality["value"] == "Lund"  # from the guest's home address
         connector.clear()
         value = {

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.teams._resolve_compose import SEARCH_COMMAND
+from bot.teams._handlers.compose import SEARCH_COMMAND
 from cards.actions import ShareAnalysis
 from tests.sharing.test_sharing import ANALYSIS
 from tests.support import activities

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bot.criteria import Criterion
-from bot.teams._resolve_base import Card, Entry, ResolverBase, Turn
+from bot.teams._handlers._entries import Entries, Entry
+from bot.teams._turn import Card, Turn
 from cards import inserted_card, inserted_levels_card, preview
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,14 @@ def result(attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
                                  "attachments": attachments or []}}  # fmt: skip
 
 
-class ComposeCommands(ResolverBase):
+class ComposeHandler:
+    """The compose box's search and link unfurling (invokes, not commands or card actions)."""
+
+    def __init__(self, entries: Entries) -> None:
+        self._entries = entries
+        self._library = entries.library
+
     async def on_compose(self, turn: Turn, name: str, value: Any) -> dict[str, Any]:
-        turn = await self.in_their_language(turn)
         if not isinstance(value, dict):
             log.info("message extension invoke without a value", extra={"invoke": name})
             return result()
@@ -61,26 +67,27 @@ class ComposeCommands(ResolverBase):
         if not text:
             return result()
         found = []
-        for hit in self._criteria.search(text, skip + count):
+        for hit in self._library.search(text, skip + count):
             if hit.document.kind not in _KINDS:
                 continue
-            entry = await self._entry(hit.document.kind, hit.document.id)
+            entry = await self._entries.entry(hit.document.kind, hit.document.id)
             if entry is not None:
                 found.append(entry)
         shown = found[skip : skip + count]
-        followed = await self._followed_up(shown, turn.texts)  # one read for every result
+        followed = await self._entries.followed_up(shown, turn.texts)  # one read for every result
         return result([self._attachment(entry, turn, followed) for entry in shown])
 
     async def _compose_select(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
         kind, document_id = value.get("kind"), value.get("id")
-        if kind not in _KINDS or not isinstance(document_id, str):
+        # Checked as strings first: an object is not hashable, so `in` a set would raise.
+        if not (isinstance(kind, str) and isinstance(document_id, str)) or kind not in _KINDS:
             return result()
         if not _DOCUMENT_ID.match(document_id):
             return result()
-        entry = await self._entry(str(kind), document_id)
+        entry = await self._entries.entry(str(kind), document_id)
         if entry is None:
             return result()
-        followed = await self._followed_up([entry], turn.texts)
+        followed = await self._entries.followed_up([entry], turn.texts)
         return result([self._attachment(entry, turn, followed)])
 
     async def _compose_link(self, turn: Turn, value: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +96,7 @@ class ComposeCommands(ResolverBase):
         if not levels:
             return result()
         if len(levels) == 1:
-            followed = await self._followed_up(levels, turn.texts)
+            followed = await self._entries.followed_up(levels, turn.texts)
             return result([self._attachment(levels[0], turn, followed)])
         card = inserted_levels_card(levels, turn.texts)
         return result([{"contentType": ADAPTIVE, "content": card,
@@ -108,10 +115,10 @@ class ComposeCommands(ResolverBase):
         for segment in reversed(segments):
             if not _PAGE_PART.match(segment):
                 continue
-            by_page = self._criteria.by_page_id(segment)
+            by_page = self._library.by_page_id(segment)
             if by_page:
-                return self._criteria.levels_of(by_page.krav_id)
-            levels = self._criteria.levels_of(segment)
+                return self._library.levels_of(by_page.krav_id)
+            levels = self._library.levels_of(segment)
             if levels:
                 return levels
         return []
