@@ -87,11 +87,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.routing.tickets import COUNTERS
     from bot.storage.backup import backup
 
     async def run() -> None:
         async with _opened_store(settings) as store:
-            counts = await backup(store, args.directory, settings.clock())
+            # Counters after what they count: a restored counter is never behind.
+            counts = await backup(store, args.directory, settings.clock(), read_last=[COUNTERS])
         for count in counts:
             print(f"{count.table}: {count.records}")
         print(f"Backup written to {args.directory} ({sum(c.records for c in counts)} records).")
@@ -101,12 +103,16 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import record_shapes
+    from bot.routing.tickets import TicketRepository
     from bot.storage.backup import RestoreRefused, restore
 
     async def run() -> int:
         async with _opened_store(settings) as store:
             try:
-                counts = await restore(store, args.directory, force=args.force)
+                counts = await restore(store, args.directory, args.force, record_shapes())
+                # A backup from before counters were read last: the counter catches up.
+                await TicketRepository(store).repair_counter()
             except RestoreRefused as refused:
                 print(f"Restore refused: {refused}. Nothing was written.", file=sys.stderr)
                 if "already holds" in str(refused):

@@ -39,6 +39,7 @@ from bot.routing.tickets import TicketRepository
 from bot.sharing import SharedItems, SharingService
 from bot.stats import ActivityLog
 from bot.storage import Lease
+from bot.storage.shapes import DataCheck, Shape
 from bot.tokens import DEFAULT_LOGIN, GRAPH_SCOPE, AppTokenProvider
 from cards import AgreementCards, DigestCards, ProcurementPresenter, SharedItemCards, TicketCards
 
@@ -53,6 +54,14 @@ TABLE_OWNERS: tuple[type[TableOwner], ...] = (
     LinkSigner, Lease, AgreementRepository, ProcurementRecords, LearnedWords, Outbox, JobRunner,
     AnswerLog, Memberships,
 )  # fmt: skip
+
+
+def record_shapes(owners: Sequence[type[TableOwner]] = TABLE_OWNERS) -> dict[str, Shape]:
+    """Each table's record check, from the owners that declare one (a restore runs them)."""
+    return {table: shape for owner in owners
+            for table, shape in getattr(owner, "SHAPES", {}).items()}  # fmt: skip
+
+
 _HOUSEKEEPING_INTERVAL_S = 3600
 _DAILY_S = 86400
 Housekeeping = Callable[[], Awaitable[int]]
@@ -75,6 +84,7 @@ class Services:
     memberships: Memberships
     profiles: Profiles
     audit: AuditLog
+    data_check: DataCheck
 
 
 class NoDirectory:
@@ -176,6 +186,7 @@ async def build_services(
         memberships=memberships,
         profiles=profiles,
         audit=AuditLog(store, clock),
+        data_check=DataCheck(store, record_shapes()),
     )
 
 
@@ -290,5 +301,6 @@ def background_jobs(
         Job("digest", digest),
         Job("outbox", services.outbox.run),
         Job("housekeeping", clean, _HOUSEKEEPING_INTERVAL_S),
+        Job("data-check", services.data_check.run, _DAILY_S, ran_at_start=True),
         Job("secret-expiry", secret, _DAILY_S),
     ]

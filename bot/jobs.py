@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from bot import telemetry
 from bot.clock import Clock
 from bot.storage import Record, Store
+from bot.storage.shapes import Shape, shape_of
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,9 @@ class Job:
     name: str
     run: Callable[[], Awaitable[Any]]
     every_s: float = 0.0  # 0: every round
+    # Not in the first round: for a job the instance already ran as it started (the data
+    # check reads every table, which a round must not do each time it starts).
+    ran_at_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class JobState:
 
 class JobRunner:
     TABLES: ClassVar[dict[str, str]] = {JOBS: ""}
+    SHAPES: ClassVar[dict[str, Shape]] = {JOBS: shape_of(JobState.from_record)}
 
     def __init__(self, store: Store, clock: Clock, jobs: Sequence[Job]) -> None:
         self._store = store
@@ -58,6 +63,9 @@ class JobRunner:
         for job in self._jobs:
             now = self._clock.time()
             last = self._ran_at.get(job.name)
+            if last is None and job.ran_at_start:
+                self._ran_at[job.name] = now
+                continue
             if job.every_s and last is not None and 0 <= now - last < job.every_s:
                 continue
             self._ran_at[job.name] = now

@@ -69,6 +69,7 @@ class NodeStatus:
     secret_days: int | None
     outbox: OutboxStatus
     jobs: Sequence[JobState]
+    damaged: Sequence[str] = ()  # records the models cannot read: "table/partition/key"
 
 
 def status_card(status: NodeStatus, zone: ZoneInfo, texts: Texts) -> Card:
@@ -84,6 +85,15 @@ def status_card(status: NodeStatus, zone: ZoneInfo, texts: Texts) -> Card:
         {"title": "", "text": texts("status.outbox", backlog=sum(status.outbox.backlog.values()),
                                     failed=sum(status.outbox.failed.values()))},
     ]  # fmt: skip
+    if status.damaged:
+        sections.append(
+            {
+                "title": "",
+                "text": texts(
+                    "status.damaged", count=len(status.damaged), first=", ".join(status.damaged[:3])
+                ),
+            }
+        )
     for job in status.jobs:
         name = texts(f"job.{job.name}") if texts.has(f"job.{job.name}") else job.name
         when = format_moment(job.last_ok, zone, texts.language) if job.last_ok else "–"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -273,3 +273,35 @@ async def test_my_agreements_are_in_my_data_and_erasure_keeps_them_without_me(
     stored = await bot.services.followups.repository.all_agreements()
     (kept,) = [a for a in stored if a.title == "Lokalvård skolor"]  # beside the demo ones
     assert kept.responsible == ""
+
+
+async def test_who_postponed_and_who_took_a_joint_follow_up_are_in_my_data_and_erased(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    """`radera mina data` once left the postponer's Teams id on the follow-up and the taker's
+    id, name and municipality on a joint follow-up; `mina data` left them out too."""
+    await bot.post(activities.message(connector.url, "hjälp"))  # the node learns Alex's e-mail
+    assert bot.node is not None
+    today = bot.node.clock.today()
+    form = {"verb": "agreement.create", **agreement(today, responsible="alex.wilber@lund.se")}
+    await click(bot, connector, form)
+    key = "lund:lokalvård-skolor"
+    later = (today + timedelta(days=40)).isoformat()
+    postpone = {"agreement": key, "base": "10855", "new_date": later, "reason": "Semester"}
+    moved = await click(bot, connector, {"verb": "followup.postpone", **postpone})
+    assert "flyttad" in card_text(moved) or later in card_text(moved)
+    take = {"verb": "followup.joint_take", "agreement": key, "base": "11567"}
+    taken = await click(bot, connector, take)
+    assert "Du gör nu den gemensamma uppföljningen" in card_text(taken)
+    card = await ask(bot, connector, "mina data")
+    link = next(n["url"] for n in card_nodes(card) if n.get("type") == "Action.OpenUrl")
+    _, data = await fetch(link.replace(bot.settings.public_url, bot.url))
+    assert [p["reason"] for p in data["postponed_followups"]] == ["Semester"]
+    assert [j["base"] for j in data["joint_followups_taken"]] == ["11567"]
+    confirm = await ask(bot, connector, "radera mina data")
+    await click(bot, connector, action(confirm, "privacy.erase"))
+    tables = ("followups", "jointfollowups", "followupresults")
+    rows = [r.data for t in tables for r in await bot.node.store.query(t)]
+    everything = json.dumps(rows, ensure_ascii=False)
+    assert "29:user-alex" not in everything
+    assert "Alex Wilber" not in everything

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from bot.agreements.model import Agreement
 from bot.personal import PersonRef
 from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
+from bot.storage.shapes import Shape, shape_of
 
 AGREEMENTS = "agreements"  # partition: municipality; key: agreement key
 INDEX = "agreementindex"  # partitions "org:<orgnr>" and "person:<who>"; key: agreement key
@@ -87,6 +88,11 @@ class JointTake:
 
 
 class AgreementRepository:
+    SHAPES: ClassVar[dict[str, Shape]] = {
+        AGREEMENTS: shape_of(lambda record: Agreement.from_data(record.data)),
+        FOLLOWUPS: shape_of(FollowUp.from_record),
+        RESULTS: shape_of(lambda record: Result.from_data(record.data)),
+    }
     TABLES: ClassVar[dict[str, str]] = {
         AGREEMENTS: "the responsible person's e-mail and name; who registered it",
         INDEX: "the responsible person's e-mail, pointing at their agreements",
@@ -211,11 +217,21 @@ class AgreementRepository:
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
         mine = [a for a in await self.all_agreements() if _is(person, a.responsible)]
         recorded = [r for r in await self.all_results() if r.by in person.ids]
+        postponed = [{"agreement": f.agreement, "base": f.base, **p}
+                     for f in await self.all_followups() for p in f.postponed
+                     if p.get("by") in person.ids]  # fmt: skip
+        taken = [
+            {"org_number": r.partition, "base": r.key, **r.data}
+            for r in await self._store.query(JOINT)
+            if r.data.get("taker") in person.ids
+        ]
         return {"agreements": [a.to_data() for a in mine],
-                "followup_results": [r.to_data() for r in recorded]}  # fmt: skip
+                "followup_results": [r.to_data() for r in recorded],
+                "postponed_followups": postponed, "joint_followups_taken": taken}  # fmt: skip
 
     async def erase_person(self, person: PersonRef) -> int:
-        """The person's name comes off agreements and results; the agreements stay."""
+        """The person comes off agreements, results and postponements (they stay), and the
+        joint follow-ups they took are released (someone else takes them)."""
         changed = 0
         for agreement in await self.all_agreements():
             if _is(person, agreement.responsible) or agreement.created_by in person.ids:
@@ -223,9 +239,20 @@ class AgreementRepository:
                 changed += 1
         for record in await self._store.query(RESULTS):
             if record.data.get("by") in person.ids:
-                data = {**record.data, "by": "", "by_name": ""}
+                data = {**record.data, "by": "", "by_name": "", "source": ""}
                 await self._store.upsert(RESULTS, Record(record.partition, record.key, data))
                 changed += 1
+        for followup in await self.all_followups():
+            if any(p.get("by") in person.ids for p in followup.postponed):
+                kept = tuple({**p, "by": ""} if p.get("by") in person.ids else p
+                             for p in followup.postponed)  # fmt: skip
+                await self._store.upsert(FOLLOWUPS, Record(
+                    followup.agreement, followup.base, replace(followup, postponed=kept).to_data()
+                ))  # fmt: skip
+                changed += 1
+        for record in await self._store.query(JOINT):
+            if record.data.get("taker") in person.ids:
+                changed += await self._store.delete(JOINT, record.partition, record.key)
         return changed
 
 

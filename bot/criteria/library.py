@@ -9,6 +9,7 @@ instance without a restart.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -23,6 +24,7 @@ from bot.criteria.learning import LearnedWords, new_words, person_key
 from bot.criteria.model import AREAS, KRAV_ID_IN_TEXT, Criterion, split_krav_id
 from bot.criteria.search import Document, Hit, SearchIndex
 from bot.storage import Record, Store
+from bot.storage.shapes import Shape, shape_of
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +171,10 @@ class CriteriaLibrary:
     TABLES: ClassVar[dict[str, str]] = {
         CRITERIA: "", HISTORY: "", META: "", KNOWLEDGE: "", FEEDBACK: "",
     }  # fmt: skip
+    SHAPES: ClassVar[dict[str, Shape]] = {
+        CRITERIA: shape_of(lambda record: Criterion.from_dict(record.data)),
+        KNOWLEDGE: shape_of(lambda record: PublishedAnswer.from_dict(record.data)),
+    }
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
@@ -183,6 +189,7 @@ class CriteriaLibrary:
         self._guides = {g.id: g for g in process_guides()}
         self.is_sample = True
         self.index = SearchIndex([])
+        self._builds = 0
         self._learned = LearnedWords(store)
 
     # --- loading --------------------------------------------------------------------------
@@ -208,8 +215,15 @@ class CriteriaLibrary:
         documents = build_documents(criteria, answers, list(self._guides.values()), learned)
         for source in self._sources:
             documents += await source.documents()
-        # Build first, then swap: searches in flight keep the old index until this line.
-        self.index = SearchIndex(documents)
+        # Built in a worker thread, so the event loop keeps answering others meanwhile (a
+        # share or an import rebuilds it), then swapped: searches in flight keep the old
+        # index until this line. A build overtaken by a later one is dropped.
+        self._builds += 1
+        build = self._builds
+        index = await asyncio.to_thread(SearchIndex, documents)
+        if build != self._builds:
+            return
+        self.index = index
         self._revision = revision
         self._checked_at = self._clock.time()
         log.info(

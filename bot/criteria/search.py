@@ -50,6 +50,9 @@ _FILTER_WORD = 0.5
 _AREA_BOOST = 1.6
 _GUIDE_PENALTY_WITH_AREA = 0.3
 _MIN_PART = 3
+_PREFIX = 3  # letters of a word's start the lexicon's quick check looks at
+# The entries whose words the lexicon learns (what people share and answer is not).
+LEXICON_KINDS = frozenset({"criterion", "guide"})
 _PREFIX_MIN = 7
 _MIN_TAIL = 4
 _MIN_HEAD = 4
@@ -112,10 +115,15 @@ class SearchIndex:
     # --- building -------------------------------------------------------------------------
 
     @staticmethod
-    def _build_lexicon(documents: Sequence[Document]) -> frozenset[str]:
-        """Known words (and their stems) for compound splitting."""
+    def _build_lexicon(documents: Sequence[Document]) -> Lexicon:
+        """Known words (and their stems) for compound splitting: the library's own (criteria
+        and guides) and the synonyms. What people write (shared items, answers) is searched
+        but teaches no words to split by, so it neither slows every later build nor changes
+        how the library's words split."""
         lexicon: set[str] = set()
         for document in documents:
+            if document.kind not in LEXICON_KINDS:
+                continue
             for text in document.fields.values():
                 for word in words(text):
                     if len(word) >= _MIN_PART and word not in STOPWORDS:
@@ -126,7 +134,7 @@ class SearchIndex:
             for word in (key, *targets) if key else targets:
                 lexicon.add(word)
                 lexicon.add(stem(word))
-        return frozenset(lexicon)
+        return Lexicon(lexicon)
 
     def _build_area_words(self, documents: Sequence[Document]) -> dict[str, set[str]]:
         """Stems that point at an area: its name, its product groups, and a few common words."""
@@ -381,7 +389,24 @@ class SearchIndex:
             wanted *= 4  # many levels of few criteria: look further down
 
 
-def _split(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:
+class Lexicon(frozenset[str]):
+    """The known words, and their first letters: a word whose start no known word shares is
+    unknown without stemming it (a Swedish stem is a prefix of its word), which keeps
+    splitting long unknown words cheap."""
+
+    prefixes: frozenset[str]
+
+    def __new__(cls, known: set[str]) -> Lexicon:
+        lexicon = super().__new__(cls, known)
+        lexicon.prefixes = frozenset(word[:_PREFIX] for word in known)
+        return lexicon
+
+    def may_know(self, word: str) -> bool:
+        starts = self.prefixes
+        return word[:_PREFIX] in starts or word[:2] in starts or word[:1] in starts
+
+
+def _split(word: str, lexicon: Lexicon) -> tuple[str, ...]:
     """Split a compound into known words: "livsmedelsupphandling" -> livsmedel, upphandling.
 
     Every cut is tried, with a linking s or e allowed after a part, and the tail is split
@@ -416,7 +441,7 @@ def _split(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:
 
 def _splits(
     word: str,
-    lexicon: frozenset[str],
+    lexicon: Lexicon,
     depth: int,
     memo: dict[tuple[str, int], list[tuple[str, ...]]],
 ) -> list[tuple[str, ...]]:
@@ -441,9 +466,10 @@ def _splits(
     return found
 
 
-def _known(word: str, lexicon: frozenset[str]) -> bool:
+def _known(word: str, lexicon: Lexicon) -> bool:
     return (
         len(word) >= _MIN_PART
+        and lexicon.may_know(word)
         and word not in STOPWORDS
         and (word in lexicon or stem(word) in lexicon)
     )

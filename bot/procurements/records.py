@@ -9,12 +9,16 @@ from typing import Any, ClassVar
 from bot.personal import PersonRef
 from bot.procurements.model import Procurement
 from bot.storage import Record, Store
+from bot.storage.shapes import Shape, shape_of
 
 PROCUREMENTS = "procurements"
 COORDINATIONS = "coordinations"
 
 
 class ProcurementRecords:
+    SHAPES: ClassVar[dict[str, Shape]] = {
+        PROCUREMENTS: shape_of(lambda record: Procurement.from_data(record.data)),
+    }
     TABLES: ClassVar[dict[str, str]] = {
         PROCUREMENTS: "the contact person's e-mail and name; the linked expert's id and name",
         COORDINATIONS: "",

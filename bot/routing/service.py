@@ -48,6 +48,7 @@ RETENTION_S = 24 * 30.44 * 86400  # answered tickets lose their asker after this
 
 # Who sees a ticket, and how.
 ROLE_ASKER, ROLE_ASSIGNEE, ROLE_EXPERT, ROLE_OTHER = "asker", "assignee", "expert", "other"
+_NUMBER_TRIES = 3  # a counter found behind catches up at once; the next number is free
 
 # The kinds of message a ticket causes (each a declaration in the outbox), in the order they
 # go out after one change.
@@ -245,19 +246,31 @@ class RoutingService:
 
     async def _store_new(self, new: Ticket) -> tuple[Ticket, Message]:
         """Store a new ticket under the next number (the number its activity already
-        reserved, when it was asked before), its routing scheduled first."""
-        number = await self._tickets.next_number()
-        if new.origin:  # the activity takes its number first: a retry finds it
-            number = await self._tickets.reserve(new.origin, number, new.created_at)
-        ticket = replace(new, number=number)
-        route = await self._schedule(ticket, 0, Planned(ROUTE))
-        try:
-            ticket = await self._tickets.add(ticket)  # stored first: nothing is lost after this
-        except AlreadyExistsError:  # the same activity, handled at the same moment elsewhere
-            return await self.get(number), route
-        log.info("ticket stored", extra={"ticket": ticket.number, "area": ticket.area})
-        telemetry.count("tickets", area=ticket.area)
-        return ticket, route
+        reserved, when it was asked before), its routing scheduled first. A number already
+        another ticket's means the counter fell behind (a restore from a backup cut before
+        its last tickets): the counter catches up and the ticket takes the next one."""
+        for _ in range(_NUMBER_TRIES):
+            number = await self._tickets.next_number()
+            if new.origin:  # the activity takes its number first: a retry finds it
+                number = await self._tickets.reserve(new.origin, number, new.created_at)
+            ticket = replace(new, number=number)
+            route = await self._schedule(ticket, 0, Planned(ROUTE))
+            try:
+                ticket = await self._tickets.add(ticket)  # stored: nothing is lost after this
+            except AlreadyExistsError:
+                existing = await self.get(number)
+                if new.origin and existing.origin == new.origin:
+                    return existing, route  # the same activity, handled at once elsewhere
+                log.warning("ticket number taken: the counter was behind; catching up",
+                            extra={"ticket": number})  # fmt: skip
+                await self._tickets.repair_counter()
+                if new.origin:
+                    await self._tickets.forget_origin(new.origin)
+                continue
+            log.info("ticket stored", extra={"ticket": ticket.number, "area": ticket.area})
+            telemetry.count("tickets", area=ticket.area)
+            return ticket, route
+        raise RuntimeError("no free ticket number")  # the counter could not catch up
 
     async def _at_work(self, experts: list[Expert]) -> list[Expert]:
         """The experts at work, in order, by Graph presence; all of them when Graph is off,

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from bot.personal import PersonRef
 from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
+from bot.storage.shapes import Shape, shape_of
 
 TICKETS = "tickets"
 COUNTERS = "counters"
@@ -109,6 +110,11 @@ class Ticket:
         return replace(self, events=(*self.events, {"kind": kind, "at": at, **details}))
 
 
+@dataclass(frozen=True)
+class Counter:
+    n: int  # the last number given out
+
+
 def anonymised(ticket: Ticket) -> Ticket:
     """The ticket without its asker: kept for statistics (area, municipality, times)."""
     keep_text = ticket.published  # already public in the knowledge base, without names
@@ -126,6 +132,10 @@ def anonymised(ticket: Ticket) -> Ticket:
 
 
 class TicketRepository:
+    SHAPES: ClassVar[dict[str, Shape]] = {
+        TICKETS: shape_of(Ticket.from_record),
+        COUNTERS: shape_of(lambda record: Counter(**record.data)),
+    }
     TABLES: ClassVar[dict[str, str]] = {
         TICKETS: "the asker's Teams id, name, question and conversation; the expert's id",
         COUNTERS: "",
@@ -198,6 +208,30 @@ class TicketRepository:
                 return number
             except ConcurrencyError:
                 continue
+
+    async def repair_counter(self) -> int:
+        """Bring the counter up to the highest stored number (a store restored from a backup
+        whose counter was read before its last tickets); the counter as it then is."""
+        highest = max((int(r.key) for r in await self._store.query(TICKETS, _PARTITION)
+                       if r.key.isdigit()), default=0)  # fmt: skip
+        while True:
+            record = await self._store.get(COUNTERS, "tickets", "last")
+            current = int(record.data["n"]) if record else 0
+            if current >= highest:
+                return current
+            try:
+                if record is None:
+                    await self._store.insert(COUNTERS, Record("tickets", "last", {"n": highest}))
+                else:
+                    await self._store.replace(
+                        COUNTERS, Record("tickets", "last", {"n": highest}, record.etag)
+                    )
+                return highest
+            except (AlreadyExistsError, ConcurrencyError):
+                continue
+
+    async def forget_origin(self, origin: str) -> None:
+        await self._store.delete(ORIGINS, _PARTITION, origin)
 
     async def add(self, ticket: Ticket) -> Ticket:
         await self._index(ticket.index_keys, ticket.key)

@@ -14,6 +14,7 @@ from bot.criteria import AREAS, Document
 from bot.personal import PersonRef
 from bot.sharing.models import FollowUpReport, MarketAnalysis, shared_item
 from bot.storage import Record, Store
+from bot.storage.shapes import Shape, shape_of
 
 SHARED = "shared"
 SharedItem = MarketAnalysis | FollowUpReport
@@ -21,6 +22,9 @@ ERASED = "(raderad)"
 
 
 class SharedItems:
+    SHAPES: ClassVar[dict[str, Shape]] = {
+        SHARED: shape_of(lambda record: shared_item(record.partition, record.data)),
+    }
     TABLES: ClassVar[dict[str, str]] = {SHARED: "who shared an item (Teams id), its contact person"}
 
     def __init__(self, store: Store) -> None:

@@ -50,7 +50,13 @@ def dispatcher(services: Services, messenger: Messenger, directory: Directory) -
             settings.public_url,
         ),
         AdminHandler(
-            node, routing, services.digest, services.outbox, services.audit, services.graph
+            node,
+            routing,
+            services.digest,
+            services.outbox,
+            services.audit,
+            services.graph,
+            services.data_check,
         ),
     )
     people = People(settings, routing, directory, services.profiles, services.memberships,

@@ -56,6 +56,8 @@ _STRINGS = ("id", "channelId", "serviceUrl", "locale", "text", "name", "timestam
 _ACCOUNT_STRINGS = ("id", "name", "aadObjectId", "role", "conversationType", "tenantId")
 # Ids, names and addresses are short in Teams; anything longer is not from Teams.
 MAX_NAME = 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SERVICE_URL = re.compile(r"^https?://[^\s/]+(?:/\S*)?$")
 
 
 def activity_problem(body: dict[str, Any]) -> str | None:
@@ -81,6 +83,17 @@ def activity_problem(body: dict[str, Any]) -> str | None:
             value = part.get(field)
             if value is not None and (not isinstance(value, str) or len(value) > MAX_NAME):
                 return f"{name}.{field} must be a short string"
+    for name in _LISTS_OF_OBJECTS[2:]:  # members: each an account with an id
+        for member in body.get(name) or ():
+            if not (isinstance(member.get("id"), str) and member["id"]):
+                return f"{name} must name each member"
+    ids = [body.get("id"), body.get("serviceUrl"), body.get("replyToId")]
+    ids += [(body.get(n) or {}).get("id") for n in ("from", "recipient", "conversation")]
+    if any(isinstance(i, str) and _CONTROL.search(i) for i in ids):
+        return "ids must not hold control characters"  # they travel in URLs and headers
+    service_url = body.get("serviceUrl")
+    if service_url is not None and not _SERVICE_URL.match(service_url):
+        return "serviceUrl must be an http(s) URL"
     if not isinstance((body.get("recipient") or {}).get("id"), str):
         return "activity has no recipient"
     if body["type"] in ("message", "invoke") and not isinstance(

@@ -170,11 +170,16 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     )
     background = Background(services, housekeeping=[inbound.prune])
     background.start()
+    # Each instance checks the stored data once at start (the round's job does it hourly).
+    data_check = asyncio.create_task(services.data_check.run(), name="data-check")
     yield
     if warm_up is not None:
         warm_up.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await warm_up
+    data_check.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await data_check
     await background.stop()
     await session.close()
     await node.close()
@@ -259,6 +264,11 @@ async def messages(request: web.Request) -> web.Response:
         authenticated = await app[AUTH].authenticate_request(activity, authorization)
     except Exception as error:  # the SDK raises bare Exceptions for bad tokens
         return _refuse(401, "authentication failed", cause=f"{type(error).__name__}: {error}")
+    claims = getattr(authenticated.claims_identity, "claims", None) or {}
+    if settings.auth_enabled and "exp" not in claims:
+        # The JWT library checks exp only when it is there: a token that never expires is
+        # not one the channel issues.
+        return _refuse(401, "authentication failed", cause="token without exp")
 
     started = time.perf_counter()
     invoke_response = await app[ADAPTER].process_activity(authenticated, activity, app[BOT].on_turn)
@@ -336,8 +346,12 @@ async def readyz(request: web.Request) -> web.Response:
     except Exception as error:
         log.warning("storage not reachable", extra={"cause": type(error).__name__})
         body["storage"] = "unreachable"
+    # Records the models cannot read (a damaged restore): the node would fail on them.
+    check = request.app[SERVICES].data_check
+    body["data"] = "damaged" if check.damaged else ("ok" if check.checked else "unchecked")
     # Graph is optional: routing works without it, so it never makes the node unready.
     ready = body["storage"] == "ok" and body["identity"] != "unreachable"
+    ready = ready and body["data"] != "damaged"
     return web.json_response({"status": "ready" if ready else "unready", **body},
                              status=200 if ready else 503)  # fmt: skip
 

@@ -335,7 +335,7 @@ def admin_cards() -> list[tuple[str, dict[str, Any]]]:
     event = AuditEvent(1795600000.0, "aad-x", "ticket.claim", "#12", {})
     job = JobState("outbox", 1795590000.0, 1795600000.0, 2, "Timeout")
     outbox = OutboxStatus({"reminder": 3}, {"reminder": 1}, 1795590000.0)
-    status = NodeStatus("ok", "off", 120, True, 4, 2, 20, outbox, [job])
+    status = NodeStatus("ok", "off", 120, True, 4, 2, 20, outbox, [job], ["tickets/t/0000009"])
     network = network_of(4, INSTANT)
     experts = list(network.experts.values())
     ticket = Ticket(number=5, question="Fråga?", area=AREA, municipality="Lund",

@@ -42,3 +42,18 @@ def test_the_words_that_are_read_still_find_their_criterion(
     answer = sample_library.answer(question)
     assert answer.hits
     assert answer.hits[0].document.area == "stad-och-kemikalier"
+
+
+def test_what_people_write_is_searched_but_teaches_no_compound_words() -> None:
+    """The compound splitter knows the library's words, not a shared item's: a share full of
+    invented words neither slows later builds nor changes how the library's words split."""
+    from bot.criteria.search import Document, SearchIndex
+
+    criterion = Document(
+        "1/bas", "criterion", "it", {"name": "Datorer", "kravtext": "skärm", "product_group": "IT"}
+    )
+    shared = Document("analysis/MA1", "analysis", "it", {"name": "Glassbilar", "text": "glass"})
+    index = SearchIndex([criterion, shared])
+    assert index.split_compound("datorskärm") == ("dator", "skärm")
+    assert index.split_compound("glassdator") != ("glass", "dator")
+    assert [h.document.id for h in index.search("glassbilar")] == ["analysis/MA1"]

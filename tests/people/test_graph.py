@@ -246,10 +246,10 @@ async def test_a_team_owner_subscribes_a_channel_when_graph_knows_the_owners(
     try:
         assert "får nu veckobrevet" in await say("prenumerera veckobrev", "aad-owner")
         assert "teamets ägare" in await say("avsluta veckobrev", "aad-member")
-        assert await bot.get("/readyz") == (
-            200,
-            {"status": "ready", "storage": "ok", "graph": "ok", "identity": "ok"},
-        )
+        status, ready = await bot.get("/readyz")
+        assert status == 200
+        assert ready["graph"] == "ok"
+        assert ready["identity"] == "ok"
     finally:
         await bot.stop()
         await connector.stop()

@@ -92,19 +92,25 @@ class ChannelIssuer(_LocalJsonServer):
         *,
         issuer: str = CHANNEL_ISSUER,
         expires_in: int = 3600,
+        valid_in: int = -60,
         key: rsa.RSAPrivateKey | None = None,
+        without: tuple[str, ...] = (),
         **claims_: str,
     ) -> str:
+        """A token as the channel signs it (its times are real ones: a real issuer's, read
+        by the JWT library); `without` leaves claims out, `valid_in` sets nbf."""
         now = int(time.time())
         claims = {
             "iss": issuer,
             "aud": audience,
             "serviceurl": service_url,
-            "nbf": now - 60,
+            "nbf": now + valid_in,
             "iat": now - 60,
             "exp": now + expires_in,
             **claims_,
         }
+        for name in without:
+            claims.pop(name, None)
         return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
 
 

@@ -101,6 +101,12 @@ def _forged(issuer: ChannelIssuer, url: str) -> str:
             lambda i, url: f"Bearer {i.token(APP_ID, 'https://other.example/')}",
             id="wrong-service-url",
         ),
+        pytest.param(
+            lambda i, url: f"Bearer {i.token(APP_ID, url, without=('exp',))}", id="without-exp"
+        ),
+        pytest.param(
+            lambda i, url: f"Bearer {i.token(APP_ID, url, valid_in=3600)}", id="not-yet-valid"
+        ),
         pytest.param(lambda i, url: "", id="missing-header"),
     ],
 )

@@ -132,8 +132,23 @@ async def test_wrong_content_type_is_refused(bot: BotServer) -> None:
 
 async def test_health_and_readiness(bot: BotServer) -> None:
     assert await bot.get("/healthz") == (200, {"status": "alive"})
-    ready = {"status": "ready", "storage": "ok", "graph": "off", "identity": "off"}
+    await bot.services.data_check.run()  # as at start and hourly
+    ready = {"status": "ready", "storage": "ok", "graph": "off", "identity": "off", "data": "ok"}
     assert await bot.get("/readyz") == (200, ready)
+
+
+async def test_readiness_fails_while_stored_data_cannot_be_read(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    """A ticket whose number is "x" (a damaged restore once left one) made `öppna frågor`
+    and `statistik` fail while /readyz said 200."""
+    assert bot.node is not None
+    await bot.post(activities.message(connector.url, "fråga expert"))
+    await bot.node.store.upsert("tickets", Record("t", "0000009", {"number": "x"}))
+    await bot.services.data_check.run()
+    status, body = await bot.get("/readyz")
+    assert status == 503
+    assert body["data"] == "damaged"
 
 
 async def test_nothing_is_lost_when_a_turn_fails_midway(

@@ -181,3 +181,27 @@ async def test_user_text_is_escaped_in_cards(bot: BotServer, connector: Connecto
     text = card_text(card)
     assert "](https://evil.example)" not in text.replace("\\]", "")
     assert "\\*\\*glass\\*\\*" in text
+
+
+async def test_feedback_teaches_only_from_answers_given_to_that_person_once(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    """The search learns a word when three people say an answer helped (learning.py). A
+    feedback button carries the answer's id, checked against what the node gave whoever
+    clicks: forged identities reusing one answer teach nothing, a second click counts once."""
+    assert bot.node is not None
+    library = bot.node.criteria
+    card = await ask(bot, connector, "städkemikalier glassbilar")
+    yes = action(card, "answer.feedback", helpful=True)
+    people = [{"user_id": f"29:p{n}", "aad_id": f"aad-p{n}", "name": f"P {n}",
+               "conversation_id": f"a:personal-p{n}"} for n in range(3)]  # fmt: skip
+    for person in people:
+        assert "Tack" in card_text(await click(bot, connector, yes, **person))
+    assert await library.learned_words() == {}
+    for person in people:
+        card = await ask(bot, connector, "städkemikalier glassbilar", **person)
+        mine = action(card, "answer.feedback", helpful=True)
+        assert "Tack" in card_text(await click(bot, connector, mine, **person))
+        again = await click(bot, connector, mine, **person)
+        assert "redan svarat" in card_text(again)
+    assert "glassbilar" in (await library.learned_words()).get("11567", [])

@@ -131,3 +131,52 @@ async def test_feedback_is_limited_per_person(bot: BotServer, connector: Connect
 
 def _person(user_id: str) -> Person:
     return Person(user_id, "", "")
+
+
+async def test_a_command_naming_thousands_of_criteria_is_refused_with_a_clear_message(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    """43,000 Krav IDs (258 KB) once stalled everyone while each was looked up; a command
+    names at most five, and says so."""
+    ids = " ".join(str(10000 + n) for n in range(43_000))
+    for command in ("jämför", "uppföljningsplan"):
+        connector.clear()
+        status, _ = await bot.post(activities.message(connector.url, f"{command} {ids}"))
+        assert status == 200
+        assert "högst 5 Krav ID" in card_text(connector.sent[-1].card)
+    connector.clear()
+    await bot.post(activities.message(connector.url, "jämför 11567 LOK-101"))
+    assert "Jämförelse" in card_text(connector.sent[-1].card)
+
+
+def _malformed(service_url: str, kind: str) -> dict[str, Any]:
+    """The four activities that once raised unhandled errors (answered 200, logged as errors)."""
+    if kind == "members-added-empty":
+        activity = activities.bot_added(service_url)
+        activity["membersAdded"] = [{}]
+    elif kind == "conversation-with-nul":
+        activity = activities.message(service_url, "hjälp", conversation_id="a:personal\x00x")
+    elif kind == "select-item-kind-object":
+        activity = activities.invoke(
+            service_url, "composeExtension/selectItem", {"kind": {"a": 1}, "id": "11567/bas"}
+        )
+    else:
+        activity = activities.message(service_url, "hjälp")
+        activity["serviceUrl"] = "str"
+    return activity
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["members-added-empty", "conversation-with-nul", "select-item-kind-object", "service-url"],
+)
+async def test_malformed_activities_get_a_client_error_or_are_ignored_without_an_error(
+    bot: BotServer, connector: ConnectorStandIn, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    status, _ = await bot.post(_malformed(connector.url, kind))
+    assert status in (200, 400)
+    errors = [r.getMessage() for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert errors == []
+    connector.clear()
+    assert (await bot.post(activities.message(connector.url, "hjälp")))[0] == 200
+    assert "Det här kan jag" in card_text(connector.sent[-1].card)

@@ -14,6 +14,7 @@ from bot.outbox import Outbox
 from bot.people import GraphClient
 from bot.routing import RoutingService
 from bot.stats import compute
+from bot.storage.shapes import DataCheck
 from bot.teams._routes import Handler, command
 from bot.teams._turn import Card, Turn
 from cards import (
@@ -38,6 +39,7 @@ class AdminHandler(Handler):
         outbox: Outbox,
         audit: AuditLog,
         graph: GraphClient | None,
+        data: DataCheck,
     ) -> None:
         self._node = node
         self._library: CriteriaLibrary = node.criteria
@@ -46,6 +48,7 @@ class AdminHandler(Handler):
         self._outbox = outbox
         self._audit = audit
         self._graph = graph
+        self._data = data
 
     @command(Spec("statistics", ("statistik",), ("statistics",), Group.ADMIN, Who.ADMIN))
     async def statistics(self, command: Command, turn: Turn) -> list[Card]:
@@ -73,6 +76,7 @@ class AdminHandler(Handler):
             subscriptions=len(await self._digest.subscriptions.all()),
             secret_days=node.settings.secret_expires_in_days(node.clock.today()),
             outbox=await self._outbox.status(), jobs=await job_states(node.store),
+            damaged=self._data.damaged,
         )  # fmt: skip
         return [status_card(status, node.clock.zone, turn.texts)]
 
