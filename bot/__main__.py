@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,9 @@ from bot import logs, telemetry
 from bot.app import NoMessenger, Services, build_services
 from bot.audit import AuditLog
 from bot.config import LOOPBACK_HOSTS, Settings, environment
+from bot.i18n import UserError, texts_for
 from bot.node import Node
+from bot.stats import Period, Share, Statistics, StatisticsService, report_xlsx
 from bot.storage import Store, open_store
 
 log = logging.getLogger("bot")
@@ -154,11 +158,13 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
         async with _opened_store(settings) as store:
             clock = settings.clock()
             library = CriteriaLibrary(store, clock)
-            report = await library.import_file(args.file, skip_bad_rows=args.skip_bad_rows)
-            if report.imported:
+            await library.load()
+            report = await library.import_file(args.file, skip_bad_rows=args.skip_bad_rows,
+                                               full=args.full, dry_run=args.dry_run)  # fmt: skip
+            if report.imported and not args.dry_run and report.changes:
                 await AuditLog(store, clock).record(
                     "cli", "criteria.import", args.file.name, added=report.added,
-                    updated=report.updated, rejected=report.rejected,
+                    updated=report.updated, withdrawn=report.withdrawn, rejected=report.rejected,
                 )  # fmt: skip
         for error in report.errors:
             print(error, file=sys.stderr)
@@ -169,9 +175,17 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 1
+        if args.json:
+            print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+            return 0
+        for change in report.changes:
+            how = f" ({', '.join(change.fields)})" if change.fields else ""
+            print(f"{change.kind:<9} {change.key}{how}")
+        done = "Would import" if args.dry_run else "Imported"
         print(
-            f"Imported: {report.added} new, {report.updated} updated, {report.unchanged} "
-            f"unchanged, {report.older_skipped} older than stored, {report.rejected} skipped."
+            f"{done}: {report.added} new, {report.updated} updated, {report.withdrawn} "
+            f"withdrawn, {report.unchanged} unchanged, {report.older_skipped} older than "
+            f"stored, {report.rejected} skipped."
         )
         return 0
 
@@ -264,6 +278,31 @@ async def _offline_services(settings: Settings) -> AsyncIterator[Services]:
     """The services for a command that sends nothing to Teams."""
     async with _opened_node(settings) as node:
         yield await build_services(node, NoMessenger())
+
+
+def _survey_send(args: argparse.Namespace, settings: Settings) -> int:
+    """Open this quarter's pulse survey (as `utvärdering` does): its cards wait in the outbox
+    for the running bot's next round. `--dry-run` counts the recipients and opens nothing."""
+    from bot.teams import conversation_book
+
+    async def run() -> int:
+        async with _opened_node(settings) as node:
+            book = conversation_book(node.store)
+            services = await build_services(node, NoMessenger(), reachable=book.reachable)
+            try:
+                opened = await services.survey.open("cli", dry_run=args.dry_run)
+            except UserError as error:
+                print(error.message(texts_for("en")), file=sys.stderr)
+                return 2
+        if args.json:
+            print(json.dumps({"round": opened.round, "recipients": opened.recipients,
+                              "dry_run": opened.dry_run}))  # fmt: skip
+        else:
+            verb = "would go" if opened.dry_run else "goes"
+            print(f"The survey for {opened.round} {verb} to {opened.recipients} people.")
+        return 0
+
+    return asyncio.run(run())
 
 
 def _agreements_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -367,59 +406,94 @@ def _followups_due(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
-def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    from datetime import date
-
-    from bot.stats import compute, stats_xlsx
-
+def _period(args: argparse.Namespace) -> Period | None:
+    """The period of `--from`/`--to`, checked; None (and why, on stderr) when refused."""
     try:
         start = date.fromisoformat(args.start) if args.start else None
         end = date.fromisoformat(args.end) if args.end else None
+        return Period.checked(start, end)
     except ValueError as error:
         print(f"Dates are YYYY-MM-DD: {error}", file=sys.stderr)
-        return 2
+    except UserError as error:
+        print(error.message(texts_for("en")).replace("**", ""), file=sys.stderr)
+    return None
 
-    async def run() -> int:
+
+def _statistics(settings: Settings, period: Period) -> Statistics:
+    async def run() -> Statistics:
         async with _opened_store(settings) as store:
-            stats = await compute(store, settings.clock(), settings.escalation_hours, start, end)
-        if args.xlsx:
-            args.xlsx.write_bytes(stats_xlsx(stats))
-            print(f"Wrote {args.xlsx}")
-        claim = stats.claim_hours or ("-", "-")
-        answer = stats.answer_hours or ("-", "-")
-        print(
-            f"Questions: {stats.total} (answered {stats.answered}, open {stats.open}, "
-            f"escalated {stats.escalated}, published {stats.published})"
-        )
-        print(f"Time to claim: median {claim[0]} h, p90 {claim[1]} h")
-        print(f"Time to answer: median {answer[0]} h, p90 {answer[1]} h")
-        print(f"Answered within {stats.target_hours:g} working hours: {stats.within_target}")
-        figures = stats.followups
-        print(
-            f"Follow-ups: {figures['followups_due']} due in the period, "
-            f"{figures['done_on_time']} done on time, {figures['done_late']} late, "
-            f"{figures['overdue_now']} overdue now; on time {figures['share_on_time']}; "
-            f"joint follow-ups done {figures['joint_done']}"
-        )
-        plans = stats.procurements
-        print(
-            f"Procurements: {plans['procurements']} registered, expert before announcement "
-            f"{plans['expert_before_announcement']}, coordinated groups "
-            f"{plans['coordinated_groups']}, became agreements {plans['became_agreements']}"
-        )
-        print("Agreements with criteria: " + ", ".join(
-            f"{k} {v}" for k, v in figures["agreements_per_municipality"].items()
-        ))  # fmt: skip
-        for title, counter in (
-            ("Per area", stats.per_area),
-            ("Per municipality", stats.per_municipality),
-            ("Shared per municipality", stats.shared_per_municipality),
-            ("Active users per month", stats.active_per_month),
-        ):
-            print(f"{title}: " + ", ".join(f"{k} {v}" for k, v in sorted(counter.items())))
-        return 0
+            service = StatisticsService(store, settings.clock(), settings.escalation_hours)
+            return await service.compute(period)
 
     return asyncio.run(run())
+
+
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    period = _period(args)
+    if period is None:
+        return 2
+    stats = _statistics(settings, period)
+    if args.xlsx:
+        args.xlsx.write_bytes(report_xlsx(stats, texts_for(settings.language)))
+        print(f"Wrote {args.xlsx}")
+    if args.json:
+        print(json.dumps(dataclasses.asdict(stats), default=str, ensure_ascii=False, indent=2))
+        return 0
+    q, f, p = stats.questions, stats.followups, stats.procurements
+
+    def share(s: Share) -> str:
+        return f"{s.part} of {s.whole}" + (f" ({s.ratio:.0%})" if s.ratio is not None else "")
+
+    claim = q.claim_hours or ("-", "-")
+    answer = q.answer_hours or ("-", "-")
+    print(f"Period: {stats.period.label}")
+    print(
+        f"Questions: {q.total} (answered {q.answered}, open {q.open}, "
+        f"escalated {q.escalated}, published {q.published})"
+    )
+    print(f"Time to claim: median {claim[0]} h, p90 {claim[1]} h")
+    print(f"Time to answer: median {answer[0]} h, p90 {answer[1]} h")
+    print(f"Answered within {q.target_hours:g} working hours: {share(q.in_time)}")
+    print(
+        f"Follow-ups: {f.due} due in the period, {f.on_time} done on time, {f.late} late, "
+        f"{f.overdue_now} overdue now; joint follow-ups done {f.joint_done}"
+    )
+    print(
+        f"Municipalities following up consistently: {share(f.consistent)} (baseline "
+        f"{stats.baseline.consistent} of {stats.baseline.units}); never: {share(f.never)}"
+    )
+    print(
+        f"Procurements: {p.plans} registered, expert before announcement {share(p.early)}, "
+        f"coordinated groups {p.coordinated_groups}, became agreements {p.became_agreements}"
+    )
+    print(f"Shared: {stats.shared_analyses} market analyses, {stats.shared_followups} follow-ups")
+    print(
+        "Agreements with criteria: "
+        + ", ".join(
+            f"{m.name} {m.agreements_with_criteria}"
+            for m in stats.municipalities
+            if m.agreements_with_criteria
+        )
+    )
+    print("Per area: " + ", ".join(f"{area} {count}" for area, count in q.per_area.items()))
+    print(
+        "Active users per month: "
+        + ", ".join(f"{m.month} {m.active_users}" for m in stats.months if m.active_users)
+    )
+    return 0  # fmt: skip
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    period = _period(args)
+    if period is None:
+        return 2
+    if period.start is None or period.end is None:
+        print("A report needs --from and --to.", file=sys.stderr)
+        return 2
+    stats = _statistics(settings, period)
+    args.out.write_bytes(report_xlsx(stats, texts_for(args.language or settings.language)))
+    print(f"Wrote {args.out} ({stats.period.label})")
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -457,6 +531,13 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--skip-bad-rows", action="store_true", help="import the good rows of a file with errors"
     )
+    importer.add_argument(
+        "--full",
+        action="store_true",
+        help="the file is the whole library: what it lacks is withdrawn",
+    )
+    importer.add_argument("--dry-run", action="store_true", help="report the changes only")
+    importer.add_argument("--json", action="store_true", help="print the change set as JSON")
     importer.set_defaults(run=_criteria_import)
 
     network = commands.add_parser("network", help="the experts' network and on-call rota")
@@ -505,8 +586,21 @@ def _parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="the node's own statistics")
     stats.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
     stats.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
-    stats.add_argument("--xlsx", type=Path, help="also write them to this workbook")
+    stats.add_argument("--xlsx", type=Path, help="also write the report workbook here")
+    stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
     stats.set_defaults(run=_stats)
+    survey = commands.add_parser("survey", help="the pulse survey")
+    survey_commands = survey.add_subparsers(dest="survey_command", required=True)
+    survey_send = survey_commands.add_parser("send", help="open this quarter's round")
+    survey_send.add_argument("--dry-run", action="store_true", help="only count recipients")
+    survey_send.add_argument("--json", action="store_true")
+    survey_send.set_defaults(run=_survey_send)
+    report = commands.add_parser("report", help="the steering group's workbook with charts")
+    report.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    report.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    report.add_argument("--language", choices=("sv", "en"), help="default: the node's")
+    report.set_defaults(run=_report)
     return parser
 
 

@@ -37,11 +37,19 @@ from bot.procurements.records import ProcurementRecords
 from bot.routing import NetworkRepository, RoutingService
 from bot.routing.tickets import TicketRepository
 from bot.sharing import SharedItems, SharingService
-from bot.stats import ActivityLog
+from bot.stats import ActivityLog, StatisticsService
 from bot.storage import Lease
 from bot.storage.shapes import DataCheck, Shape
+from bot.survey import PulseSurvey
 from bot.tokens import DEFAULT_LOGIN, GRAPH_SCOPE, AppTokenProvider
-from cards import AgreementCards, DigestCards, ProcurementPresenter, SharedItemCards, TicketCards
+from cards import (
+    AgreementCards,
+    DigestCards,
+    ProcurementPresenter,
+    SharedItemCards,
+    SurveyCards,
+    TicketCards,
+)
 
 SECRET_WARNING_DAYS = 30
 log = logging.getLogger(__name__)
@@ -52,7 +60,7 @@ TABLE_OWNERS: tuple[type[TableOwner], ...] = (
     TicketRepository, NetworkRepository, ChannelSettings, SharedItems, CriteriaLibrary,
     AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestService,
     LinkSigner, Lease, AgreementRepository, ProcurementRecords, LearnedWords, Outbox, JobRunner,
-    AnswerLog, Memberships,
+    AnswerLog, Memberships, PulseSurvey,
 )  # fmt: skip
 
 
@@ -85,6 +93,8 @@ class Services:
     profiles: Profiles
     audit: AuditLog
     data_check: DataCheck
+    statistics: StatisticsService
+    survey: PulseSurvey
 
 
 class NoDirectory:
@@ -134,6 +144,7 @@ async def build_services(
     session: aiohttp.ClientSession | None = None,
     personal: Sequence[PersonalRecords] = (),
     directory: Directory | None = None,
+    reachable: Callable[[], Awaitable[Sequence[tuple[str, str]]]] | None = None,
 ) -> Services:
     """The services; `directory` tells who a responsible person is in Teams (the Teams
     edge's conversation book), `personal` adds the edge's own owners of personal data."""
@@ -155,6 +166,8 @@ async def build_services(
     profiles = Profiles(store)
     sharing = SharingService(store, messenger, node.criteria, clock, outbox,
                              SharedItemCards(settings.language))  # fmt: skip
+    survey = PulseSurvey(store, clock, outbox, messenger, directory, SurveyCards(clock.today),
+                         reachable or _nobody)  # fmt: skip
     followups = FollowUpService(
         store, messenger, node.criteria, AgreementCards(), directory, clock, routing,
         sharing, outbox,
@@ -178,7 +191,11 @@ async def build_services(
         ),
         links=await LinkSigner.shared(store, clock, settings.link_secret),
         privacy=PersonalData(
-            store, clock, (*personal, outbox, answers, memberships), directory.emails_of, profiles
+            store,
+            clock,
+            (*personal, outbox, answers, memberships, survey),
+            directory.emails_of,
+            profiles,
         ),
         graph=graph,
         directory=directory,
@@ -187,7 +204,14 @@ async def build_services(
         profiles=profiles,
         audit=AuditLog(store, clock),
         data_check=DataCheck(store, record_shapes()),
+        statistics=StatisticsService(store, clock, settings.escalation_hours, survey.figures),
+        survey=survey,
     )
+
+
+async def _nobody() -> Sequence[tuple[str, str]]:
+    """Who the node can reach 1:1, where nothing can be reached (commands, tests)."""
+    return ()
 
 
 async def load_demo_agreements(services: Services) -> None:

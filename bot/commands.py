@@ -28,6 +28,7 @@ class Who(StrEnum):
     EXPERT = "expert"  # a registered expert of the network
     OWNER = "owner"  # an owner of the team (with Graph configured) or an admin
     ADMIN = "admin"  # one of NODE_ADMIN_IDS
+    COORDINATOR = "coordinator"  # the region's coordinator (an admin's grant), or an admin
 
 
 class Group(StrEnum):

@@ -35,4 +35,5 @@ ORG_NUMBER = Limit(1, 20)  # "556036-0793"
 KRAV = Limit(1, 20)  # one Krav ID, "10699:2"
 KRAV_LIST = Limit(1, 500)  # "11567, 10699:2 avancerad"
 MONTH = Limit(7, 10)  # "2027-03"
+COMMENT = Limit(0, 500)  # a survey's optional comment
 SHARED_SHORT, SHARED_TEXT = SHORT, TEXT  # shared items' fields

@@ -21,8 +21,8 @@ from bot.values import is_address, is_https, is_whole, is_yes, parse_date, parse
 Values = dict[str, str]
 
 # Input kinds, as a card shows them.
-TEXT, LONG, DATE, MONTH, NUMBER, ADDRESS, LINK, CHOICE, TOGGLE = (
-    "text", "long", "date", "month", "number", "address", "link", "choice", "toggle",
+TEXT, LONG, DATE, MONTH, NUMBER, ADDRESS, LINK, CHOICE, TOGGLE, RATING = (
+    "text", "long", "date", "month", "number", "address", "link", "choice", "toggle", "rating",
 )  # fmt: skip
 
 
@@ -82,7 +82,7 @@ def _kind_ok(spec: Field, value: str, context: Context) -> bool:
         return is_address(value)
     if spec.kind == LINK:
         return is_https(value)
-    if spec.kind == CHOICE:
+    if spec.kind in (CHOICE, RATING):  # a rating is a choice of its stars ("1".."5")
         return value in {v for v, _ in spec.choices}
     if spec.kind == TOGGLE:
         return value in ("true", "false")
@@ -122,6 +122,8 @@ class Form:
                 continue
             if isinstance(raw, bool):
                 raw = "true" if raw else "false"
+            if isinstance(raw, float) and raw.is_integer():  # a rating's stars: 4.0
+                raw = int(raw)
             if not isinstance(raw, str | int):
                 raise ValueError(spec.id)
             text = str(raw)

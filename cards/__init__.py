@@ -33,7 +33,7 @@ from cards._criteria import (
     levels_card,
     no_answer_card,
 )
-from cards._digest import DigestCards, digest_card, statistics_card
+from cards._digest import DigestCards, digest_card
 from cards._procurements import (
     ProcurementPresenter,
     procurement_card,
@@ -50,6 +50,8 @@ from cards._sharing import (
     shared_item_card,
     shared_list_card,
 )
+from cards._stats import report_card, statistics_card
+from cards._survey import SurveyCards, survey_card
 from cards._tickets import (
     ROLE_ASKER,
     ROLE_ASSIGNEE,
@@ -81,6 +83,7 @@ __all__ = [
     "NodeStatus",
     "ProcurementPresenter",
     "SharedItemCards",
+    "SurveyCards",
     "TicketCards",
     "agreement_card",
     "agreement_form_card",
@@ -117,11 +120,13 @@ __all__ = [
     "procurement_card",
     "procurement_form_card",
     "receipt_card",
+    "report_card",
     "shared_item_card",
     "shared_list_card",
     "small_talk_card",
     "statistics_card",
     "status_card",
+    "survey_card",
     "ticket_card",
     "ticket_list_card",
     "upcoming_card",

@@ -17,6 +17,7 @@ from bot.forms import (
     LONG,
     MONTH,
     NUMBER,
+    RATING,
     TOGGLE,
     Field,
     Form,
@@ -43,6 +44,11 @@ def field_input(
     element: dict[str, Any] = {"id": field.id, "label": _label(texts, field.label, row)}
     if field.kind == CHOICE:
         element |= {"type": "Input.ChoiceSet", "choices": _choices(field, texts)}
+    elif field.kind == RATING:
+        # Teams' stars; a client without them shows the same choice as buttons.
+        element |= {"type": "Input.Rating", "max": len(field.choices), "allowHalfSteps": False,
+                    "fallback": {**element, "type": "Input.ChoiceSet", "style": "expanded",
+                                 "choices": _choices(field, texts)}}  # fmt: skip
     elif field.kind == TOGGLE:
         element = {"type": "Input.Toggle", "id": field.id, "title": element["label"],
                    "valueOn": "true", "valueOff": "false"}  # fmt: skip
@@ -70,7 +76,7 @@ def field_input(
         element["placeholder"] = field.placeholder
     shown = value or field.default
     if shown:
-        element["value"] = shown
+        element["value"] = int(shown) if field.kind == RATING and shown.isdigit() else shown
     return element
 
 

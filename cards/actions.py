@@ -25,6 +25,7 @@ from bot.i18n import UserError
 from bot.procurements.forms import PLAN_UPDATE, PROCUREMENT
 from bot.routing.forms import ASK
 from bot.sharing.forms import ANALYSIS, FOLLOWUP_REPORT
+from bot.survey import SURVEY
 
 _KEY = re.compile(rf"^(?:{KRAV_BASE})/(bas|avancerad|spjutspets)$")
 _BASE = re.compile(rf"^(?:{KRAV_BASE})$")
@@ -294,6 +295,35 @@ class ConfirmErase(CardAction):
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
         return cls()
+
+
+@dataclass(frozen=True)
+class DownloadReport(CardAction):
+    """The steering group's workbook for a quarter ("2026Q3"), from the `statistik` card."""
+
+    VERB: ClassVar[str] = "stats.report"
+    quarter: str
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(_match(_QUARTER, value.get("quarter")))
+
+
+_QUARTER = re.compile(r"^20[0-9]{2}Q[1-4]$")
+
+
+@dataclass(frozen=True)
+class AnswerSurvey(CardAction):
+    """The pulse survey's submit: the round it answers and the form's inputs."""
+
+    VERB: ClassVar[str] = "survey.answer"
+    INPUTS: ClassVar[tuple[str, ...]] = ("values",)
+    round: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(_match(_QUARTER, value.get("round")), SURVEY.read(value))
 
 
 # --- agreements and follow-ups ---------------------------------------------------------------

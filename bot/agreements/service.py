@@ -531,9 +531,6 @@ class FollowUpService:
             return Wait(message.to)
         return Sent()
 
-    async def statistics(self, start: date | None, end: date | None) -> dict[str, Any]:
-        return await figures(self.repository, self.today(), start, end)
-
 
 def _next_reminder(kind: str, due: date, today: date) -> tuple[str, date] | None:
     """The reminder after one of `kind` sent `today`: on the due day, then weekly while
@@ -553,32 +550,3 @@ def _label(due: date, today: date) -> str:
     """What a reminder sent today says: coming up, today, or overdue (a reminder that waited
     for its person's first contact says how things are when it is sent)."""
     return "before" if today < due else "due" if today == due else "overdue"
-
-
-async def figures(
-    repository: AgreementRepository, today: date, start: date | None, end: date | None
-) -> dict[str, Any]:
-    """The figure the region wants to move from "1 of 25": follow-ups done on time."""
-
-    def inside(day: date) -> bool:
-        return (start is None or day >= start) and (end is None or day <= end)
-
-    agreements = await repository.all_agreements()
-    results = [r for r in await repository.all_results() if inside(r.due)]
-    overdue = [f for f in await repository.all_followups() if not f.finished and f.due < today]
-    per_municipality: dict[str, int] = {}
-    for agreement in agreements:
-        if agreement.criteria:
-            count = per_municipality.get(agreement.municipality, 0)
-            per_municipality[agreement.municipality] = count + 1
-    on_time = sum(r.on_time for r in results)
-    due_in_period = len(results) + sum(inside(f.due) for f in overdue)
-    return {
-        "agreements_per_municipality": dict(sorted(per_municipality.items())),
-        "followups_due": due_in_period,
-        "done_on_time": on_time,
-        "done_late": len(results) - on_time,
-        "overdue_now": len(overdue),
-        "share_on_time": round(on_time / due_in_period, 3) if due_in_period else None,
-        "joint_done": sum(bool(r.source) for r in results),
-    }

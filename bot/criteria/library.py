@@ -13,7 +13,8 @@ import asyncio
 import json
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 CRITERIA = "criteria"
 HISTORY = "criteriahistory"
+CHANGES = "criteriachanges"  # partition: the day (ISO); key: the criterion's key and a serial
 KNOWLEDGE = "knowledge"
 META = "meta"
 FEEDBACK = "feedback"
@@ -82,8 +84,45 @@ class Answer:
     more: bool = False  # hits beyond this page worth showing
 
 
+# What a change of a criterion is told by: the texts a buyer acts on.
+COMPARED = ("name", "kravtext", "verifikat", "uppfoljning", "motiv", "type", "product_group")
+
+
 @dataclass(frozen=True)
+class Change:
+    """One criterion at one level that an import added, changed or withdrew."""
+
+    key: str  # "11567/bas"
+    kind: str  # added, changed, withdrawn
+    fields: tuple[str, ...] = ()  # changed: which of COMPARED
+    version_from: int = 0
+    version_to: int = 0
+    area: str = ""
+    name: str = ""
+    day: str = ""  # when it was applied (ISO)
+
+    @property
+    def base(self) -> str:
+        return self.key.split("/", 1)[0]
+
+    def to_data(self) -> dict[str, Any]:
+        return {"key": self.key, "kind": self.kind, "fields": list(self.fields),
+                "version_from": self.version_from, "version_to": self.version_to,
+                "area": self.area, "name": self.name, "day": self.day}  # fmt: skip
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Change:
+        return cls(str(data["key"]), str(data["kind"]), tuple(data.get("fields", ())),
+                   int(data.get("version_from", 0)), int(data.get("version_to", 0)),
+                   str(data.get("area", "")), str(data.get("name", "")),
+                   str(data.get("day", "")))  # fmt: skip
+
+
+@dataclass
 class ImportReport:
+    """An import as a change set: what it adds, changes (and how) and, for a file that is
+    the whole library (`full`), withdraws. A dry run reports and writes nothing."""
+
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -91,6 +130,31 @@ class ImportReport:
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
     imported: bool = True
+    changes: list[Change] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def withdrawn(self) -> int:
+        return sum(c.kind == "withdrawn" for c in self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": [c.key for c in self.changes if c.kind == "added"],
+            "changed": [{"key": c.key, "fields": list(c.fields), "from": c.version_from,
+                         "to": c.version_to} for c in self.changes if c.kind == "changed"],
+            "withdrawn": [c.key for c in self.changes if c.kind == "withdrawn"],
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "dry_run": self.dry_run,
+        }  # fmt: skip
+
+
+async def changes_since(store: Store, day: date) -> list[Change]:
+    """What imports changed from `day` on, oldest first (the digest, the notices): the
+    library's revisions, whoever imported (the CLI or an admin in Teams)."""
+    found = [Change.from_data(r.data) for r in await store.query(CHANGES)
+             if r.partition >= day.isoformat()]  # fmt: skip
+    return sorted(found, key=lambda c: (c.day, c.key))
 
 
 def sample_criteria() -> list[Criterion]:
@@ -121,6 +185,7 @@ def build_documents(
             level=c.level.value,
             type=c.type.value,
             group=c.base_id,
+            demoted=bool(c.withdrawn),
             fields={
                 "name": c.name,
                 "product_group": c.product_group,
@@ -169,11 +234,12 @@ class DocumentSource(Protocol):
 class CriteriaLibrary:
     # Published answers and feedback are kept without names: no personal data here.
     TABLES: ClassVar[dict[str, str]] = {
-        CRITERIA: "", HISTORY: "", META: "", KNOWLEDGE: "", FEEDBACK: "",
+        CRITERIA: "", HISTORY: "", META: "", KNOWLEDGE: "", FEEDBACK: "", CHANGES: "",
     }  # fmt: skip
     SHAPES: ClassVar[dict[str, Shape]] = {
         CRITERIA: shape_of(lambda record: Criterion.from_dict(record.data)),
         KNOWLEDGE: shape_of(lambda record: PublishedAnswer.from_dict(record.data)),
+        CHANGES: shape_of(lambda record: Change.from_data(record.data)),
     }
 
     def __init__(self, store: Store, clock: Clock) -> None:
@@ -298,6 +364,7 @@ class CriteriaLibrary:
                 "product_group": criterion.product_group,
                 "levels": sorted({document.level, *hit.other_levels}, key=_LEVEL_ORDER.index),
                 "sample": criterion.is_sample,
+                "withdrawn": criterion.withdrawn or None,
             }
         else:
             base["id"] = document.id.split("/", 1)[1]
@@ -330,45 +397,90 @@ class CriteriaLibrary:
 
     # --- changing -------------------------------------------------------------------------
 
-    async def import_parsed(self, parsed: ParsedFile, skip_bad_rows: bool = False) -> ImportReport:
+    async def import_parsed(
+        self,
+        parsed: ParsedFile,
+        skip_bad_rows: bool = False,
+        full: bool = False,
+        dry_run: bool = False,
+    ) -> ImportReport:
+        """Apply a file as a change set (`full`: the file is the whole library, so what it
+        lacks is withdrawn). With a bad row nothing changes unless `skip_bad_rows`."""
         errors = [f"rad {e.row}: {e.reason}" for e in parsed.errors]
         if errors and not skip_bad_rows:
-            return ImportReport(rejected=len(errors), errors=errors, imported=False)
-        outcomes = [await self._upsert(criterion) for criterion in parsed.criteria]
-        report = ImportReport(
-            added=outcomes.count("added"),
-            updated=outcomes.count("updated"),
-            unchanged=outcomes.count("unchanged"),
-            older_skipped=outcomes.count("older_skipped"),
-            rejected=len(errors),
-            errors=errors,
-        )
-        if report.added or report.updated:
-            await self._bump_revision()
+            return ImportReport(rejected=len(errors), errors=errors, imported=False,
+                                dry_run=dry_run)  # fmt: skip
+        stored = {Criterion.from_dict(r.data).key: (Criterion.from_dict(r.data), r)
+                  for r in await self._store.query(CRITERIA)}  # fmt: skip
+        today = self._clock.today().isoformat()
+        report = ImportReport(rejected=len(errors), errors=errors, dry_run=dry_run)
+        writes: list[tuple[Criterion, Record | None, Change]] = []
+        for criterion in parsed.criteria:
+            old, record = stored.get(criterion.key, (None, None))
+            if old is None:
+                change = Change(criterion.key, "added", (), 0, criterion.version,
+                                criterion.area, criterion.name, today)  # fmt: skip
+                report.added += 1
+            elif criterion.version < old.version:
+                report.older_skipped += 1
+                continue
+            elif replace(old, withdrawn="") == criterion and not old.withdrawn:
+                report.unchanged += 1
+                continue
+            else:
+                fields = tuple(f for f in COMPARED if getattr(old, f) != getattr(criterion, f))
+                change = Change(criterion.key, "changed", fields, old.version, criterion.version,
+                                criterion.area, criterion.name, today)  # fmt: skip
+                report.updated += 1
+            report.changes.append(change)
+            writes.append((criterion, record, change))
+        if full:
+            given = {c.key for c in parsed.criteria}
+            for key, (old, record) in sorted(stored.items()):
+                if key not in given and not old.withdrawn:
+                    change = Change(key, "withdrawn", (), old.version, old.version, old.area,
+                                    old.name, today)  # fmt: skip
+                    report.changes.append(change)
+                    writes.append((replace(old, withdrawn=today), record, change))
+        if dry_run or not writes:
+            return report
+        for serial, (criterion, record, change) in enumerate(writes):
+            await self._write(criterion, record)
+            key = f"{change.key}|{self._clock.time():.0f}|{serial}"
+            await self._store.upsert(CHANGES, Record(today, key, change.to_data()))
+        await self._bump_revision()
         await self.load()
         return report
 
-    async def import_file(self, path: Path, skip_bad_rows: bool = False) -> ImportReport:
-        return await self.import_parsed(read_file(path), skip_bad_rows)
+    async def import_file(
+        self, path: Path, skip_bad_rows: bool = False, full: bool = False, dry_run: bool = False
+    ) -> ImportReport:
+        return await self.import_parsed(read_file(path), skip_bad_rows, full, dry_run)
 
-    async def _upsert(self, criterion: Criterion) -> str:
-        level = criterion.level.value
-        stored = await self._store.get(CRITERIA, criterion.base_id, level)
-        record = Record(criterion.base_id, level, criterion.to_dict())
+    async def _write(self, criterion: Criterion, stored: Record | None) -> None:
+        """A criterion as it now is; the text it replaces is kept in history."""
+        record = Record(criterion.base_id, criterion.level.value, criterion.to_dict())
         if stored is None:
-            await self._store.insert(CRITERIA, record)
-            return "added"
+            await self._store.upsert(CRITERIA, record)
+            return
         old = Criterion.from_dict(stored.data)
-        if criterion.version < old.version:
-            return "older_skipped"
-        if old == criterion:
-            return "unchanged"
-        history_key = f"{level}:{old.version}:{old.version_date or 'utan-datum'}"
-        await self._store.upsert(HISTORY, Record(old.base_id, history_key, old.to_dict()))
-        await self._store.replace(
-            CRITERIA, Record(record.partition, record.key, record.data, stored.etag)
-        )
-        return "updated"
+        if not old.withdrawn and not criterion.withdrawn:  # a withdrawal changes no text
+            history_key = f"{old.level.value}:{old.version}:{old.version_date or 'utan-datum'}"
+            await self._store.upsert(HISTORY, Record(old.base_id, history_key, old.to_dict()))
+        await self._store.upsert(CRITERIA, record)
+
+    async def changes_since(self, day: date) -> list[Change]:
+        return await changes_since(self._store, day)
+
+    async def versions(self, krav_id: str) -> dict[int, list[Criterion]]:
+        """Every version the node has seen of a criterion: version -> its levels."""
+        found: dict[int, list[Criterion]] = {}
+        for criterion in [*await self.history(krav_id), *self.levels_of(krav_id)]:
+            found.setdefault(criterion.version, [])
+            levels = found[criterion.version]
+            if all(c.level != criterion.level for c in levels):
+                levels.append(criterion)
+        return found
 
     def base_ids(self) -> set[str]:
         """The Krav IDs (without version) of every criterion in the library."""

@@ -107,6 +107,9 @@ class Criterion:
     version_date: str = ""
     source: str = ""
     has_english: bool = False
+    # The day an import of the whole library no longer held it (ISO): still found and shown,
+    # labelled, ranked after current criteria; never deleted (agreements cite it).
+    withdrawn: str = ""
 
     @property
     def base_id(self) -> str:

@@ -76,6 +76,7 @@ class Document:
     level: str = ""
     type: str = ""
     group: str = ""  # entries of one group (a criterion's levels) collapse into one hit
+    demoted: bool = False  # withdrawn from the library: ranked after every current match
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ class SearchIndex:
         self._areas = np.asarray([d.area for d in documents], dtype=object)
         self._is_guide = np.asarray([d.kind == "guide" for d in documents], dtype=bool)
         self._kinds = np.asarray([d.kind for d in documents], dtype=object)
+        self._demoted = np.asarray([d.demoted for d in documents], dtype=bool)
         self._levels = np.asarray([d.level for d in documents], dtype=object)
         self._types = np.asarray([d.type for d in documents], dtype=object)
         self._area_masks = {area: self._areas == area for area in {d.area for d in documents}}
@@ -362,13 +364,15 @@ class SearchIndex:
     def _top(self, scores: Any, matched: Any, word_count: int, limit: int) -> list[Hit]:
         """The best `limit` hits, one per group (a criterion's levels), best level first."""
         candidates = np.flatnonzero(scores > 0)
+        # The order: current entries by score, then demoted (withdrawn) ones by score.
+        order = scores - self._demoted * _DEMOTED
         wanted = limit * 4
         while True:
             if len(candidates) > wanted:
-                best = candidates[np.argpartition(-scores[candidates], wanted - 1)[:wanted]]
+                best = candidates[np.argpartition(-order[candidates], wanted - 1)[:wanted]]
             else:
                 best = candidates
-            ordered = sorted(best.tolist(), key=lambda i: (-scores[i], self.documents[i].id))
+            ordered = sorted(best.tolist(), key=lambda i: (-order[i], self.documents[i].id))
             hits: list[Hit] = []
             seen: set[str] = set()
             for index in ordered:
@@ -387,6 +391,9 @@ class SearchIndex:
             if len(best) == len(candidates):
                 return hits
             wanted *= 4  # many levels of few criteria: look further down
+
+
+_DEMOTED = 1e9  # below any score a current entry can have
 
 
 class Lexicon(frozenset[str]):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.criteria import AREAS
+from bot.criteria.library import changes_since
 from bot.procurements.records import ProcurementRecords
 from bot.routing.network import NetworkRepository
 from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
@@ -24,7 +24,8 @@ class WeekContent:
     answered: list[tuple[str, str, str]] = field(default_factory=list)  # area, question, by
     open_questions: list[tuple[int, str, str]] = field(default_factory=list)  # no, area, question
     on_call: list[tuple[str, str]] = field(default_factory=list)  # area name, expert
-    library_changes: int = 0
+    # What imports changed in the library this week: area, kind, Krav ID key, name.
+    library: list[tuple[str, str, str, str]] = field(default_factory=list)
     asked_this_week: int = 0
     # Planned procurements announced within three months: area, month, municipality, title.
     upcoming: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -41,7 +42,7 @@ class WeekContent:
             answered=[a for a in self.answered if a[0] in areas],
             open_questions=[q for q in self.open_questions if q[1] in areas],
             on_call=[o for o in self.on_call if o[0] in names],
-            library_changes=self.library_changes,
+            library=[c for c in self.library if c[0] in areas],
             asked_this_week=self.asked_this_week,
             upcoming=[u for u in self.upcoming if u[0] in areas],
         )
@@ -77,11 +78,7 @@ async def week_content(store: Store, clock: Clock) -> WeekContent:
         experts = network.on_call(slug, next_week, zone)
         if experts:
             on_call.append((name, f"{experts[0].name} ({experts[0].municipality})"))
-    changes = [
-        e
-        for e in await AuditLog(store, clock).recent(1000)
-        if e.action == "criteria.import" and e.at >= since
-    ]
+    changes = await changes_since(store, (now - timedelta(days=7)).date())
     return WeekContent(
         week=iso_week(now),
         analyses=[a for a in analyses if a.shared_at >= since],
@@ -89,9 +86,7 @@ async def week_content(store: Store, clock: Clock) -> WeekContent:
         answered=answered,
         open_questions=open_questions,
         on_call=on_call,
-        library_changes=sum(
-            int(e.details.get("added", 0)) + int(e.details.get("updated", 0)) for e in changes
-        ),
+        library=[(c.area, c.kind, c.key, c.name) for c in changes],
         asked_this_week=sum(1 for t in tickets if t.created_at >= since),
         upcoming=[
             (p.area, f"{p.announce:%Y-%m}", p.municipality, p.title)

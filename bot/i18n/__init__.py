@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from babel import Locale
+from babel.numbers import format_percent
 
 DEFAULT_LOCALE = "sv"
 LOCALES = ("sv", "en")
@@ -82,6 +83,11 @@ class Texts:
 
     def has(self, key: str) -> bool:
         return key in _load(self.language) or key in _load(DEFAULT_LOCALE)
+
+    def percent(self, ratio: float | None) -> str:
+        """A share as this language writes it ("75 %" in Swedish, "75%" in English); a dash
+        when there was nothing to count."""
+        return "–" if ratio is None else format_percent(ratio, locale=self.language)
 
     def area(self, slug: str) -> str:
         """An area's name in this language (the slug itself when unknown)."""

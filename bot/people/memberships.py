@@ -8,7 +8,10 @@ directory cannot place (a consultant, a shared mailbox, the Playground's demo us
 
 Each municipality says who may act on its agreements' follow-ups besides the responsible
 person: all its members ("alla", the default: a colleague covers for the holidays) or only
-the responsible person and admins ("ansvarig")."""
+the responsible person and admins ("ansvarig").
+
+Admins also make people coordinators (`samordnare`): they see the region's statistics,
+reports and survey results without admin rights."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from bot.storage import Record, Store
 MEMBERSHIPS = "memberships"
 GRANT = "grant"
 RULE = "rule"
+COORDINATOR = "coordinator"  # the region's coordinator role: statistics, reports, survey
 ALL_MEMBERS, RESPONSIBLE_ONLY = "alla", "ansvarig"
 AGREEMENT_RULES = (ALL_MEMBERS, RESPONSIBLE_ONLY)
 
@@ -36,8 +40,8 @@ class Grant:
 
 class Memberships:
     TABLES: ClassVar[dict[str, str]] = {
-        MEMBERSHIPS: "admins' grants of a municipality to a person (address or Teams id), "
-        "and each municipality's rule for acting on its agreements",
+        MEMBERSHIPS: "admins' grants of a municipality or the coordinator role to a person "
+        "(address or Teams id), and each municipality's rule for acting on its agreements",
     }
 
     def __init__(self, store: Store, clock: Clock) -> None:
@@ -70,6 +74,19 @@ class Memberships:
             for r in await self._store.query(MEMBERSHIPS, GRANT)
         ]  # fmt: skip
 
+    async def make_coordinator(self, name: str, by: str) -> None:
+        await self._store.upsert(MEMBERSHIPS, Record(COORDINATOR, name.strip().lower(), {
+            "by": by, "at": self._clock.time()}))  # fmt: skip
+
+    async def unmake_coordinator(self, name: str) -> bool:
+        return await self._store.delete(MEMBERSHIPS, COORDINATOR, name.strip().lower())
+
+    async def is_coordinator(self, names: tuple[str, ...]) -> bool:
+        for name in names:
+            if await self._store.get(MEMBERSHIPS, COORDINATOR, name.lower()) is not None:
+                return True
+        return False
+
     async def agreement_rule(self, municipality: str) -> str:
         if self._rules is None:
             self._rules = {r.key: str(r.data["rule"])
@@ -85,10 +102,11 @@ class Memberships:
 
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
         names = _names(person)
+        roles = [r.key for r in await self._store.query(MEMBERSHIPS, COORDINATOR)]
         return {"memberships": [
             {"name": g.name, "municipality": g.municipality} for g in await self.grants()
             if g.name in names
-        ]}  # fmt: skip
+        ], "coordinator": sorted(n for n in roles if n in names)}  # fmt: skip
 
     async def erase_person(self, person: PersonRef) -> int:
         """A grant names the person; the admin who gave it is kept as "by" for the others
@@ -96,6 +114,7 @@ class Memberships:
         removed = 0
         for name in _names(person):
             removed += await self._store.delete(MEMBERSHIPS, GRANT, name)
+            removed += await self._store.delete(MEMBERSHIPS, COORDINATOR, name)
         return removed
 
 

@@ -15,7 +15,7 @@ import contextlib
 import logging
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.agreements import Directory
 from bot.channels import ChannelSettings
@@ -297,22 +297,3 @@ class ProcurementService:
     async def became_agreement(self, plan: Procurement, agreement_key: str) -> None:
         with contextlib.suppress(ConcurrencyError):
             await self._put(replace(plan, agreement=agreement_key, stage="avtal"))
-
-    async def statistics(self) -> dict[str, Any]:
-        for plan in await self.all():  # link the experts who took early consultations
-            await self.sync_expert(plan)
-        return await figures(self.records)
-
-
-async def figures(records: ProcurementRecords) -> dict[str, Any]:
-    """The report's "early environmental competence", coordination, and what became agreements."""
-    plans = await records.all()
-    early = [p for p in plans
-             if p.expert_linked_on and p.expert_linked_on < p.announce.isoformat()]  # fmt: skip
-    groups = [g for g in overlapping(plans, OVERLAP_MONTHS) if all(p.coordinate for p in g)]
-    return {
-        "procurements": len(plans),
-        "expert_before_announcement": round(len(early) / len(plans), 3) if plans else None,
-        "coordinated_groups": len(groups),
-        "became_agreements": sum(bool(p.agreement) for p in plans),
-    }

@@ -28,4 +28,10 @@ def outbound_messenger(
 # Every table's owner, the Teams edge's own included.
 TABLE_OWNERS: tuple[type[TableOwner], ...] = (*app.TABLE_OWNERS, ConversationBook, InboundLedger)
 
-__all__ = ["COMMANDS", "TABLE_OWNERS", "create_app", "outbound_messenger"]
+
+def conversation_book(store: Store) -> ConversationBook:
+    """Who the node can reach 1:1 (the CLI's survey round)."""
+    return ConversationBook(store)
+
+
+__all__ = ["COMMANDS", "TABLE_OWNERS", "conversation_book", "create_app", "outbound_messenger"]

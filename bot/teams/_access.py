@@ -33,6 +33,7 @@ ROLE_REFUSALS = {
     Who.ADMIN: "admin.only",
     Who.OWNER: "digest.owner_only",
     Who.EXPERT: "ticket.not_expert",
+    Who.COORDINATOR: "coordinator.only",
 }
 
 
@@ -43,6 +44,8 @@ async def plays(party: Party, who: Who) -> bool:
         return party.admin
     if who is Who.OWNER:
         return await party.owns_team()
+    if who is Who.COORDINATOR:
+        return party.admin or await party.coordinator()
     return await party.expert() is not None
 
 

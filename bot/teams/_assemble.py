@@ -14,6 +14,7 @@ from bot.teams._handlers import (
     ComposeHandler,
     CriteriaHandler,
     DigestHandler,
+    EvaluationHandler,
     GuideHandler,
     PeopleHandler,
     ProcurementHandler,
@@ -48,6 +49,9 @@ def dispatcher(services: Services, messenger: Messenger, directory: Directory) -
             services.links,
             services.audit,
             settings.public_url,
+        ),
+        EvaluationHandler(
+            services.statistics, services.survey, services.links, settings.public_url, clock
         ),
         AdminHandler(
             node,

@@ -142,6 +142,12 @@ class ConversationBook:
         locale = {"sv": "sv-SE", "en": "en-US"}.get(language) or data.get("locale") or "sv-SE"
         return Person(user_id, data.get("aad_object_id", ""), data.get("name", ""), locale)
 
+    async def reachable(self) -> list[tuple[str, str]]:
+        """Everyone with a 1:1 chat with the bot (the survey's reach): Teams and Entra ids."""
+        return [(r.key, str(r.data.get("aad_object_id", "")))
+                for r in await self._store.query(PEOPLE, "ref")
+                if not r.key.startswith("email:")]  # fmt: skip
+
     async def emails_of(self, user_id: str) -> frozenset[str]:
         record = await self._store.get(PEOPLE, "ref", user_id)
         address = record.data.get("email", "") if record else ""

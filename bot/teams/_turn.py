@@ -76,6 +76,10 @@ class Party:
             self._municipalities = frozenset(found)
         return self._municipalities
 
+    async def coordinator(self) -> bool:
+        """Made the region's coordinator by an admin."""
+        return await self._people.memberships.is_coordinator(await self.names())
+
     async def member_of(self, municipality: str) -> bool:
         return municipality in await self.municipalities()
 

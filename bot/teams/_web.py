@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -38,11 +39,11 @@ from opentelemetry.trace import SpanKind, StatusCode
 from bot import telemetry
 from bot.app import Background, Services, build_services, load_demo_agreements
 from bot.config import Settings
-from bot.i18n import texts_for
+from bot.i18n import UserError, texts_for
 from bot.logs import activity_id
 from bot.node import Node
 from bot.sharing import plan_xlsx
-from bot.stats import ActivityLog
+from bot.stats import ActivityLog, Period, report_xlsx
 from bot.teams._assemble import dispatcher
 from bot.teams._connector import (
     ReusingAuthentication,
@@ -158,7 +159,8 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     book = ConversationBook(node.store)
     inbound = InboundLedger(node.store, node.clock)
     messenger = TeamsMessenger(adapter, book, settings.app_id)
-    services = await build_services(node, messenger, session, personal=[book], directory=book)
+    services = await build_services(node, messenger, session, personal=[book], directory=book,
+                                    reachable=book.reachable)  # fmt: skip
     book.wakes(services.outbox.wake)
     if node.demo:
         await load_demo_agreements(services)
@@ -304,6 +306,8 @@ async def download(request: web.Request) -> web.Response:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": 'attachment; filename="uppfoljningsplan.xlsx"'},
         )
+    if kind == "report":
+        return await _report(request, payload)
     user, aad = payload.get("user"), payload.get("aad", "")
     if kind == "mydata" and isinstance(user, str) and user and isinstance(aad, str):
         data = await request.app[SERVICES].privacy.export(user, aad)
@@ -313,6 +317,22 @@ async def download(request: web.Request) -> web.Response:
             headers={"Content-Disposition": 'attachment; filename="mina-data.json"'},
         )
     return web.Response(status=404, text="Okänd fil.")
+
+
+async def _report(request: web.Request, payload: dict[str, Any]) -> web.Response:
+    """The steering group's workbook for the period the link was signed for."""
+    try:
+        period = Period.checked(date.fromisoformat(str(payload.get("start"))),
+                                date.fromisoformat(str(payload.get("end"))))  # fmt: skip
+    except (ValueError, UserError):
+        return web.Response(status=404, text="Okänd fil.")
+    stats = await request.app[SERVICES].statistics.compute(period)
+    workbook = report_xlsx(stats, texts_for(str(payload.get("language", ""))))
+    return web.Response(
+        body=workbook,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="rapport-{period.label}.xlsx"'},
+    )
 
 
 async def run_digest(request: web.Request) -> web.Response:

@@ -10,7 +10,19 @@ from zoneinfo import ZoneInfo
 
 from bot.criteria import CriteriaLibrary
 from bot.i18n import texts_for
+from bot.places import MUNICIPALITIES
 from bot.routing.tickets import ANSWERED, CLAIMED, Ticket
+from bot.stats import (
+    FollowUps,
+    Month,
+    Municipality,
+    Period,
+    Procurements,
+    Questions,
+    Share,
+    Statistics,
+    Survey,
+)
 from bot.teams import COMMANDS
 from cards import (
     ROLE_ASKER,
@@ -97,8 +109,7 @@ def all_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
 def digest_cards() -> list[tuple[str, dict[str, Any]]]:
     from bot.digest import WeekContent
     from bot.sharing import MarketAnalysis
-    from bot.stats import Stats
-    from cards import digest_card, statistics_card
+    from cards import digest_card, report_card, statistics_card, survey_card
 
     analysis = MarketAnalysis(
         "MA1", "Gods", "fordon-och-transport", "", "Lund", "2026-10-01", 3, "S", "",
@@ -107,21 +118,56 @@ def digest_cards() -> list[tuple[str, dict[str, Any]]]:
     full = WeekContent(
         "2026-W48", analyses=[analysis] * 10, answered=[("it", "Fråga *x*?", "Eva (Lund)")],
         open_questions=[(3, "it", "Öppen fråga")], on_call=[("IT och telekom", "Eva (Lund)")],
-        library_changes=4, asked_this_week=5,
+        library=[("it", "changed", "11550/bas", "Energieffektiva servrar")] * 12, asked_this_week=5,
     )  # fmt: skip
-    stats = Stats(
-        None, None, total=3, answered=2, per_area=Counter({"IT": 3}), claim_hours=(1.5, 3.0),
-        within_target=0.5, active_per_month={"2026-11": 4},
-    )  # fmt: skip
+    stats = region_statistics()
     cards: list[tuple[str, dict[str, Any]]] = []
     for language in ("sv", "en"):
         texts = texts_for(language)
         cards += [
             (f"digest/{language}", digest_card(full, texts)),
             (f"digest-quiet/{language}", digest_card(WeekContent("2026-W48"), texts)),
-            (f"stats/{language}", statistics_card(stats, texts)),
+            (f"stats/{language}", statistics_card(stats, texts, report_quarter="2026Q4")),
+            (f"stats-empty/{language}", statistics_card(empty_statistics(), texts)),
+            (f"report/{language}", report_card(texts, "2026Q4", "https://node.example/files/x")),
+            (f"survey/{language}", survey_card(texts, "2026Q4", TODAY)),
+            (
+                f"survey-problems/{language}",
+                survey_card(
+                    texts,
+                    "2026Q4",
+                    TODAY,
+                    {"rating": "4", "comment": "ö*" * 500},
+                    {"competence": "survey.error.answer", "followed_up": "survey.error.answer"},
+                ),
+            ),
         ]
     return cards
+
+
+def region_statistics() -> Statistics:
+    """Every municipality with follow-ups, plans and questions, a year of months and survey
+    answers: the largest `statistik` card."""
+
+    rows = tuple(
+        Municipality(name, followups_due=8, followups_on_time=n % 9, followups_late=0,
+                     followups_overdue=8 - n % 9 if n % 9 < 8 else 0, plans=3, plans_early=n % 4,
+                     shared_analyses=n % 3, questions=10 + n, answered=10, answered_in_time=7)
+        for n, name in enumerate(MUNICIPALITIES)
+    )  # fmt: skip
+    months = tuple(Month(f"2026-{m:02d}", 40 + m, 20 + m, 3, 150 + m) for m in range(1, 13))
+    return Statistics(
+        Period.quarter(2026, 4), TODAY,
+        Questions(400, 380, 20, 12, 40, (0.5, 3.0), (2.5, 20.0), Share(300, 380), 4.0,
+                  {"it": 120, "livsmedel": 80, "fordon-och-transport": 60}),
+        FollowUps(272, 150, 20, 102, 6, Share(4, 34), Share(3, 34)),
+        Procurements(102, Share(51, 102), 4, 12), 30, 25, rows, months,
+        Survey(120, 400, 3.9, (5, 10, 20, 50, 35), Share(60, 120), Share(40, 120)),
+    )  # fmt: skip
+
+
+def empty_statistics() -> Statistics:
+    return Statistics(Period(), TODAY, Questions(), FollowUps(), Procurements(), 0, 0, (), ())
 
 
 def sharing_cards(library: CriteriaLibrary) -> list[tuple[str, dict[str, Any]]]:
@@ -398,3 +444,6 @@ def test_a_broken_card_is_caught() -> None:
     broken = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "Blink", "text": "x"}]}
     (result,) = render_cards([("broken", broken)])
     assert result["problems"]
+    chart = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "Chart.Line", "data": []}]}
+    (result,) = render_cards([("chart-without-fallback", chart)])
+    assert result["problems"]  # a Teams chart passes only with a fallback the renderer shows

@@ -82,4 +82,34 @@ def render_cards(cards: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]
     if not match or not match.group(1):
         raise RuntimeError(f"the page produced no result: {result.stderr[-2000:]}")
     results: list[dict[str, Any]] = json.loads(html.unescape(match.group(1)))
+    by_name = dict(cards)
+    for rendered in results:
+        card = by_name[rendered["name"]]
+        rendered["problems"] = [p for p in rendered["problems"]
+                                if not _teams_only_with_fallback(p, card)]  # fmt: skip
     return results
+
+
+# Teams renders these (its charts, its star rating); the official renderer does not know
+# them and says it uses the element's fallback, which is then what it renders and checks.
+_TEAMS_ONLY = re.compile(
+    r'Unknown element type "((?:Chart\.|Input\.Rating)[A-Za-z.]*)"\. Fallback will be used'
+)
+
+
+def _teams_only_with_fallback(problem: str, card: dict[str, Any]) -> bool:
+    """A Teams-only element the renderer replaces by its fallback, and every such element of
+    the card has a fallback to show (not "drop"): fine, the fallback is what was checked."""
+    match = _TEAMS_ONLY.search(problem)
+    if not match:
+        return False
+
+    def nodes(value: Any) -> list[dict[str, Any]]:
+        if isinstance(value, dict):
+            return [value, *(n for v in value.values() for n in nodes(v))]
+        if isinstance(value, list):
+            return [n for v in value for n in nodes(v)]
+        return []
+
+    typed = [n for n in nodes(card) if n.get("type") == match.group(1)]
+    return bool(typed) and all(isinstance(n.get("fallback"), dict) for n in typed)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from bot.commands import Who
 from bot.storage import Store
 from bot.teams import COMMANDS
 from bot.teams._handlers import HANDLERS
@@ -51,7 +52,8 @@ GUARDED = ("tickets", "agreements", "followups", "followupresults", "jointfollow
 PUBLIC = {"criterion.show", "criterion.levels", "criterion.compare", "plan.create",
           "answer.feedback", "answer.more", "expert.ask", "ticket.create", "sharing.analysis",
           "sharing.followup", "sharing.show", "agreement.form", "procurement.create",
-          "privacy.erase", "agreement.create"}  # fmt: skip
+          "privacy.erase", "agreement.create",
+          "survey.answer"}  # one's own answer, stored under a hash of one's own id  # fmt: skip
 
 
 def agreement_values(title: str, shared: str = "true") -> dict[str, str]:
@@ -129,6 +131,8 @@ def attempts() -> list[dict[str, Any]]:
         {"verb": "procurement.create", **plan_values(SECRET_PLAN), "contact": "x@example.com"},
         {"verb": "procurement.create", **plan_values("Städtjänster stadsdelar"),
          "contact": "x@example.com"},
+        # The region's figures are for admins and coordinators only.
+        {"verb": "stats.report", "quarter": f"{TODAY.year}Q{(TODAY.month - 1) // 3 + 1}"},
     ]  # fmt: skip
 
 
@@ -145,7 +149,8 @@ def test_every_action_that_names_something_declares_who_may() -> None:
     (and is then tried below)."""
     routes = {route.kind.VERB: route for handler in HANDLERS for route in handler.ACTIONS}
     assert set(routes) == set(verbs())
-    guarded = {verb for verb, route in routes.items() if route.access is not None}
+    guarded = {verb for verb, route in routes.items()
+               if route.access is not None or route.who is not Who.ANYONE}  # fmt: skip
     assert guarded | PUBLIC == set(verbs())
     assert guarded - {"agreement.create", "procurement.create"} <= {
         attempt["verb"] for attempt in attempts()
@@ -167,6 +172,7 @@ async def test_no_card_action_shows_or_changes_what_is_not_theirs(
         seen = card_text(body["value"]) + "".join(card_text(s.card) for s in connector.sent)
         for secret in (SECRET_QUESTION, SECRET_AGREEMENT, SECRET_PLAN):
             assert secret not in seen, (who, attempt["verb"])
+        assert "/files/" not in seen, (who, attempt["verb"])  # no download handed out
         assert await snapshot(store) == before, (who, attempt)
     # Megan's lists are as they were: nothing was taken over.
     mine = await _say(node, connector, "mina avtal", MEGAN)

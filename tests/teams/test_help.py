@@ -93,7 +93,7 @@ async def test_a_command_run_by_someone_it_is_not_for_is_refused(
     admin_bot: BotServer, connector: ConnectorStandIn
 ) -> None:
     procurer = {"aad_id": "aad-someone", "user_id": "29:someone"}
-    for command, refusal in (("statistik", "bara för nodens administratörer"),
+    for command, refusal in (("statistik", "för regionens samordnare och nodens administratörer"),
                              ("öppna frågor", "Bara registrerade miljöstrateger")):  # fmt: skip
         connector.clear()
         await admin_bot.post(activities.message(connector.url, command, **procurer))

@@ -138,7 +138,7 @@ async def test_early_support_is_claimed_and_the_expert_linked_then_it_becomes_an
     created = await click(node, connector, agreement)
     assert "Avtalet är registrerat" in card_text(created)
     stats = card_text(await ask(node, connector, "statistik"))
-    assert "1 registrerad, 100% med miljöstrateg före annonsering" in stats
+    assert "1 registrerad, 100\xa0% med miljöstrateg före annonsering" in stats
     assert "1 blev avtal med krav" in stats
 
 

@@ -3,11 +3,14 @@ statistics card has one title and speaks minutes where hours would say "0 h"."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.i18n import texts_for
-from bot.stats import Stats
+from bot.stats import Questions
 from cards import statistics_card
+from tests.cards.test_official_renderer import empty_statistics
 from tests.support import activities
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_nodes, card_text
@@ -49,8 +52,8 @@ async def test_consent_to_publish_is_opt_in_and_says_what_is_published(
 
 
 def test_the_statistics_card_has_one_title_and_minutes_below_two_hours() -> None:
-    stats = Stats(None, None, total=3, answered=2, claim_hours=(0.25, 1.5),
-                  answer_hours=(3.0, 26.5))  # fmt: skip
+    stats = replace(empty_statistics(), questions=Questions(
+        3, 2, claim_hours=(0.25, 1.5), answer_hours=(3.0, 26.5)))  # fmt: skip
     card = statistics_card(stats, texts_for("sv"))
     text = card_text(card)
     assert text.count("Statistik för noden") == 1

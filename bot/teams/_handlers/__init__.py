@@ -7,6 +7,7 @@ from bot.teams._handlers.agreements import AgreementHandler
 from bot.teams._handlers.compose import ComposeHandler
 from bot.teams._handlers.criteria import CriteriaHandler
 from bot.teams._handlers.digest import DigestHandler
+from bot.teams._handlers.evaluation import EvaluationHandler
 from bot.teams._handlers.guide import GuideHandler
 from bot.teams._handlers.people import PeopleHandler
 from bot.teams._handlers.procurements import ProcurementHandler
@@ -16,7 +17,7 @@ from bot.teams._routes import Handler
 
 HANDLERS: tuple[type[Handler], ...] = (
     GuideHandler, CriteriaHandler, TicketHandler, SharingHandler, AgreementHandler,
-    ProcurementHandler, DigestHandler, PeopleHandler, AdminHandler,
+    ProcurementHandler, DigestHandler, PeopleHandler, EvaluationHandler, AdminHandler,
 )  # fmt: skip
 # Every command, from the handlers' declarations: parsing, help, the manifest's menus.
 COMMANDS = CommandBook([route.spec for handler in HANDLERS for route in handler.COMMANDS])
@@ -29,6 +30,7 @@ __all__ = [
     "ComposeHandler",
     "CriteriaHandler",
     "DigestHandler",
+    "EvaluationHandler",
     "GuideHandler",
     "PeopleHandler",
     "ProcurementHandler",

@@ -1,4 +1,4 @@
-"""The admins' view of the node: statistics, the audit log, what the search learned, and
+"""The admins' view of the node: the audit log, what the search learned, and
 status (storage, Graph, the outbox, the background jobs, the client secret)."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from bot.node import Node
 from bot.outbox import Outbox
 from bot.people import GraphClient
 from bot.routing import RoutingService
-from bot.stats import compute
 from bot.storage.shapes import DataCheck
 from bot.teams._routes import Handler, command
 from bot.teams._turn import Card, Turn
@@ -23,7 +22,6 @@ from cards import (
     escape_markdown,
     learned_words_card,
     message_card,
-    statistics_card,
     status_card,
 )
 
@@ -49,12 +47,6 @@ class AdminHandler(Handler):
         self._audit = audit
         self._graph = graph
         self._data = data
-
-    @command(Spec("statistics", ("statistik",), ("statistics",), Group.ADMIN, Who.ADMIN))
-    async def statistics(self, command: Command, turn: Turn) -> list[Card]:
-        node = self._node
-        stats = await compute(node.store, node.clock, node.settings.escalation_hours)
-        return [statistics_card(stats, turn.texts)]
 
     @command(Spec("audit_log", ("granskningslogg",), ("audit",), Group.ADMIN, Who.ADMIN))
     async def audit_log(self, command: Command, turn: Turn) -> list[Card]:

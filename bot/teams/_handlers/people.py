@@ -106,6 +106,25 @@ class PeopleHandler(Handler):
         return [message_card(turn.texts("grant.done", address=address,
                                         municipality=municipality))]  # fmt: skip
 
+    @command(Spec("coordinator", ("samordnare",), ("coordinator",), Group.ADMIN, Who.ADMIN,
+                  argument=T))  # fmt: skip
+    async def coordinator(self, command: Command, turn: Turn) -> list[Card]:
+        """`samordnare anna@skane.se` (or `… ingen`): the region's coordinator sees the
+        statistics, reports and survey results without admin rights."""
+        address, _, rest = command.argument.strip().partition(" ")
+        address = address.lower()
+        if not is_address(address):
+            raise UserError("coordinator.usage")
+        by = turn.aad_id or turn.user_id
+        if rest.strip().lower() in _NOBODY:
+            removed = await self._memberships.unmake_coordinator(address)
+            await self._audit.record(by, "coordinator.revoke", address)
+            key = "coordinator.revoked" if removed else "coordinator.none"
+            return [message_card(turn.texts(key, address=address))]
+        await self._memberships.make_coordinator(address, by)
+        await self._audit.record(by, "coordinator.grant", address)
+        return [message_card(turn.texts("coordinator.done", address=address))]
+
     @command(Spec("agreement_rule", ("avtalsrätt",), ("agreement rule",), Group.ADMIN,
                   Who.ADMIN, argument=T))  # fmt: skip
     async def agreement_rule(self, command: Command, turn: Turn) -> list[Card]:
