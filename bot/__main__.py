@@ -155,17 +155,17 @@ def _criteria_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.criteria import CriteriaLibrary, FileFormatError
 
     async def run() -> int:
-        async with _opened_store(settings) as store:
-            clock = settings.clock()
-            library = CriteriaLibrary(store, clock)
-            await library.load()
+        async with _offline_services(settings) as services:
+            library: CriteriaLibrary = services.node.criteria
             report = await library.import_file(args.file, skip_bad_rows=args.skip_bad_rows,
                                                full=args.full, dry_run=args.dry_run)  # fmt: skip
             if report.imported and not args.dry_run and report.changes:
-                await AuditLog(store, clock).record(
+                await services.audit.record(
                     "cli", "criteria.import", args.file.name, added=report.added,
                     updated=report.updated, withdrawn=report.withdrawn, rejected=report.rejected,
                 )  # fmt: skip
+                # Told through the outbox: the running bot's next round sends it.
+                await services.followups.library_changed(report.changes)
         for error in report.errors:
             print(error, file=sys.stderr)
         if not report.imported:
@@ -388,13 +388,14 @@ def _followups_due(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
         async with _offline_services(settings) as services:
             items = await services.followups.due(at, args.municipality)
+            rows = [item.as_json(services.followups.drift(item.agreement, item.followup.base))
+                    for item in items]  # fmt: skip
         if args.json:
-            print(json.dumps([item.as_json() for item in items], ensure_ascii=False))
+            print(json.dumps(rows, ensure_ascii=False))
             return 0
         if not items:
             print("No follow-ups due.")
-        for item in items:
-            row = item.as_json()
+        for row in rows:
             late = "OVERDUE" if row["overdue"] else "due"
             joint = f"  (also {', '.join(row['joint_with'])})" if row["joint_with"] else ""
             print(

@@ -70,8 +70,8 @@ class Spec:
 K, T = "krav_ids", "text"
 _SPACES = re.compile(r"\s+")
 # Anything that starts like a Krav ID: "kriterium 99999" still reaches the command, which
-# answers that no such criterion exists.
-_KRAV_ID = re.compile(r"^(?:\d\S*|LOK-\S*)$", re.IGNORECASE)
+# answers that no such criterion exists; and a version ("jämför 11567 v1 v2").
+_KRAV_ID = re.compile(r"^(?:\d\S*|LOK-\S*|v\d{1,3})$", re.IGNORECASE)
 QUESTION = "question"
 SMALL_TALK = "small_talk"
 # What people say to a bot that is not a question for the search: a friendly answer instead

@@ -11,7 +11,9 @@ from typing import Any
 
 from bot.agreements import Agreement, DueItem, FollowUp, JointTake
 from bot.agreements.forms import AGREEMENT, EXPERT_SUPPORT, HAND_OVER, POSTPONE, RESULT
+from bot.agreements.model import Signed, drift
 from bot.criteria import Criterion
+from bot.criteria.library import Change
 from bot.i18n import Texts, texts_for
 from bot.sharing import FollowUpSummary
 from cards._basic import list_card, message_card, row
@@ -151,12 +153,18 @@ def followup_card(
         {"title": texts("followup.due"), "value": followup.due.isoformat()},
     ]  # fmt: skip
     sections = []
-    if criterion is not None:
+    signed = agreement.criterion(followup.base)
+    text: Signed | Criterion | None = signed.signed if signed and signed.signed else criterion
+    if text is not None:  # what the supplier signed, when the node kept it
         sections = [
-            {"title": texts("criterion.kravtext"), "text": _short(criterion.kravtext)},
-            {"title": texts("criterion.verifikat"), "text": _short(criterion.verifikat)},
-            {"title": texts("criterion.uppfoljning"), "text": _short(criterion.uppfoljning)},
+            {"title": texts("criterion.kravtext"), "text": _short(text.kravtext)},
+            {"title": texts("criterion.verifikat"), "text": _short(text.verifikat)},
+            {"title": texts("criterion.uppfoljning"), "text": _short(text.uppfoljning)},
         ]
+    if signed is not None and signed.signed is not None:
+        moved = _drift_line(signed.signed, criterion, followup.base, texts)
+        if moved:
+            sections.insert(0, {"title": texts("signed.title"), "text": Markdown(moved)})
     summary = followup_summary_text(others, texts) if others is not None else None
     if summary:
         sections.append({"title": texts("followup.others"), "text": summary})
@@ -172,6 +180,21 @@ def followup_card(
             "actions": _actions(item, texts, viewer, today),
         },
     )
+
+
+def _drift_line(signed: Signed, current: Criterion | None, base: str, texts: Texts) -> str:
+    """What the library did to the criterion since the agreement was signed; "" if nothing."""
+    moved = drift(signed, current)
+    if moved.withdrawn:
+        return texts("signed.withdrawn", day=moved.withdrawn, version=signed.version)
+    if moved.library_version is None:
+        return texts("signed.gone", version=signed.version)
+    if not moved.fields:
+        return ""
+    fields = ", ".join(texts(f"criterion.{f}" if f != "name" else "criterion.name")
+                       for f in moved.fields)  # fmt: skip
+    return texts("signed.changed", version=signed.version, now=moved.library_version,
+                 fields=fields.lower(), base=base)  # fmt: skip
 
 
 def _short(text: str, limit: int = 600) -> str:
@@ -220,6 +243,24 @@ class AgreementCards:
         texts = texts_for(locale)
         notice = texts("agreement.handed_over", name=escape_markdown(by), title=agreement.title)
         return agreement_card(agreement, texts, notice)
+
+    def library_changed(
+        self, item: DueItem, locale: str, criterion: Criterion | None, today: date
+    ) -> Card:
+        """The follow-up card, led by the news that its criterion changed in the library."""
+        texts = texts_for(locale)
+        notice = texts("signed.notice", base=item.followup.base, title=item.agreement.title)
+        return followup_card(item, texts, criterion, None, today=today, notice=notice)
+
+    def library_summary(self, area: str, changes: list[Change], locale: str) -> Card:
+        texts = texts_for(locale)
+        lines = [f"{c.name} ({c.key.replace('/', ', ')}): {texts(f'change.{c.kind}')}"
+                 + (f" ({', '.join(texts(f'criterion.{f}') for f in c.fields)})"
+                    if c.fields else "") for c in changes]  # fmt: skip
+        text = texts("library.summary", area=texts.area(area), count=len(changes))
+        return message_card(
+            text + "\n\n" + "\n".join(f"- {escape_markdown(line)}" for line in lines)
+        )
 
     def joint_taken(self, item: DueItem, taker: JointTake, locale: str) -> Card:
         texts = texts_for(locale)

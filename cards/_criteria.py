@@ -48,7 +48,10 @@ def _criterion_facts(criterion: Criterion, texts: Texts) -> list[dict[str, str]]
         {"title": texts("criterion.area"), "value": texts.area(criterion.area)},
         {"title": texts("criterion.group"), "value": criterion.product_group},
         {"title": "Krav ID", "value": criterion.krav_id},
-    ]
+        *([{"title": texts("criterion.status"),
+            "value": texts("criterion.withdrawn", day=criterion.withdrawn)}]
+          if criterion.withdrawn else []),
+    ]  # fmt: skip
 
 
 def _criterion_view(hit: AnswerHit, criterion: Criterion, texts: Texts) -> dict[str, Any]:
@@ -62,6 +65,8 @@ def _criterion_view(hit: AnswerHit, criterion: Criterion, texts: Texts) -> dict[
     if hit.other_levels:
         others = ", ".join(texts(f"level.{level}") for level in hit.other_levels)
         badge += " · " + texts("search.other_levels", levels=others)
+    if criterion.withdrawn:
+        badge += " · " + texts("criterion.withdrawn", day=criterion.withdrawn)
     sections = [
         (texts("criterion.kravtext"), shorten(criterion.kravtext, 700)),
         (texts("criterion.verifikat"), shorten(criterion.verifikat, 300)),

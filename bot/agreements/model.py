@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from dateutil.relativedelta import relativedelta
 from stdnum.se import orgnr
 
-from bot.criteria.model import split_krav_id
+from bot.criteria.model import Criterion, split_krav_id
 from bot.values import parse_date
 
 # Interval -> months between follow-ups (0: once, 30 days after the start).
@@ -95,10 +95,68 @@ class AgreementCriterion:
     krav_id: str  # "11567" or "10699:2"
     level: str  # bas, avancerad or spjutspets
     interval: str  # a key of INTERVALS
+    signed: Signed | None = None  # the text as it was when the agreement was registered
 
     @property
     def base(self) -> str:
         return split_krav_id(self.krav_id)[0]
+
+    def to_data(self) -> list[Any]:
+        row: list[Any] = [self.krav_id, self.level, self.interval]
+        return [*row, self.signed.to_data()] if self.signed else row
+
+    @classmethod
+    def from_data(cls, row: list[Any]) -> AgreementCriterion:
+        signed = Signed.from_data(row[3]) if len(row) > 3 and row[3] else None
+        return cls(str(row[0]), str(row[1]), str(row[2]), signed)
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A criterion as the supplier signed it: its version and the texts a follow-up checks
+    against. The library may change or withdraw it later; the agreement keeps this."""
+
+    version: int
+    name: str
+    kravtext: str
+    verifikat: str
+    uppfoljning: str
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("name", "kravtext", "verifikat", "uppfoljning")
+
+    @classmethod
+    def of(cls, criterion: Criterion) -> Signed:
+        return cls(criterion.version, criterion.name, criterion.kravtext, criterion.verifikat,
+                   criterion.uppfoljning)  # fmt: skip
+
+    def to_data(self) -> dict[str, Any]:
+        return {"version": self.version, "name": self.name, "kravtext": self.kravtext,
+                "verifikat": self.verifikat, "uppfoljning": self.uppfoljning}  # fmt: skip
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Signed:
+        return cls(int(data["version"]), str(data.get("name", "")), str(data["kravtext"]),
+                   str(data.get("verifikat", "")), str(data.get("uppfoljning", "")))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How the library's criterion now differs from what an agreement signed."""
+
+    library_version: int | None  # None: the library no longer has it at that level
+    fields: tuple[str, ...] = ()  # the texts that differ
+    withdrawn: str = ""  # the day it left the library
+
+    @property
+    def any(self) -> bool:
+        return bool(self.fields or self.withdrawn or self.library_version is None)
+
+
+def drift(signed: Signed, current: Criterion | None) -> Drift:
+    if current is None:
+        return Drift(None)
+    fields = tuple(f for f in Signed.FIELDS if getattr(signed, f) != getattr(current, f))
+    return Drift(current.version, fields, current.withdrawn)
 
 
 @dataclass(frozen=True)
@@ -134,7 +192,7 @@ class Agreement:
             "org_number": self.org_number, "framework": self.framework,
             "start": self.start.isoformat(), "end": self.end.isoformat(),
             "responsible": self.responsible, "responsible_name": self.responsible_name,
-            "criteria": [[c.krav_id, c.level, c.interval] for c in self.criteria],
+            "criteria": [c.to_data() for c in self.criteria],
             "created_by": self.created_by, "shared": self.shared,
         }  # fmt: skip
 
@@ -144,7 +202,7 @@ class Agreement:
             **{k: v for k, v in data.items() if k not in ("start", "end", "criteria")},
             start=date.fromisoformat(data["start"]),
             end=date.fromisoformat(data["end"]),
-            criteria=tuple(AgreementCriterion(*c) for c in data["criteria"]),
+            criteria=tuple(AgreementCriterion.from_data(c) for c in data["criteria"]),
             etag=etag,
         )
 

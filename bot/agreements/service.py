@@ -23,7 +23,10 @@ from bot.agreements.forms import AGREEMENT, EXPERT_SUPPORT, HAND_OVER, POSTPONE,
 from bot.agreements.model import (
     POSTPONE_LIMIT,
     Agreement,
+    Drift,
+    Signed,
     build_agreement,
+    drift,
     next_due,
     owed_due,
 )
@@ -34,7 +37,8 @@ from bot.agreements.repository import (
     Result,
 )
 from bot.clock import Clock
-from bot.criteria import CriteriaLibrary, Criterion
+from bot.criteria import CriteriaLibrary, Criterion, split_krav_id
+from bot.criteria.library import Change
 from bot.forms import Context, FormProblems
 from bot.i18n import Notice, UserError
 from bot.messaging import Card, Messenger, Person
@@ -51,6 +55,7 @@ log = logging.getLogger(__name__)
 
 # The messages follow-up sends (declared in the outbox).
 REMINDER, HANDOVER, JOINT = "reminder", "agreement.handover", "followup.joint"
+LIBRARY_CHANGE, LIBRARY_SUMMARY = "library.change", "library.summary"
 BEFORE_DAYS, OVERDUE_EVERY_DAYS, MAX_OVERDUE_REMINDERS = 14, 7, 26
 SHARED_RESULT = {"gron": "uppfyllt", "gul": "delvis", "rod": "ej uppfyllt"}
 
@@ -65,7 +70,11 @@ class DueItem:
     joint_with: tuple[str, ...]  # other municipalities following the same supplier and criterion
     joint: JointTake | None = None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, moved: Drift | None = None) -> dict[str, Any]:
+        """For the CLI; `moved`: how the library's text differs from the signed one."""
+        criterion = self.agreement.criterion(self.followup.base)
+        signed = criterion.signed.version if criterion and criterion.signed else None
+        named = split_krav_id(criterion.krav_id)[1] if criterion else None
         return {
             "municipality": self.agreement.municipality,
             "agreement": self.agreement.title,
@@ -76,6 +85,9 @@ class DueItem:
             "responsible": self.agreement.responsible,
             "overdue": self.overdue,
             "joint_with": list(self.joint_with),
+            "criterion_version": signed or named,
+            "library_version": moved.library_version if moved else None,
+            "library_withdrawn": (moved.withdrawn or None) if moved else None,
         }
 
 
@@ -97,6 +109,12 @@ class FollowUpCards(Protocol):
     def handed_over(self, agreement: Agreement, by: str, locale: str) -> Card: ...
 
     def joint_taken(self, item: DueItem, taker: JointTake, locale: str) -> Card: ...
+
+    def library_changed(
+        self, item: DueItem, locale: str, criterion: Criterion | None, today: date
+    ) -> Card: ...
+
+    def library_summary(self, area: str, changes: list[Change], locale: str) -> Card: ...
 
 
 @dataclass
@@ -134,6 +152,8 @@ class FollowUpService:
         outbox.declare(Kind(REMINDER, self._send_reminder, after_crash="give_up"))
         outbox.declare(Kind(HANDOVER, self._send_handover))
         outbox.declare(Kind(JOINT, self._send_joint))
+        outbox.declare(Kind(LIBRARY_CHANGE, self._send_library_change))
+        outbox.declare(Kind(LIBRARY_SUMMARY, self._send_library_summary))
 
     def today(self) -> date:
         return self._clock.today()
@@ -178,6 +198,7 @@ class FollowUpService:
         old = await self.repository.get(agreement.key)
         if old is not None:  # who registered it first stays; the rest is the new version
             agreement = replace(agreement, created_by=old.created_by or agreement.created_by)
+        agreement = await self._signed(agreement, old)
         agreement, new = await self.repository.save(agreement)
         today = self.today()
         for criterion in agreement.criteria:
@@ -193,6 +214,40 @@ class FollowUpService:
                 continue  # registered at the same moment elsewhere
             await self._schedule_first(followup, today)
         return agreement, new
+
+    async def _signed(self, agreement: Agreement, old: Agreement | None) -> Agreement:
+        """Each criterion pinned to the version it is signed with, and its text kept: the one
+        named ("10699:2", from history if the library has moved on), else the library's
+        current. A criterion the agreement already signed keeps its text on an edit."""
+        pinned = []
+        for criterion in agreement.criteria:
+            before = old.criterion(criterion.base) if old is not None else None
+            named = split_krav_id(criterion.krav_id)[1] if ":" in criterion.krav_id else None
+            if before is not None and before.signed and named in (None, before.signed.version):
+                pinned.append(replace(criterion, krav_id=before.krav_id, signed=before.signed))
+                continue
+            versions = await self._library.versions(criterion.krav_id)
+            current = self._library.levels_of(criterion.krav_id)
+            version = named if named in versions else (current[0].version if current else None)
+            levels = versions.get(version, []) if version is not None else []
+            text = next((c for c in levels if c.level.value == criterion.level), None) or next(
+                iter(levels), None)  # fmt: skip
+            if text is None:  # not in the library at all (the form refuses that): as given
+                pinned.append(criterion)
+                continue
+            krav_id = f"{criterion.base}:{text.version}" if text.version > 1 else criterion.base
+            pinned.append(replace(criterion, krav_id=krav_id, signed=Signed.of(text)))
+        return replace(agreement, criteria=tuple(pinned))
+
+    def drift(self, agreement: Agreement, base: str) -> Drift | None:
+        """How the library's text differs from what the agreement signed (None: nothing
+        signed is known, an agreement from before the node kept texts)."""
+        criterion = agreement.criterion(base)
+        if criterion is None or criterion.signed is None:
+            return None
+        levels = self._library.levels_of(base)
+        current = next((c for c in levels if c.level.value == criterion.level), None)
+        return drift(criterion.signed, current or next(iter(levels), None))
 
     # --- what is due ----------------------------------------------------------------------
 
@@ -473,6 +528,65 @@ class FollowUpService:
         card = self._cards.handed_over(agreement, message.data["by"], person.locale)
         if not await self._messenger.to_person(person.user_id, card):
             return Wait(agreement.responsible)
+        return Sent()
+
+    # --- the library changed ------------------------------------------------------------------
+
+    async def library_changed(self, changes: list[Change]) -> int:
+        """An import changed or withdrew criteria: the responsible person of every agreement
+        citing one hears it (the follow-up card, with what changed), and each area's experts
+        get one summary; through the outbox, once per change. How many were scheduled."""
+        moved = [c for c in changes if c.kind in ("changed", "withdrawn")]
+        if not moved:
+            return 0
+        bases = {c.base for c in moved}
+        day = moved[0].day
+        scheduled = 0
+        for agreement in await self.repository.all_agreements():
+            for criterion in agreement.criteria:
+                if criterion.base in bases and agreement.responsible:
+                    key = f"{day}|{agreement.key}|{criterion.base}"
+                    await self._outbox.schedule(LIBRARY_CHANGE, key, {
+                        "agreement": agreement.key, "base": criterion.base},
+                        to=agreement.responsible)  # fmt: skip
+                    scheduled += 1
+        network = await self._routing.network()
+        for area in sorted({c.area for c in moved}):
+            lines = [c.to_data() for c in moved if c.area == area]
+            for expert in network.experts.values():
+                if expert.covers(area) and expert.teams_id:
+                    key = f"{day}|{area}|{expert.id}"
+                    await self._outbox.schedule(LIBRARY_SUMMARY, key, {
+                        "area": area, "changes": lines}, to=f"teams:{expert.teams_id}")  # fmt: skip
+                    scheduled += 1
+        return scheduled
+
+    async def _send_library_change(self, message: Message) -> Sending:
+        agreement = await self.repository.get(message.data["agreement"])
+        base = message.data["base"]
+        if agreement is None or agreement.criterion(base) is None:
+            return Skip("the agreement or its criterion is gone")
+        person = await self._directory.person(agreement.responsible)
+        if person is None:
+            return Wait(agreement.responsible)
+        today = self.today()
+        followup = await self.repository.followup(agreement.key, base) or FollowUp(
+            agreement.key, base, agreement.end, finished=True)  # fmt: skip
+        item = await self._item(agreement, followup, today)
+        criterion, _ = await self.about(item, {})
+        card = self._cards.library_changed(item, person.locale, criterion, today)
+        if not await self._messenger.to_person(person.user_id, card):
+            return Wait(agreement.responsible)
+        return Sent()
+
+    async def _send_library_summary(self, message: Message) -> Sending:
+        person = await self._directory.person(message.to)
+        if person is None:
+            return Wait(message.to)
+        changes = [Change.from_data(c) for c in message.data["changes"]]
+        card = self._cards.library_summary(message.data["area"], changes, person.locale)
+        if not await self._messenger.to_person(person.user_id, card):
+            return Wait(message.to)
         return Sent()
 
     async def take_joint(self, item: DueItem, person: Person) -> Notice:

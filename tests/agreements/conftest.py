@@ -45,6 +45,8 @@ class Setup:
     clock: Clock
     people: People
     outbox: Outbox
+    library: CriteriaLibrary
+    store: Store
 
     async def remind(self) -> int:
         """A background round: how many reminders went out."""
@@ -64,7 +66,7 @@ async def setup(store: Store, clock: Clock) -> Setup:
     people = People()
     service = FollowUpService(store, messenger, library, AgreementCards(), people, clock, routing,
                               sharing, outbox)  # fmt: skip
-    return Setup(service, messenger, clock, people, outbox)
+    return Setup(service, messenger, clock, people, outbox, library, store)
 
 
 def start_for_first_due(today: date, days: int, interval: str = "kvartal") -> date:

@@ -125,7 +125,13 @@ class CriteriaHandler(Handler):
 
     @command(Spec("compare", ("jämför", "jamfor"), ("compare",), Group.CRITERIA, argument=K))
     async def compare(self, command: Command, turn: Turn) -> list[Card]:
-        ids = self._entries.named(command.argument)
+        """`jämför 11567 10855`: side by side; `jämför 11567`: its levels; `jämför 11567 v1
+        v2`: two versions of it (the text an agreement signed beside today's)."""
+        words = self._entries.named(command.argument)
+        versions = [w for w in words if w.lower().startswith("v")]
+        ids = [w for w in words if not w.lower().startswith("v")]
+        if versions:
+            return await self._compare_versions(ids, versions, turn.texts)
         if len(ids) == 1:  # one criterion: compare its levels
             return self._compare(self._entries.levels(ids[0]), turn.texts)
         return self._compare([self._entries.levels(i)[0] for i in ids], turn.texts)
@@ -149,6 +155,22 @@ class CriteriaHandler(Handler):
     async def _criterion_card(self, criterion: Criterion, texts: Texts) -> Card:
         followed = await self._entries.followed_up([criterion], texts)
         return criterion_card(criterion, texts, followed_up=followed[criterion.krav_id] or None)
+
+    async def _compare_versions(
+        self, ids: list[str], versions: list[str], texts: Texts
+    ) -> list[Card]:
+        if len(ids) != 1 or len(versions) != 2:
+            raise UserError("compare.versions_usage")
+        known = await self._library.versions(ids[0])
+        chosen = []
+        for word in versions:
+            number = int(word[1:])
+            if number not in known:
+                raise UserError("compare.no_version", {
+                    "id": escape_markdown(ids[0][:20]), "version": number,
+                    "known": ", ".join(f"v{v}" for v in sorted(known)) or "–"})  # fmt: skip
+            chosen.append(known[number][0])
+        return self._compare(chosen, texts)
 
     @staticmethod
     def _compare(criteria: list[Criterion], texts: Texts) -> list[Card]:
