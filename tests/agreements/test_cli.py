@@ -27,6 +27,8 @@ def test_the_example_register_imports_and_its_due_follow_ups_list_as_json(tmp_pa
         "supplier": "Städbolaget Exempel AB", "org_number": "556036-0793",
         "criterion": "11567", "due": lund[0]["due"], "responsible": "anna.andersson@lund.se",
         "overdue": lund[0]["overdue"], "joint_with": ["Malmö"],
+        # The version the agreement signed, and the library's now (the same here).
+        "criterion_version": 1, "library_version": 1, "library_withdrawn": None,
     }]  # fmt: skip
     for item in items:
         assert set(item) >= {"municipality", "agreement", "supplier", "criterion", "due",
