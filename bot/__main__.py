@@ -280,6 +280,32 @@ async def _offline_services(settings: Settings) -> AsyncIterator[Services]:
         yield await build_services(node, NoMessenger())
 
 
+def _gaps(args: argparse.Namespace, settings: Settings) -> int:
+    """What people asked that the library could not answer, per area (no names)."""
+    from bot.criteria.gaps import Gaps
+    from bot.criteria.model import area_of
+
+    area = area_of(args.area) if args.area else ""
+    if args.area and not area:
+        print(f"Unknown area: {args.area}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with _opened_store(settings) as store:
+            groups = await Gaps(store, settings.clock()).groups(area)
+        if args.json:
+            print(json.dumps([g.to_json() for g in groups], ensure_ascii=False, indent=2))
+            return 0
+        for group in groups:
+            words = ", ".join(f"{w} {n}" for w, n in group.words)
+            print(f"{group.area}: {group.count} questions ({group.first} – {group.last}): {words}")
+        if not groups:
+            print("No gaps.")
+        return 0
+
+    return asyncio.run(run())
+
+
 def _survey_send(args: argparse.Namespace, settings: Settings) -> int:
     """Open this quarter's pulse survey (as `utvärdering` does): its cards wait in the outbox
     for the running bot's next round. `--dry-run` counts the recipients and opens nothing."""
@@ -590,6 +616,10 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--xlsx", type=Path, help="also write the report workbook here")
     stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
     stats.set_defaults(run=_stats)
+    gaps = commands.add_parser("gaps", help="questions the library could not answer")
+    gaps.add_argument("area", nargs="?", help="one area (its name or slug)")
+    gaps.add_argument("--json", action="store_true")
+    gaps.set_defaults(run=_gaps)
     survey = commands.add_parser("survey", help="the pulse survey")
     survey_commands = survey.add_subparsers(dest="survey_command", required=True)
     survey_send = survey_commands.add_parser("send", help="open this quarter's round")

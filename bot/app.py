@@ -21,7 +21,9 @@ from bot.agreements import AgreementRepository, Directory, FollowUpService
 from bot.audit import AuditLog
 from bot.channels import ChannelSettings
 from bot.criteria import AnswerLog, CriteriaLibrary
+from bot.criteria.gaps import Gaps
 from bot.criteria.learning import LearnedWords
+from bot.criteria.regional import RegionalCriteria
 from bot.digest import DigestService
 from bot.digest.subscriptions import SubscriptionRepository
 from bot.jobs import Job, JobRunner
@@ -60,7 +62,7 @@ TABLE_OWNERS: tuple[type[TableOwner], ...] = (
     TicketRepository, NetworkRepository, ChannelSettings, SharedItems, CriteriaLibrary,
     AuditLog, Profiles, ActivityLog, SubscriptionRepository, DigestService,
     LinkSigner, Lease, AgreementRepository, ProcurementRecords, LearnedWords, Outbox, JobRunner,
-    AnswerLog, Memberships, PulseSurvey,
+    AnswerLog, Memberships, PulseSurvey, Gaps, RegionalCriteria,
 )  # fmt: skip
 
 
@@ -95,6 +97,8 @@ class Services:
     data_check: DataCheck
     statistics: StatisticsService
     survey: PulseSurvey
+    gaps: Gaps
+    regional: RegionalCriteria
 
 
 class NoDirectory:
@@ -166,6 +170,7 @@ async def build_services(
     profiles = Profiles(store)
     sharing = SharingService(store, messenger, node.criteria, clock, outbox,
                              SharedItemCards(settings.language))  # fmt: skip
+    regional = RegionalCriteria(store, clock, node.criteria)
     survey = PulseSurvey(store, clock, outbox, messenger, directory, SurveyCards(clock.today),
                          reachable or _nobody)  # fmt: skip
     followups = FollowUpService(
@@ -193,7 +198,7 @@ async def build_services(
         privacy=PersonalData(
             store,
             clock,
-            (*personal, outbox, answers, memberships, survey),
+            (*personal, outbox, answers, memberships, survey, regional),
             directory.emails_of,
             profiles,
         ),
@@ -206,6 +211,8 @@ async def build_services(
         data_check=DataCheck(store, record_shapes()),
         statistics=StatisticsService(store, clock, settings.escalation_hours, survey.figures),
         survey=survey,
+        gaps=Gaps(store, clock),
+        regional=regional,
     )
 
 

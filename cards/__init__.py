@@ -22,7 +22,7 @@ from cards._agreements import (
     due_list_card,
     followup_card,
 )
-from cards._basic import help_card, message_card, small_talk_card, welcome_card
+from cards._basic import gaps_card, help_card, message_card, small_talk_card, welcome_card
 from cards._compose import inserted_card, inserted_levels_card, links_only, preview
 from cards._criteria import (
     AnswerHit,
@@ -32,6 +32,8 @@ from cards._criteria import (
     criterion_card,
     levels_card,
     no_answer_card,
+    proposal_card,
+    regional_form_card,
 )
 from cards._digest import DigestCards, digest_card
 from cards._procurements import (
@@ -50,7 +52,6 @@ from cards._sharing import (
     shared_item_card,
     shared_list_card,
 )
-from cards._stats import report_card, statistics_card
 from cards._survey import SurveyCards, survey_card
 from cards._tickets import (
     ROLE_ASKER,
@@ -68,6 +69,7 @@ from cards._tickets import (
     ticket_card,
     ticket_list_card,
 )
+from cards.stats import report_card, statistics_card
 
 __all__ = [
     "ROLE_ASKER",
@@ -104,6 +106,7 @@ __all__ = [
     "followup_form_card",
     "followup_summary_text",
     "format_moment",
+    "gaps_card",
     "help_card",
     "inserted_card",
     "inserted_levels_card",
@@ -119,7 +122,9 @@ __all__ = [
     "preview",
     "procurement_card",
     "procurement_form_card",
+    "proposal_card",
     "receipt_card",
+    "regional_form_card",
     "report_card",
     "shared_item_card",
     "shared_list_card",

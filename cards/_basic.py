@@ -7,9 +7,10 @@ from functools import cache
 from typing import Any
 
 from bot.commands import Group, Spec
+from bot.criteria.gaps import UNKNOWN_AREA, GapGroup
 from bot.i18n import Texts
 from cards._render import Card, Markdown, escape_markdown, render
-from cards.actions import CardAction, payload
+from cards.actions import CardAction, WriteRegional, payload
 
 LIST_ROWS = 20  # rows a list card shows (a card must stay within Teams' 28 KB)
 
@@ -98,3 +99,18 @@ def list_card(title: str, rows: Sequence[dict[str, Any]], empty: str) -> Card:
     """A list whose rows open what they name (a ticket, an agreement, a plan, a follow-up)."""
     shown = list(rows[:LIST_ROWS])
     return render("list", {"title": title, "empty": None if shown else empty, "rows": shown})
+
+
+def gaps_card(groups: Sequence[GapGroup], texts: Texts, area: str = "") -> Card:
+    """What people asked in vain, per area: where a regional criterion would help."""
+    rows = [row(
+        texts("gaps.heading", area=texts.area(g.area) if g.area != UNKNOWN_AREA else
+              texts("gaps.unknown_area"), count=g.count),
+        texts("gaps.words", words=", ".join(f"{w} ({n})" for w, n in g.words),
+              examples="; ".join(f"“{e}”" for e in g.examples)),
+        texts("gaps.seen", first=g.first, last=g.last),
+        opens=WriteRegional(g.area if g.area != UNKNOWN_AREA else "", ", ".join(
+            w for w, _ in g.words[:3])),
+    ) for g in groups]  # fmt: skip
+    title = texts("gaps.title_area", area=texts.area(area)) if area else texts("gaps.title")
+    return list_card(title, rows, texts("gaps.none"))

@@ -6,23 +6,29 @@ the node's own words and may carry markdown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.criteria import Criterion, Guide, PublishedAnswer
+from bot.criteria.regional import REGIONAL, Proposal, regional_municipality
 from bot.fields import FEEDBACK_QUESTION, QUESTION
 from bot.i18n import Texts
 from bot.sharing.models import FollowUpReport, MarketAnalysis
-from cards._render import Markdown, escape_markdown, render, shorten
+from cards._forms import form_card
+from cards._render import Card, Markdown, escape_markdown, render, shorten
 from cards.actions import (
+    ApproveRegional,
     AskExpert,
     Compare,
     Feedback,
     MakePlan,
     MoreHits,
+    ProposeRegional,
     ShowCriterion,
     ShowLevels,
+    button,
     payload,
 )
 
@@ -51,6 +57,9 @@ def _criterion_facts(criterion: Criterion, texts: Texts) -> list[dict[str, str]]
         *([{"title": texts("criterion.status"),
             "value": texts("criterion.withdrawn", day=criterion.withdrawn)}]
           if criterion.withdrawn else []),
+        *([{"title": texts("criterion.source"), "value": texts(
+            "regional.from", municipality=regional_municipality(criterion))}]
+          if regional_municipality(criterion) else []),
     ]  # fmt: skip
 
 
@@ -67,6 +76,8 @@ def _criterion_view(hit: AnswerHit, criterion: Criterion, texts: Texts) -> dict[
         badge += " · " + texts("search.other_levels", levels=others)
     if criterion.withdrawn:
         badge += " · " + texts("criterion.withdrawn", day=criterion.withdrawn)
+    if regional_municipality(criterion):
+        badge += " · " + texts("regional.from", municipality=regional_municipality(criterion))
     sections = [
         (texts("criterion.kravtext"), shorten(criterion.kravtext, 700)),
         (texts("criterion.verifikat"), shorten(criterion.verifikat, 300)),
@@ -297,3 +308,35 @@ def compare_card(criteria: Sequence[Criterion], texts: Texts) -> dict[str, Any]:
             ],
         },
     )
+
+
+def regional_form_card(
+    texts: Texts,
+    today: date,
+    values: Mapping[str, str] | None = None,
+    problems: Mapping[str, str] | None = None,
+) -> Card:
+    """The regional criterion form (bot/criteria/regional.py)."""
+    return form_card(REGIONAL, texts, button(ProposeRegional), today, values, problems)
+
+
+def proposal_card(proposal: Proposal, texts: Texts) -> Card:
+    """A regional criterion waiting for an expert of another municipality: the whole text,
+    who proposed it, and **Godkänn**."""
+    criterion = proposal.criterion
+    return render("criterion", {
+        "name": f"{texts('regional.label')}: {criterion.name}",
+        "facts": _criterion_facts(criterion, texts),
+        "sections": [
+            {"title": texts("regional.proposed"), "text": texts(
+                "regional.proposed_by", name=proposal.by_name or "–",
+                municipality=proposal.municipality)},
+            *({"title": title, "text": shorten(body, SECTION_TEXT)} for title, body in (
+                (texts("criterion.kravtext"), criterion.kravtext),
+                (texts("criterion.motiv"), criterion.motiv),
+                (texts("criterion.verifikat"), criterion.verifikat),
+                (texts("criterion.uppfoljning"), criterion.uppfoljning)) if body),
+        ],
+        "actions": [{"title": texts("regional.approve"),
+                     "data": payload(ApproveRegional(criterion.krav_id))}],
+    })  # fmt: skip

@@ -119,7 +119,10 @@ def followup_summary_text(summary: FollowUpSummary, texts: Texts) -> str | None:
     """How others followed a criterion up, in one paragraph (None when nobody has)."""
     if not summary.reports:
         return None
-    methods = ", ".join(f"{m} ({n})" for m, n in summary.methods.most_common())
+    methods = "; ".join(
+        texts("share.method_found", method=m, count=n, found=summary.deviations[m])
+        for m, n in summary.methods.most_common()
+    )
     results = ", ".join(f"{r} ({n})" for r, n in summary.results.most_common())
     where = ", ".join(sorted({r.municipality for r in summary.reports}))
     return texts("share.followed_up", count=len(summary.reports), where=where,

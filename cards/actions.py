@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Self
 
 from bot.agreements.forms import AGREEMENT, EXPERT_SUPPORT, HAND_OVER, POSTPONE, RESULT
-from bot.criteria import KRAV_BASE, KRAV_ID
+from bot.criteria import AREAS, KRAV_BASE, KRAV_ID
+from bot.criteria.regional import REGIONAL
 from bot.fields import ANSWER, FEEDBACK_QUESTION, QUESTION
 from bot.forms import Form
 from bot.i18n import UserError
@@ -69,7 +70,7 @@ class ShowCriterion(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        return cls(_match(_KEY, value.get("key")))
+        return cls(match(_KEY, value.get("key")))
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class ShowLevels(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        return cls(_match(KRAV_ID, value.get("krav_id")))
+        return cls(match(KRAV_ID, value.get("krav_id")))
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class Feedback(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        return cls(_match(_ANSWER_ID, value.get("answer")), _bool(value.get("helpful")))
+        return cls(match(_ANSWER_ID, value.get("answer")), _bool(value.get("helpful")))
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ class CreateAgreement(CardAction):
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
         plan = value.get("procurement") or ""
-        return cls(AGREEMENT.read(value), _match(_ITEM, plan) if plan else "")
+        return cls(AGREEMENT.read(value), match(_ITEM, plan) if plan else "")
 
 
 # --- tickets ------------------------------------------------------------------------------
@@ -282,7 +283,7 @@ class ShowShared(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        return cls(_match(_SHARED_ID, value.get("item")))
+        return cls(match(_SHARED_ID, value.get("item")))
 
 
 # --- your data ------------------------------------------------------------------------------
@@ -297,19 +298,8 @@ class ConfirmErase(CardAction):
         return cls()
 
 
-@dataclass(frozen=True)
-class DownloadReport(CardAction):
-    """The steering group's workbook for a quarter ("2026Q3"), from the `statistik` card."""
-
-    VERB: ClassVar[str] = "stats.report"
-    quarter: str
-
-    @classmethod
-    def read(cls, value: dict[str, Any]) -> Self:
-        return cls(_match(_QUARTER, value.get("quarter")))
-
-
-_QUARTER = re.compile(r"^20[0-9]{2}Q[1-4]$")
+# A quarter as a card names it ("2026Q3").
+QUARTER = re.compile(r"^20[0-9]{2}Q[1-4]$")
 
 
 @dataclass(frozen=True)
@@ -323,7 +313,45 @@ class AnswerSurvey(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        return cls(_match(_QUARTER, value.get("round")), SURVEY.read(value))
+        return cls(match(QUARTER, value.get("round")), SURVEY.read(value))
+
+
+# --- gaps and regional criteria ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WriteRegional(CardAction):
+    """Open the regional criterion form from a gap: its area and words as a start."""
+
+    VERB: ClassVar[str] = "regional.form"
+    area: str
+    words: str
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        area, words = value.get("area", ""), value.get("words", "")
+        if not isinstance(area, str) or not isinstance(words, str) or len(words) > 200:
+            raise ValueError("regional.form")
+        return cls(area if area in AREAS else "", words)
+
+
+@dataclass(frozen=True)
+class ProposeRegional(FormAction):
+    VERB: ClassVar[str] = "regional.propose"
+    FORM: ClassVar[Form] = REGIONAL
+
+
+@dataclass(frozen=True)
+class ApproveRegional(CardAction):
+    VERB: ClassVar[str] = "regional.approve"
+    krav_id: str
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(match(_LOK_ID, value.get("krav_id")))
+
+
+_LOK_ID = re.compile(r"^LOK-[0-9]{1,5}$")
 
 
 # --- agreements and follow-ups ---------------------------------------------------------------
@@ -350,7 +378,7 @@ class ShowAgreement(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        return cls(_match(_ITEM, value.get("agreement")))
+        return cls(match(_ITEM, value.get("agreement")))
 
 
 @dataclass(frozen=True)
@@ -366,7 +394,7 @@ class FollowUpAction(CardAction, abstract=True):
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
         form = cls.FORM.read(value) if cls.FORM is not None else {}
-        return cls(_match(_ITEM, value.get("agreement")), _match(_BASE, value.get("base")), form)
+        return cls(match(_ITEM, value.get("agreement")), match(_BASE, value.get("base")), form)
 
 
 @dataclass(frozen=True)
@@ -423,7 +451,7 @@ class ProcurementAction(CardAction, abstract=True):
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
         form = cls.FORM.read(value) if cls.FORM is not None else {}
-        return cls(_match(_ITEM, value.get("key")), form)
+        return cls(match(_ITEM, value.get("key")), form)
 
 
 @dataclass(frozen=True)
@@ -498,7 +526,7 @@ def parse_action(value: dict[str, Any]) -> CardAction:
         raise UserError("error.bad_action") from None
 
 
-def _match(pattern: re.Pattern[str], value: Any) -> str:
+def match(pattern: re.Pattern[str], value: Any) -> str:
     if not isinstance(value, str) or not pattern.match(value):
         raise ValueError(value)
     return value
@@ -509,7 +537,7 @@ def _keys(value: Any) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list) or len(items) > MAX_KEYS:
         raise ValueError("keys")
-    return tuple(_match(_KEY, str(item).strip()) for item in items if str(item).strip())
+    return tuple(match(_KEY, str(item).strip()) for item in items if str(item).strip())
 
 
 def _text(value: Any, limit: int) -> str:

@@ -472,6 +472,21 @@ class CriteriaLibrary:
     async def changes_since(self, day: date) -> list[Change]:
         return await changes_since(self._store, day)
 
+    async def add_regional(self, criterion: Criterion) -> None:
+        """An approved regional criterion enters the library (a change like an import's).
+        Before the first import the library is the bundled sample: it is stored first, so
+        adding one criterion does not replace the sample with that one."""
+        if self.is_sample:
+            await self.import_parsed(ParsedFile(sample_criteria(), []))
+        today = self._clock.today().isoformat()
+        await self._write(criterion, None)
+        change = Change(criterion.key, "added", (), 0, criterion.version, criterion.area,
+                        criterion.name, today)  # fmt: skip
+        key = f"{change.key}|{self._clock.time():.0f}|regional"
+        await self._store.upsert(CHANGES, Record(today, key, change.to_data()))
+        await self._bump_revision()
+        await self.load()
+
     async def versions(self, krav_id: str) -> dict[int, list[Criterion]]:
         """Every version the node has seen of a criterion: version -> its levels."""
         found: dict[int, list[Criterion]] = {}

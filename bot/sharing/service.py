@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -24,6 +24,9 @@ from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
+# A check that found the requirement not (fully) met.
+DEVIATIONS = frozenset({"delvis", "ej uppfyllt"})
+
 
 SHARED_POST = "shared.post"  # a shared item posted to the sharing channel (the outbox kind)
 
@@ -39,6 +42,9 @@ class FollowUpSummary:
     reports: list[FollowUpReport]
     methods: Counter[str]
     results: Counter[str]
+    # Per method, the checks that found a deviation: whether a supplier's own declaration is
+    # enough for this criterion, or only a sample or an audit shows anything.
+    deviations: Counter[str] = field(default_factory=Counter)
 
 
 class SharingService:
@@ -183,5 +189,6 @@ class SharingService:
                     summary.reports.append(report)
                     summary.methods.update(c.method for c in checks)
                     summary.results.update(c.result for c in checks)
+                    summary.deviations.update(c.method for c in checks if c.result in DEVIATIONS)
             out[krav_id] = summary
         return out

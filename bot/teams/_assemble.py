@@ -18,6 +18,7 @@ from bot.teams._handlers import (
     GuideHandler,
     PeopleHandler,
     ProcurementHandler,
+    RegionalHandler,
     SharingHandler,
     TicketHandler,
 )
@@ -32,12 +33,13 @@ def dispatcher(services: Services, messenger: Messenger, directory: Directory) -
     entries = Entries(library, sharing)
     subjects = Subjects(routing, services.followups, services.procurements, services.memberships)
     guide = GuideHandler(COMMANDS, routing, node.demo)
-    criteria = CriteriaHandler(entries, services.answers, routing)
+    criteria = CriteriaHandler(entries, services.answers, routing, services.gaps)
     digest = DigestHandler(services.digest, messenger)
     handlers = (
         guide,
         criteria,
         TicketHandler(routing, clock),
+        RegionalHandler(services.gaps, services.regional, clock),
         SharingHandler(sharing, entries, services.links, settings.public_url, clock),
         AgreementHandler(services.followups, services.procurements, library),
         ProcurementHandler(services.procurements, library, sharing, subjects),

@@ -12,11 +12,12 @@ from openpyxl import load_workbook
 
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
+from bot.i18n import texts_for
 from bot.messaging import Person
 from bot.outbox import Outbox
 from bot.sharing import FormProblems, SharedItems, SharingService, plan_xlsx
 from bot.storage import Store
-from cards import SharedItemCards
+from cards import SharedItemCards, followup_summary_text
 from tests.conftest import TODAY as TODAY_DATE
 from tests.routing.conftest import RecordingMessenger
 from tests.support import activities
@@ -102,6 +103,15 @@ async def test_how_others_followed_up_a_criterion(sharing: SharingService) -> No
     assert summary.methods == {"stickprov": 2}
     assert summary.results == {"delvis": 1, "uppfyllt": 1}
     assert (await sharing.followups_for("11567")).reports == []
+    # Which methods find deviations: the supplier's declaration found none of what a sample
+    # check found, which a buyer sees before choosing how to follow the criterion up.
+    declared = {**FOLLOWUP, "municipality": "Ystad", "method_1": "leverantörsförsäkran",
+                "result_1": "uppfyllt", "krav_2": ""}  # fmt: skip
+    await sharing.share_followup(PERSON, declared)
+    text = followup_summary_text(await sharing.followups_for("10699"), texts_for("sv"))
+    assert text is not None
+    assert "stickprov: 1 av 2 hittade avvikelser" in text
+    assert "leverantörsförsäkran: 0 av 1 hittade avvikelser" in text
 
 
 @pytest.mark.parametrize(

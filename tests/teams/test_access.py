@@ -131,6 +131,11 @@ def attempts() -> list[dict[str, Any]]:
         {"verb": "procurement.create", **plan_values(SECRET_PLAN), "contact": "x@example.com"},
         {"verb": "procurement.create", **plan_values("Städtjänster stadsdelar"),
          "contact": "x@example.com"},
+        # Regional criteria are the experts' (a stranger is refused; an expert may propose
+        # one, which shows nobody's things); approving names a proposal that does not exist.
+        {"verb": "regional.form", "area": "", "words": "x"},
+        {"verb": "regional.propose", "name": "x"},
+        {"verb": "regional.approve", "krav_id": "LOK-999"},
         # The region's figures are for admins and coordinators only.
         {"verb": "stats.report", "quarter": f"{TODAY.year}Q{(TODAY.month - 1) // 3 + 1}"},
     ]  # fmt: skip

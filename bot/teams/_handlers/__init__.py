@@ -11,12 +11,13 @@ from bot.teams._handlers.evaluation import EvaluationHandler
 from bot.teams._handlers.guide import GuideHandler
 from bot.teams._handlers.people import PeopleHandler
 from bot.teams._handlers.procurements import ProcurementHandler
+from bot.teams._handlers.regional import RegionalHandler
 from bot.teams._handlers.sharing import SharingHandler
 from bot.teams._handlers.tickets import TicketHandler
 from bot.teams._routes import Handler
 
 HANDLERS: tuple[type[Handler], ...] = (
-    GuideHandler, CriteriaHandler, TicketHandler, SharingHandler, AgreementHandler,
+    GuideHandler, CriteriaHandler, TicketHandler, RegionalHandler, SharingHandler, AgreementHandler,
     ProcurementHandler, DigestHandler, PeopleHandler, EvaluationHandler, AdminHandler,
 )  # fmt: skip
 # Every command, from the handlers' declarations: parsing, help, the manifest's menus.
@@ -34,6 +35,7 @@ __all__ = [
     "GuideHandler",
     "PeopleHandler",
     "ProcurementHandler",
+    "RegionalHandler",
     "SharingHandler",
     "TicketHandler",
 ]

@@ -9,6 +9,7 @@ from dataclasses import replace
 from bot import telemetry
 from bot.commands import EVERYWHERE, Command, Group, K, Spec
 from bot.criteria import Answer, AnswerLog, Criterion
+from bot.criteria.gaps import Gaps
 from bot.i18n import Texts, UserError
 from bot.routing import RoutingService
 from bot.teams._handlers._entries import Entries
@@ -33,11 +34,14 @@ MAX_COMPARE = 3
 
 
 class CriteriaHandler(Handler):
-    def __init__(self, entries: Entries, answers: AnswerLog, routing: RoutingService) -> None:
+    def __init__(
+        self, entries: Entries, answers: AnswerLog, routing: RoutingService, gaps: Gaps
+    ) -> None:
         self._entries = entries
         self._library = entries.library
         self._answers = answers
         self._routing = routing  # whose answer an expert's answer (T12) is
+        self._gaps = gaps  # questions that found nothing good enough, without names
 
     # --- questions ------------------------------------------------------------------------
 
@@ -45,8 +49,11 @@ class CriteriaHandler(Handler):
         """Free text: the criteria that match; a lone mistyped word gets a suggestion."""
         answer = self._library.answer(text)
         telemetry.count("questions", confidence=answer.confidence, area=answer.area)
+        lone_typo = bool(closest) and " " not in text
+        if answer.confidence != "good" and not lone_typo:
+            await self._gaps.record(text, answer.area)
         if answer.confidence == "none":
-            if closest and " " not in text:
+            if lone_typo:
                 # The user's words sit inside the node's own (markdown) sentence: escaped.
                 said = turn.texts("unknown.text", text=escape_markdown(text[:80]))
                 suggestion = turn.texts("unknown.suggest", command=closest)

@@ -13,7 +13,8 @@ from bot.survey import SURVEY, PulseSurvey
 from bot.teams._routes import Handler, Mode, action, command
 from bot.teams._turn import Card, Turn
 from cards import message_card, report_card, statistics_card, survey_card
-from cards.actions import AnswerSurvey, DownloadReport
+from cards.actions import AnswerSurvey
+from cards.stats import DownloadReport
 
 
 class EvaluationHandler(Handler):

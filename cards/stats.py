@@ -6,11 +6,27 @@ for clients without charts (the official renderer, the Agents Playground)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
 
 from bot.i18n import Texts
 from bot.stats import Month, Municipality, Share, Statistics
 from cards._render import Card, Markdown, render
-from cards.actions import DownloadReport, payload
+from cards.actions import QUARTER, CardAction, match, payload
+
+
+@dataclass(frozen=True)
+class DownloadReport(CardAction):
+    """The steering group's workbook for a quarter ("2026Q3"), from the `statistik` card.
+    (Declared beside the card that sends it: a card action needs no other module.)"""
+
+    VERB: ClassVar[str] = "stats.report"
+    quarter: str
+
+    @classmethod
+    def read(cls, value: dict[str, Any]) -> Self:
+        return cls(match(QUARTER, value.get("quarter")))
+
 
 MAX_AREAS = 8
 
