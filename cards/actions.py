@@ -329,10 +329,8 @@ class WriteRegional(CardAction):
 
     @classmethod
     def read(cls, value: dict[str, Any]) -> Self:
-        area, words = value.get("area", ""), value.get("words", "")
-        if not isinstance(area, str) or not isinstance(words, str) or len(words) > 200:
-            raise ValueError("regional.form")
-        return cls(area if area in AREAS else "", words)
+        area = _text(value.get("area") or "", 40)
+        return cls(area if area in AREAS else "", _text(value.get("words") or "", 200))
 
 
 @dataclass(frozen=True)

@@ -86,3 +86,51 @@ def test_the_wall_clock_check_finds_a_read(tmp_path: Path) -> None:
     )  # fmt: skip
     found = _wall_clock_reads(sample)
     assert [line.split(" ")[1] for line in found] == ["time.time", "date.today"]
+
+
+# A one-time migration: channel settings once lived in the network table.
+OWNER_EXCEPTIONS = {("bot.channels", "network")}
+_STORE_CALLS = frozenset({"query", "get", "insert", "upsert", "replace", "delete"})
+
+
+def _table_reads_and_writes(root: Path) -> list[tuple[str, int, str]]:
+    """(module, line, table) for every store call in bot/ whose table is named by a constant
+    (a string, or a module-level name holding one)."""
+    import importlib
+
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        name = ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        name = name.removesuffix(".__init__")
+        module = importlib.import_module(name)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _STORE_CALLS and node.args):  # fmt: skip
+                continue
+            receiver = node.func.value
+            named = receiver.attr if isinstance(receiver, ast.Attribute) else (
+                receiver.id if isinstance(receiver, ast.Name) else "")  # fmt: skip
+            on_store = named in ("_store", "store")
+            first = node.args[0]
+            table = (first.value if isinstance(first, ast.Constant)
+                     else getattr(module, first.id, None) if isinstance(first, ast.Name)
+                     else None)  # fmt: skip
+            if on_store and isinstance(table, str):
+                found.append((name, node.lineno, table))
+    return found
+
+
+def test_each_table_is_read_and_written_by_its_owner_alone() -> None:
+    """A table's records are read and written in the module that declares it (its owner);
+    everyone else asks the owner. (Generic tools that take a table as a value, such as the
+    backup and the data check, are not calls with a named table.)"""
+    from bot.app import TABLE_OWNERS
+    from bot.teams import TABLE_OWNERS as EDGE_OWNERS
+
+    owner_of = {table: owner.__module__ for owner in (*TABLE_OWNERS, *EDGE_OWNERS)
+                for table in owner.TABLES}  # fmt: skip
+    strays = [f"{module}:{line} uses {table} (owned by {owner_of[table]})"
+              for module, line, table in _table_reads_and_writes(ROOT / "bot")
+              if table in owner_of and owner_of[table] != module
+              and (module, table) not in OWNER_EXCEPTIONS]  # fmt: skip
+    assert strays == []

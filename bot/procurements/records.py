@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from bot.personal import PersonRef
 from bot.procurements.model import Procurement
-from bot.storage import Record, Store
+from bot.storage import AlreadyExistsError, Record, Store
 from bot.storage.shapes import Shape, shape_of
 
 PROCUREMENTS = "procurements"
@@ -43,6 +43,14 @@ class ProcurementRecords:
         else:
             stored = await self._store.replace(PROCUREMENTS, record)
         return replace(plan, etag=stored.etag)
+
+    async def mark_coordinated(self, group_key: str, at: float) -> bool:
+        """The first to mark a group of plans as coordinated; False when it was already."""
+        try:
+            await self._store.insert(COORDINATIONS, Record("group", group_key, {"at": at}))
+        except AlreadyExistsError:
+            return False
+        return True
 
     async def export_person(self, person: PersonRef) -> dict[str, Any]:
         mine = [p.to_data() for p in await self.all() if _is(person, p.contact)]

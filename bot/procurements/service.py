@@ -27,9 +27,9 @@ from bot.messaging import Card, Messenger, Person
 from bot.outbox import Kind, Later, Message, Outbox, Result, Sent, Skip, Wait
 from bot.procurements.forms import PLAN_UPDATE, PROCUREMENT
 from bot.procurements.model import Procurement, build_procurement, overlapping
-from bot.procurements.records import COORDINATIONS, ProcurementRecords
+from bot.procurements.records import ProcurementRecords
 from bot.routing import RoutingService
-from bot.storage import AlreadyExistsError, ConcurrencyError, Record, Store
+from bot.storage import ConcurrencyError, Store
 from bot.tabular import ImportReport, parse_register
 from bot.values import parse_date, parse_month
 
@@ -196,10 +196,7 @@ class ProcurementService:
 
     async def _announce_coordination(self, group: list[Procurement]) -> list[Message]:
         key = "|".join(sorted(p.key for p in group))[:500]
-        try:
-            await self._store.insert(COORDINATIONS, Record("group", key,
-                                                           {"at": self._clock.time()}))  # fmt: skip
-        except AlreadyExistsError:
+        if not await self.records.mark_coordinated(key, self._clock.time()):
             return []  # announced already
         group_keys = {"group": [p.key for p in group]}
         return [await self._outbox.schedule(COORDINATED, key, group_keys, hold=True)]
