@@ -46,6 +46,9 @@ class Settings:
     data_dir: Path = Path("data")
     allowed_tenants: frozenset[str] = frozenset()
     admin_ids: frozenset[str] = frozenset()
+    # Where a file sent to the bot may be downloaded from (Teams hands out SharePoint/OneDrive
+    # links): hosts, each matching itself and its subdomains. Nothing else is fetched.
+    file_hosts: tuple[str, ...] = ("sharepoint.com",)
     time_zone: str = "Europe/Stockholm"
     language: str = "sv"  # the node's language: channel posts (people get their own)
     max_body_bytes: int = 256 * 1024
@@ -127,6 +130,7 @@ class Settings:
             data_dir=Path(env.get("NODE_DATA_DIR", "data")),
             allowed_tenants=_split(env.get("NODE_ALLOWED_TENANTS", "")),
             admin_ids=_split(env.get("NODE_ADMIN_IDS", "")),
+            file_hosts=tuple(sorted(_split(env.get("NODE_FILE_HOSTS", "sharepoint.com")))),
             time_zone=env.get("NODE_TIME_ZONE", "Europe/Stockholm").strip() or "Europe/Stockholm",
             language=_language(env.get("NODE_LANGUAGE", "")),
             max_body_bytes=int(env.get("NODE_MAX_BODY_BYTES", str(256 * 1024))),

@@ -31,11 +31,16 @@ class RowError:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    suffix = path.suffix.lower()
+    return rows_of(path.name, path.read_bytes())
+
+
+def rows_of(name: str, raw: bytes) -> list[list[str]]:
+    """The rows of a file's content (a file on disk, or one sent in Teams), by its name."""
+    suffix = Path(name).suffix.lower()
     if suffix == ".xlsx":
-        return _xlsx_rows(path)
+        return _xlsx_rows(io.BytesIO(raw))
     if suffix in (".csv", ".txt"):
-        return csv_rows(path.read_bytes())
+        return csv_rows(raw)
     raise FileFormatError(f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
 
 
@@ -49,7 +54,7 @@ def csv_rows(raw: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
+def _xlsx_rows(path: io.BytesIO) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:

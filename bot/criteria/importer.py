@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.criteria.model import AREAS, Criterion, CriterionType, Level, split_krav_id
-from bot.tabular import FileFormatError, RowError, read_rows, records
+from bot.tabular import FileFormatError, RowError, read_rows, records, rows_of
 
 __all__ = ["FileFormatError", "ParsedFile", "RowError", "parse_rows", "read_file"]
 
@@ -64,6 +64,11 @@ class ParsedFile:
 
 def read_file(path: Path) -> ParsedFile:
     return parse_rows(read_rows(path))
+
+
+def read_content(name: str, raw: bytes) -> ParsedFile:
+    """A library export sent as a file (its name tells CSV from XLSX); FileFormatError."""
+    return parse_rows(rows_of(name, raw))
 
 
 def parse_rows(rows: Iterable[list[str]]) -> ParsedFile:

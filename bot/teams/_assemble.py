@@ -7,6 +7,7 @@ from bot.app import Services
 from bot.messaging import Messenger
 from bot.teams._access import Subjects
 from bot.teams._dispatch import Dispatcher
+from bot.teams._files import FileFetcher
 from bot.teams._handlers import (
     COMMANDS,
     AdminHandler,
@@ -16,6 +17,7 @@ from bot.teams._handlers import (
     DigestHandler,
     EvaluationHandler,
     GuideHandler,
+    LibraryHandler,
     PeopleHandler,
     ProcurementHandler,
     RegionalHandler,
@@ -26,7 +28,9 @@ from bot.teams._handlers._entries import Entries
 from bot.teams._turn import People
 
 
-def dispatcher(services: Services, messenger: Messenger, directory: Directory) -> Dispatcher:
+def dispatcher(
+    services: Services, messenger: Messenger, directory: Directory, fetcher: FileFetcher
+) -> Dispatcher:
     node = services.node
     settings, clock, library = node.settings, node.clock, node.criteria
     routing, sharing = services.routing, services.sharing
@@ -35,6 +39,7 @@ def dispatcher(services: Services, messenger: Messenger, directory: Directory) -
     guide = GuideHandler(COMMANDS, routing, node.demo)
     criteria = CriteriaHandler(entries, services.answers, routing, services.gaps)
     digest = DigestHandler(services.digest, messenger)
+    files = LibraryHandler(library, services.followups, services.audit, services.links, fetcher)
     handlers = (
         guide,
         criteria,
@@ -64,11 +69,12 @@ def dispatcher(services: Services, messenger: Messenger, directory: Directory) -
             services.graph,
             services.data_check,
         ),
+        files,
     )
     people = People(settings, routing, directory, services.profiles, services.memberships,
                     services.graph)  # fmt: skip
     return Dispatcher(
         handlers, COMMANDS, guide=guide, criteria=criteria, digest=digest,
-        compose=ComposeHandler(entries), people=people, subjects=subjects,
+        compose=ComposeHandler(entries), files=files, people=people, subjects=subjects,
         profiles=services.profiles, library=library,
     )  # fmt: skip

@@ -20,6 +20,7 @@ from bot.teams._handlers import (
     CriteriaHandler,
     DigestHandler,
     GuideHandler,
+    LibraryHandler,
 )
 from bot.teams._routes import ActionRoute, CommandRoute, Handler, Mode
 from bot.teams._turn import Card, People, Turn
@@ -50,6 +51,7 @@ class Dispatcher:
         criteria: CriteriaHandler,
         digest: DigestHandler,
         compose: ComposeHandler,
+        files: LibraryHandler,
         people: People,
         subjects: Subjects,
         profiles: Profiles,
@@ -58,6 +60,7 @@ class Dispatcher:
     ) -> None:
         self._book = book
         self._guide, self._criteria, self._digest, self._compose = guide, criteria, digest, compose
+        self._files = files
         self._people = people
         self._subjects = subjects
         self._profiles = profiles
@@ -91,6 +94,9 @@ class Dispatcher:
         await self._digest.removed(turn)
 
     async def on_text(self, turn: Turn) -> list[Card]:
+        if turn.file is not None and not turn.text:  # a file sent in the 1:1 chat
+            prepared = await self._prepare(turn)
+            return await self._guarded(prepared, "file", lambda: self._files.received(prepared))
         command = self._book.parse(turn.text)
         spoken = command.language or language_of_text(command.text)
         if spoken and command.name != "language":

@@ -17,6 +17,7 @@ from botbuilder.core import (
 )
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import (
+    Activity,
     ActivityTypes,
     AdaptiveCardInvokeResponse,
     ChannelAccount,
@@ -28,7 +29,7 @@ from bot.teams._dispatch import Answer, Dispatcher
 from bot.teams._handlers.compose import INVOKES as COMPOSE_INVOKES
 from bot.teams._handlers.compose import result as compose_result
 from bot.teams._references import ConversationBook, InboundLedger
-from bot.teams._turn import Card, Turn
+from bot.teams._turn import Card, SentFile, Turn
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,23 @@ class NodeBot(TeamsActivityHandler):  # type: ignore[misc]
             team_group_id=_team_of(activity.channel_data, "aadGroupId"),
             activity_id=activity.id or "",
             member_email=lambda: _member_email(turn_context, sender.id or ""),
+            file=_sent_file(activity),
         )
+
+
+_FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
+
+
+def _sent_file(activity: Activity) -> SentFile | None:
+    """The first file sent in a 1:1 chat (Teams' download info), if any."""
+    if (activity.conversation.conversation_type or "personal") != "personal":
+        return None
+    for attachment in activity.attachments or []:
+        content = attachment.content if isinstance(attachment.content, dict) else {}
+        url = content.get("downloadUrl")
+        if attachment.content_type == _FILE_INFO and isinstance(url, str) and url:
+            return SentFile(str(attachment.name or "")[:200], url[:2000])
+    return None
 
 
 def _execute_value(value: Any) -> dict[str, Any] | None:

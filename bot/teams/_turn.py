@@ -130,6 +130,14 @@ class People:
 
 
 @dataclass(frozen=True)
+class SentFile:
+    """A file a person sent the bot in the 1:1 chat (Teams gives a short-lived download URL)."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Turn:
     texts: Texts
     user_id: str  # the Teams user id
@@ -145,6 +153,7 @@ class Turn:
     activity_id: str = ""  # the activity being handled: a retried one carries the same id
     # The person's e-mail/UPN from their Teams member profile, fetched only when asked for.
     member_email: Callable[[], Awaitable[str]] | None = None
+    file: SentFile | None = None
     known_party: Party | None = field(default=None, compare=False, repr=False)
 
     @property

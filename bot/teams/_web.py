@@ -49,6 +49,7 @@ from bot.teams._connector import (
     ReusingAuthentication,
     SharedConnectorFactory,
 )
+from bot.teams._files import FileFetcher
 from bot.teams._handler import NodeBot
 from bot.teams._input import (
     MAX_DEPTH,
@@ -168,11 +169,14 @@ async def _lifespan(app: web.Application) -> AsyncIterator[None]:
     app[ADAPTER] = adapter
     app[SERVICES] = services
     app[BOT] = NodeBot(
-        dispatcher(services, messenger, book), book, inbound, ActivityLog(node.store, node.clock)
+        dispatcher(services, messenger, book, FileFetcher(session, settings.file_hosts)),
+        book,
+        inbound,
+        ActivityLog(node.store, node.clock),
     )
     background = Background(services, housekeeping=[inbound.prune])
     background.start()
-    # Each instance checks the stored data once at start (the round's job does it hourly).
+    # Each instance checks the stored data once at start (the round's job does it daily).
     data_check = asyncio.create_task(services.data_check.run(), name="data-check")
     yield
     if warm_up is not None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.criteria import CriteriaLibrary, Criterion
 from bot.criteria.gaps import GapGroup
+from bot.criteria.library import Change, ImportReport
 from bot.criteria.model import CriterionType, Level
 from bot.criteria.regional import Proposal
 from bot.i18n import texts_for
@@ -121,6 +122,7 @@ def digest_cards() -> list[tuple[str, dict[str, Any]]]:
         statistics_card,
         survey_card,
     )
+    from cards.library import import_done_card, import_preview_card
 
     analysis = MarketAnalysis(
         "MA1", "Gods", "fordon-och-transport", "", "Lund", "2026-10-01", 3, "S", "",
@@ -153,6 +155,22 @@ def digest_cards() -> list[tuple[str, dict[str, Any]]]:
             ),
             (f"proposal/{language}", proposal_card(PROPOSAL, texts)),
             (
+                f"import-preview/{language}",
+                import_preview_card(
+                    texts, "export.xlsx", IMPORT_REPORT, {False: "t" * 300, True: "u" * 300}
+                ),
+            ),
+            (
+                f"import-refused/{language}",
+                import_preview_card(
+                    texts,
+                    "export.xlsx",
+                    ImportReport(rejected=2, errors=["rad 3: x"] * 40, imported=False),
+                    {},
+                ),
+            ),
+            (f"import-done/{language}", import_done_card(texts, IMPORT_REPORT)),
+            (
                 f"survey-problems/{language}",
                 survey_card(
                     texts,
@@ -176,6 +194,26 @@ PROPOSAL = Proposal(
               "Stickprov", source="regional:Lund"),
     "aad-alex", "Alex Wilber", "Lund",
 )  # fmt: skip
+
+
+IMPORT_REPORT = ImportReport(
+    added=3,
+    updated=40,
+    unchanged=900,
+    changes=[
+        Change(
+            f"{10000 + n}/bas",
+            "changed" if n % 3 else "withdrawn",
+            ("kravtext", "verifikat"),
+            1,
+            2,
+            "it",
+            "Energieffektiva servrar " * 3,
+            "2026-11-30",
+        )
+        for n in range(60)
+    ],
+)
 
 
 def region_statistics() -> Statistics:

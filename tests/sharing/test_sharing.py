@@ -192,7 +192,7 @@ async def test_a_followup_shows_on_the_criterion_card(
     assert "delat med de andra kommunerna" in card_text(connector.sent[0].card)
     card = await ask(bot, connector, "kriterium 10710:2")
     assert "Så har andra följt upp" in card_text(card)
-    assert "certifikat (1)" in card_text(card)
+    assert "certifikat: 0 av 1 hittade avvikelser" in card_text(card)
 
 
 async def test_a_followup_plan_from_the_answer_card_downloads_as_xlsx(

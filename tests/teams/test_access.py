@@ -136,6 +136,8 @@ def attempts() -> list[dict[str, Any]]:
         {"verb": "regional.form", "area": "", "words": "x"},
         {"verb": "regional.propose", "name": "x"},
         {"verb": "regional.approve", "krav_id": "LOK-999"},
+        # Importing the library is the admins' (a forged or expired token is refused too).
+        {"verb": "criteria.import", "token": "eyJ4IjoxfQ.AAAA"},
         # The region's figures are for admins and coordinators only.
         {"verb": "stats.report", "quarter": f"{TODAY.year}Q{(TODAY.month - 1) // 3 + 1}"},
     ]  # fmt: skip

@@ -9,6 +9,7 @@ from bot.teams._handlers.criteria import CriteriaHandler
 from bot.teams._handlers.digest import DigestHandler
 from bot.teams._handlers.evaluation import EvaluationHandler
 from bot.teams._handlers.guide import GuideHandler
+from bot.teams._handlers.library import LibraryHandler
 from bot.teams._handlers.people import PeopleHandler
 from bot.teams._handlers.procurements import ProcurementHandler
 from bot.teams._handlers.regional import RegionalHandler
@@ -19,6 +20,7 @@ from bot.teams._routes import Handler
 HANDLERS: tuple[type[Handler], ...] = (
     GuideHandler, CriteriaHandler, TicketHandler, RegionalHandler, SharingHandler, AgreementHandler,
     ProcurementHandler, DigestHandler, PeopleHandler, EvaluationHandler, AdminHandler,
+    LibraryHandler,
 )  # fmt: skip
 # Every command, from the handlers' declarations: parsing, help, the manifest's menus.
 COMMANDS = CommandBook([route.spec for handler in HANDLERS for route in handler.COMMANDS])
@@ -33,6 +35,7 @@ __all__ = [
     "DigestHandler",
     "EvaluationHandler",
     "GuideHandler",
+    "LibraryHandler",
     "PeopleHandler",
     "ProcurementHandler",
     "RegionalHandler",
