@@ -473,7 +473,7 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
 
     claim = q.claim_hours or ("-", "-")
     answer = q.answer_hours or ("-", "-")
-    print(f"Period: {stats.period.label}")
+    print(f"Period: {stats.period.label or 'from the start'}")
     print(
         f"Questions: {q.total} (answered {q.answered}, open {q.open}, "
         f"escalated {q.escalated}, published {q.published})"

@@ -152,7 +152,7 @@ def statistics_card(stats: Statistics, texts: Texts, report_quarter: str = "") -
         "statistics",
         {
             "title": texts("stats.title"),
-            "period": texts("stats.period", period=stats.period.label,
+            "period": texts("stats.period", period=stats.period.label or texts("stats.all_time"),
                             today=stats.today.isoformat()),
             "gauge": _gauge(stats, texts),
             "indicators": _indicators(stats, texts),

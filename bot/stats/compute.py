@@ -78,7 +78,8 @@ async def compute(
     questions = _questions(tickets, period, target_hours, clock, tally)
     followups = await _followups(AgreementRepository(store), period, today, tally)
     plans = await ProcurementRecords(store).all()
-    procurements = _procurements(plans, {t.number: t for t in tickets}, period, day_of, tally)
+    procurements = _procurements(plans, {t.number: t for t in tickets}, period, today, day_of,
+                                 tally)  # fmt: skip
     analyses = followup_reports = 0
     for item in await SharedItems(store).all():
         day = day_of(item.shared_at)
@@ -186,23 +187,29 @@ def _procurements(
     plans: list[Procurement],
     tickets: dict[int, Ticket],
     period: Period,
+    today: date,
     day_of: Callable[[float], date],
     tally: _Tally,
 ) -> Procurements:
-    """Plans announced in the period; "early" when an environmental expert took part before
-    the announcement (linked to the plan, or claimed its early-consultation ticket)."""
+    """Plans announced in the period: those announced by today, and those ahead that already
+    had their support (one ahead without it may still get it in time). "Early": an
+    environmental expert took part before the announcement (linked to the plan, or claimed
+    its early-consultation ticket)."""
     counted = [p for p in plans if period.holds(p.announce)]
-    early = 0
+    early = announced = 0
     for plan in counted:
         linked = plan.expert_linked_on
         ticket = tickets.get(plan.ticket) if plan.ticket else None
         if not linked and ticket is not None and ticket.claimed_at is not None:
             linked = day_of(ticket.claimed_at).isoformat()
         is_early = bool(linked) and linked < plan.announce.isoformat()
+        if plan.announce > today and not is_early:
+            continue  # ahead and without support yet: it may still get it in time
         early += is_early
+        announced += 1
         tally.place(plan.municipality, plans=1, plans_early=is_early)
     groups = [g for g in overlapping(counted, OVERLAP_MONTHS) if all(p.coordinate for p in g)]
-    return Procurements(len(counted), Share(early, len(counted)), len(groups),
+    return Procurements(len(counted), Share(early, announced), len(groups),
                         sum(bool(p.agreement) for p in counted))  # fmt: skip
 
 

@@ -65,8 +65,9 @@ class Period:
 
     @property
     def label(self) -> str:
+        """ "2026Q3" for a quarter, else its days; "" for all time (the card says so)."""
         quarter = _quarter_of(self)
-        if quarter:
+        if quarter or (self.start is None and self.end is None):
             return quarter
         return f"{self.start or '…'} – {self.end or '…'}"
 
@@ -128,7 +129,7 @@ class Municipality:
     followups_late: int = 0  # done after their due day
     followups_overdue: int = 0  # due, not done yet
     agreements_with_criteria: int = 0
-    plans: int = 0  # planned procurements announced in the period
+    plans: int = 0  # planned procurements announced in the period, by today
     plans_early: int = 0  # of which an environmental expert took part before the announcement
     shared_analyses: int = 0
     shared_followups: int = 0
@@ -200,8 +201,8 @@ class FollowUps:
 
 @dataclass(frozen=True)
 class Procurements:
-    plans: int = 0
-    early: Share = Share()  # with environmental support before the announcement
+    plans: int = 0  # registered, with their announcement in the period
+    early: Share = Share()  # of those announced by today: environmental support before it
     coordinated_groups: int = 0
     became_agreements: int = 0
 
