@@ -61,8 +61,10 @@ def _indicators(stats: Statistics, texts: Texts) -> list[dict[str, str]]:
     ]  # fmt: skip
     if stats.survey.answers:
         mean = stats.survey.rating_mean
-        rows.append(("meeting_place", texts("stats.rating", count=stats.survey.answers,
-                                            mean=f"{mean:.1f}" if mean else "–")))  # fmt: skip
+        shown = texts.decimal(mean) if mean else "–"
+        rows.append(
+            ("meeting_place", texts("stats.rating", count=stats.survey.answers, mean=shown))
+        )
     return [{"name": texts(f"stats.name.{name}"), "value": value} for name, value in rows]
 
 

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from babel import Locale
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 
 DEFAULT_LOCALE = "sv"
 LOCALES = ("sv", "en")
@@ -88,6 +88,10 @@ class Texts:
         """A share as this language writes it ("75 %" in Swedish, "75%" in English); a dash
         when there was nothing to count."""
         return "–" if ratio is None else format_percent(ratio, locale=self.language)
+
+    def decimal(self, value: float, digits: int = 1) -> str:
+        """A number as this language writes it ("4,0" in Swedish, "4.0" in English)."""
+        return format_decimal(value, format="0." + "0" * digits, locale=self.language)
 
     def area(self, slug: str) -> str:
         """An area's name in this language (the slug itself when unknown)."""

@@ -67,7 +67,7 @@ async def test_the_round_reaches_the_active_once_and_the_answers_count_without_n
     again_opened = card_text(await ask(node, connector, "utvärdering"))
     assert "har redan skickats" in again_opened  # once a quarter
     stats = card_text(await ask(node, connector, "statistik"))
-    assert "medel 5.0 av 5 (1 svar)" in stats
+    assert "medel 5,0 av 5 (1 svar)" in stats
 
 
 async def test_an_answer_to_a_round_that_does_not_exist_is_told_so(
