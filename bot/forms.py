@@ -10,7 +10,7 @@ bot/procurements/forms.py, bot/sharing/forms.py, bot/routing/forms.py); cards re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -51,6 +51,8 @@ class Field:
     when: str = ""
     # How other spellings become the field's own (an import's "halvår", a name for a slug).
     normalize: Callable[[str], str] | None = None
+    # What the problem's text says besides the limits (the nearest known Krav IDs).
+    explain: Callable[[str, Context], dict[str, str]] | None = None
 
     def problem_of(self, value: str, context: Context) -> str | None:
         """The text key of what is wrong with `value`, or None."""
@@ -155,6 +157,8 @@ class Form:
             found = spec.problem_of(values.get(spec.id, ""), context)
             if found:
                 problems.fields.setdefault(spec.id, found)
+                if spec.explain is not None:
+                    problems.named[spec.id] = spec.explain(values.get(spec.id, ""), context)
         for rule in self.rules:
             if rule.field not in problems.fields and not rule.holds(values, context):
                 problems.fields[rule.field] = rule.problem
@@ -174,10 +178,21 @@ class Form:
 
 
 @dataclass
-class Problems:
-    """field -> text key of what is wrong with it."""
+class Problems(Mapping[str, str]):
+    """field -> text key of what is wrong with it (and, for some, the values its text
+    names). A mapping of the keys, so a card reads it like the plain dict it once was."""
 
     fields: dict[str, str] = field(default_factory=dict)
+    named: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> str:
+        return self.fields[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
 
     def need(self, condition: bool, name: str, key: str) -> None:
         if not condition and name not in self.fields:

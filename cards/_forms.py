@@ -21,6 +21,7 @@ from bot.forms import (
     TOGGLE,
     Field,
     Form,
+    Problems,
 )
 from bot.i18n import Texts
 from cards._render import Card, render
@@ -97,8 +98,10 @@ def form_inputs(
         inputs.append(field_input(field, texts, value, today, rows.get(field.id)))
         if field.id in problems:
             limit = field.limit
+            named = problems.named.get(field.id, {}) if isinstance(problems, Problems) else {}
             text = texts(problems[field.id], min=limit.min if limit else 0,
-                         max=limit.max if limit else 0, length=len(value.strip()))  # fmt: skip
+                         max=limit.max if limit else 0, length=len(value.strip()),
+                         **named)  # fmt: skip
             inputs.append({"type": "TextBlock", "text": f"⚠ {text}", "color": "Attention",
                            "wrap": True, "spacing": "None", "size": "Small"})  # fmt: skip
     return inputs

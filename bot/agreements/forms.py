@@ -4,6 +4,7 @@ a result, postponing, handing over, asking an expert."""
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz, process
 from stdnum.se import orgnr
 
 from bot.agreements.model import INTERVALS, LEVELS, RESULTS, interval_of, parse_criteria
@@ -30,6 +31,20 @@ from bot.forms import (
 from bot.places import MUNICIPALITY_CHOICES
 from bot.sharing.models import METHODS
 from bot.values import parse_date
+
+
+def _nearest(text: str, context: Context) -> dict[str, str]:
+    """The known Krav IDs nearest to each unknown one ("11576" -> 11567), for the problem."""
+    known = sorted(context.known_criteria)
+    unknown = []
+    for part in text.replace(";", ",").split(","):
+        word = part.split()[0] if part.split() else ""
+        base = word.split(":")[0]
+        if word and base not in context.known_criteria:
+            unknown.append(base[:20])
+    near = {m[0] for u in unknown for m in process.extract(u, known, scorer=fuzz.ratio, limit=2)
+            if m[1] >= 75}  # fmt: skip
+    return {"unknown": ", ".join(unknown) or "–", "nearest": ", ".join(sorted(near)) or "–"}
 
 
 def _known_criteria(text: str, context: Context) -> bool:
@@ -75,7 +90,7 @@ AGREEMENT = Form(
               required=True, problem="agreement.error.responsible",
               columns=("ansvarig", "avtalsansvarig", "responsible")),
         Field("criteria", TEXT_INPUT, "agreement.field.criteria", KRAV_LIST, required=True,
-              problem="agreement.error.criteria", valid=_known_criteria,
+              problem="agreement.error.criteria", valid=_known_criteria, explain=_nearest,
               placeholder="11567, 10699:2 avancerad",
               columns=("krav-id", "krav id", "kravid", "krav", "criteria")),
         Field("interval", CHOICE, "agreement.field.interval", required=True,

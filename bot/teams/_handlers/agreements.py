@@ -93,7 +93,7 @@ class AgreementHandler(Handler):
                     texts,
                     self._followups.today(),
                     action.values,
-                    problems.problems.fields,
+                    problems.problems,
                     action.procurement,
                 )
             ]
