@@ -280,6 +280,24 @@ async def _offline_services(settings: Settings) -> AsyncIterator[Services]:
         yield await build_services(node, NoMessenger())
 
 
+def _criteria_export(args: argparse.Namespace, settings: Settings) -> int:
+    """The library (regional criteria included) as a CSV in the import format."""
+    import csv
+
+    from bot.criteria.importer import export_rows
+
+    async def run() -> int:
+        async with _opened_node(settings) as node:
+            library = node.criteria
+            criteria = [c for base in sorted(library.base_ids()) for c in library.levels_of(base)]
+        with args.file.open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out, delimiter=";").writerows(export_rows(criteria))
+        print(f"Wrote {len(criteria)} criteria to {args.file}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def _gaps(args: argparse.Namespace, settings: Settings) -> int:
     """What people asked that the library could not answer, per area (no names)."""
     from bot.criteria.gaps import Gaps
@@ -566,6 +584,10 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--dry-run", action="store_true", help="report the changes only")
     importer.add_argument("--json", action="store_true", help="print the change set as JSON")
     importer.set_defaults(run=_criteria_import)
+
+    exporter = criteria_commands.add_parser("export", help="the library as a CSV to import")
+    exporter.add_argument("file", type=Path)
+    exporter.set_defaults(run=_criteria_export)
 
     network = commands.add_parser("network", help="the experts' network and on-call rota")
     network_commands = network.add_subparsers(dest="network_command", required=True)

@@ -66,6 +66,33 @@ def read_file(path: Path) -> ParsedFile:
     return parse_rows(read_rows(path))
 
 
+# The library's own spellings, for writing a file the importer reads back unchanged.
+_LEVEL_NAMES = {Level.BAS: "Basnivå", Level.AVANCERAD: "Avancerad nivå",
+                Level.SPJUTSPETS: "Spjutspetsnivå"}  # fmt: skip
+_TYPE_NAMES = {
+    CriterionType.KVALIFICERINGSKRAV: "Kvalificeringskrav",
+    CriterionType.TEKNISK_SPECIFIKATION: "Teknisk specifikation",
+    CriterionType.TILLDELNINGSKRITERIUM: "Tilldelningskriterium",
+    CriterionType.SARSKILT_KONTRAKTSVILLKOR: "Särskilt kontraktsvillkor",
+}
+_EXPORTED = ("krav_id", "page_id", "name", "area", "product_group", "level", "type", "kravtext",
+             "motiv", "verifikat", "uppfoljning", "link", "version_date", "source",
+             "has_english")  # fmt: skip
+
+
+def export_rows(criteria: Iterable[Criterion]) -> list[list[str]]:
+    """Criteria in the import format (the library's headers; the Källa column carries where a
+    regional criterion comes from), so an export imported again changes nothing."""
+    rows = [[COLUMNS[name][0].capitalize() for name in _EXPORTED]]
+    for criterion in criteria:
+        shown = {"area": AREAS[criterion.area], "level": _LEVEL_NAMES[criterion.level],
+                 "type": _TYPE_NAMES[criterion.type],
+                 "has_english": "ja" if criterion.has_english else "-"}  # fmt: skip
+        row = [shown.get(name) or str(getattr(criterion, name)) for name in _EXPORTED]
+        rows.append([cell if cell != "-" else "" for cell in row])
+    return rows
+
+
 def read_content(name: str, raw: bytes) -> ParsedFile:
     """A library export sent as a file (its name tells CSV from XLSX); FileFormatError."""
     return parse_rows(rows_of(name, raw))

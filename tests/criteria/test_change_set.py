@@ -5,8 +5,14 @@ and ranked after current ones; a dry run writes nothing."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+from bot.clock import Clock
+from bot.criteria import CriteriaLibrary, ParsedFile
+from bot.criteria.importer import export_rows, parse_rows
+from bot.criteria.library import sample_criteria
+from bot.storage import Store
 from tests.criteria.test_cli import run
 from tests.criteria.test_importer import GOOD, HEADER, with_values, write_csv
 
@@ -56,3 +62,18 @@ def test_a_file_with_a_bad_row_changes_nothing_and_names_the_row(tmp_path: Path)
     assert "rad 3" in result.stderr
     hits = json.loads(run(["search", "snålspolande duschar", "--json"], data).stdout)
     assert hits[0]["id"] == "20001"  # not the newer version: nothing was imported
+
+
+async def test_an_export_imported_again_changes_nothing_and_keeps_regional_criteria(
+    store: Store, clock: Clock
+) -> None:
+    library = CriteriaLibrary(store, clock)
+    await library.load()
+    sample = sample_criteria()
+    regional = replace(sample[0], krav_id="LOK-1100", source="regional:Lund", has_english=True)
+    await library.import_parsed(ParsedFile([*sample, regional], []))
+    criteria = [c for base in sorted(library.base_ids()) for c in library.levels_of(base)]
+    again = await library.import_parsed(parse_rows(export_rows(criteria)), full=True)
+    assert again.changes == []
+    assert again.unchanged == len(sample) + 1
+    assert library.levels_of("LOK-1100")[0].source == "regional:Lund"
