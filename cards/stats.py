@@ -129,25 +129,28 @@ def statistics_card(stats: Statistics, texts: Texts, report_quarter: str = "") -
     claim = ("–", "–") if q.claim_hours is None else tuple(map(duration, q.claim_hours))
     answer = ("–", "–") if q.answer_hours is None else tuple(map(duration, q.answer_hours))
     f, p = stats.followups, stats.procurements
+
+    def section(key: str, lines: list[str]) -> dict[str, object]:
+        return {"title": texts(key), "lines": [{"text": line} for line in lines]}
+
     sections = [
-        {"title": texts("stats.questions"), "lines": [
+        section("stats.questions", [
             texts("stats.line.questions", count=q.total, answered=q.answered, open=q.open,
                   escalated=q.escalated),
             texts("stats.line.claim", median=claim[0], p90=claim[1]),
             texts("stats.line.answer", median=answer[0], p90=answer[1]),
             texts("stats.line.published", count=q.published),
-        ] + [f"{texts.area(area)}: {n}" for area, n in list(q.per_area.items())[:MAX_AREAS]]},
-        {"title": texts("stats.followups"), "lines": [
+            *(f"{texts.area(area)}: {n}" for area, n in list(q.per_area.items())[:MAX_AREAS]),
+        ]),
+        section("stats.followups", [
             texts("stats.line.followups", count=f.due, on_time=f.on_time, late=f.late,
                   overdue=f.overdue_now, joint=f.joint_done),
-        ]},
-        {"title": texts("stats.procurements"), "lines": [
+        ]),
+        section("stats.procurements", [
             texts("stats.line.procurements", count=p.plans, early=texts.percent(p.early.ratio),
                   groups=p.coordinated_groups, agreements=p.became_agreements),
-        ]},
+        ]),
     ]  # fmt: skip
-    for section in sections:
-        section["lines"] = [{"text": line} for line in section["lines"]]  # type: ignore[misc]
     means = [Markdown(f"**{texts(f'stats.name.{n}')}**: {texts(f'stats.means.{n}')}")
              for n in _MEANS]  # fmt: skip
     return render(
