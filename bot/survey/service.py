@@ -23,7 +23,8 @@ from bot.storage import AlreadyExistsError, Record, Store
 from bot.storage.shapes import Shape, shape_of
 from bot.survey.forms import YES
 
-ROUNDS = "surveys"  # partition "round"; key: the quarter ("2026Q4")
+ROUNDS = "surveys"  # partition "round"; key: the quarter ("2026Q4"). Partition "asked:<round>":
+# key: person_key of each Teams id the round was sent to (who may answer it)
 ANSWERS = "surveyanswers"  # partition: the round; key: person_key of the Teams id
 OPT_OUT = "surveyoptouts"  # partition "out"; key: person_key of the Teams id
 ASK = "survey"  # the outbox's kind
@@ -84,7 +85,7 @@ class PulseSurvey:
         OPT_OUT: "a hash of the Teams id of each person who wants no surveys",
     }
     SHAPES: ClassVar[dict[str, Shape]] = {
-        ROUNDS: shape_of(Round.from_record),
+        ROUNDS: shape_of(lambda r: Round.from_record(r) if r.partition == "round" else r),
         ANSWERS: shape_of(Answer.from_record),
     }
 
@@ -142,6 +143,9 @@ class PulseSurvey:
         except AlreadyExistsError:  # another admin, at the same moment
             raise UserError("survey.already", {"period": period.label, "count": 0}) from None
         for user_id in people:
+            await self._store.upsert(
+                ROUNDS, Record(f"asked:{period.label}", person_key(user_id), {})
+            )
             await self._outbox.schedule(ASK, f"{period.label}:{person_key(user_id)}",
                                         {"round": period.label}, to=f"teams:{user_id}")  # fmt: skip
         return Opened(period.label, len(people))
@@ -174,6 +178,8 @@ class PulseSurvey:
             raise UserError("survey.closed", {"period": survey.id,
                                               "closed": survey.closes.isoformat()})  # fmt: skip
         key = person_key(user_id)
+        if await self._store.get(ROUNDS, f"asked:{survey.id}", key) is None:
+            raise UserError("survey.not_asked", {"period": survey.id})
         before = await self._store.get(ANSWERS, survey.id, key)
         await self._store.upsert(ANSWERS, Record(survey.id, key, {
             "rating": int(values["rating"]), "competence": values["competence"] == YES,
@@ -189,6 +195,7 @@ class PulseSurvey:
     async def figures(self, period: Period) -> Survey:
         """The answers to the rounds opened in the period."""
         rounds = [Round.from_record(r) for r in await self._store.query(ROUNDS, "round")]
+        # (the "asked:" partitions hold who may answer; only "round" holds rounds)
         counted = [r for r in rounds if period.holds(r.opens)]
         answers: list[Answer] = []
         for survey in counted:
@@ -220,7 +227,8 @@ class PulseSurvey:
         data would start sending them surveys again."""
         keys = {person_key(i) for i in person.ids}
         removed = 0
-        for record in await self._store.query(ANSWERS):
-            if record.key in keys:
-                removed += await self._store.delete(ANSWERS, record.partition, record.key)
+        for table in (ANSWERS, ROUNDS):  # their answers, and that a round was sent to them
+            for record in await self._store.query(table):
+                if record.key in keys and (table == ANSWERS or record.partition != "round"):
+                    removed += await self._store.delete(table, record.partition, record.key)
         return removed

@@ -59,5 +59,5 @@ async def test_erasure_takes_the_answers(store: Store, clock: Clock) -> None:
     await survey.answer(opened.round, "29:anna", ANSWER)
     anna = PersonRef("29:anna", "aad-anna")
     assert len((await survey.export_person(anna))["survey_answers"]) == 1
-    assert await survey.erase_person(anna) == 1
+    assert await survey.erase_person(anna) == 2  # the answer, and that it was sent to her
     assert (await survey.figures(Period())).answers == 0

@@ -52,6 +52,9 @@ async def test_the_round_reaches_the_active_once_and_the_answers_count_without_n
     send = next(n for n in card_nodes(surveys["a:personal-eva"])
                 if n.get("type") == "Action.Execute")["data"]  # fmt: skip
 
+    # Bo said no to surveys, so it was not sent to him: a forged answer is not taken.
+    forged = {**send, "rating": 1, "competence": "nej", "followed_up": "nej"}
+    assert "skickades inte till dig" in card_text(await click(node, connector, forged, **BO))
     missing = await click(node, connector, {**send, "rating": 4}, **EVA)
     assert "Answer yes or no." in card_text(missing)  # the card again, what is missing marked
     answer = {**send, "rating": 4, "competence": "ja", "followed_up": "nej", "comment": "Bra"}
