@@ -33,6 +33,7 @@ from cards.actions import (
     button,
     execute,
 )
+from cards.library import change_line
 
 _LEAD_COLORS = {"before": "Accent", "due": "Warning"}
 
@@ -254,13 +255,9 @@ class AgreementCards:
 
     def library_summary(self, area: str, changes: list[Change], locale: str) -> Card:
         texts = texts_for(locale)
-        lines = [f"{c.name} ({c.key.replace('/', ', ')}): {texts(f'change.{c.kind}')}"
-                 + (f" ({', '.join(texts(f'criterion.{f}') for f in c.fields)})"
-                    if c.fields else "") for c in changes]  # fmt: skip
         text = texts("library.summary", area=texts.area(area), count=len(changes))
-        return message_card(
-            text + "\n\n" + "\n".join(f"- {escape_markdown(line)}" for line in lines)
-        )
+        listed = "\n".join(f"- {escape_markdown(change_line(c, texts))}" for c in changes)
+        return message_card(Markdown(f"{escape_markdown(text)}\n\n{listed}"))
 
     def joint_taken(self, item: DueItem, taker: JointTake, locale: str) -> Card:
         texts = texts_for(locale)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.digest.content import WeekContent
 from bot.i18n import Texts, texts_for
 from cards._render import Card, render
+from cards.library import change_line
 
 MAX_LINES = 8
 
@@ -35,10 +36,7 @@ def digest_card(content: WeekContent, texts: Texts) -> Card:
         ),
         section(
             "digest.library",
-            [
-                f"{name} ({key.replace('/', ', ')}): {texts(f'change.{kind}')}"
-                for _, kind, key, name in content.library
-            ],
+            [change_line(change, texts) for change in content.library],
         ),
     ]
     return render(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
-from bot.criteria.library import ImportReport
+from bot.criteria.library import Change, ImportReport
 from bot.i18n import Texts
 from cards._render import Card, render
 from cards.actions import CardAction, payload
@@ -32,12 +32,16 @@ class ApplyImport(CardAction):
         return cls(token)
 
 
+def change_line(change: Change, texts: Texts) -> str:
+    """One change of the library as every card says it (plain text): "Städkemikalier (11567,
+    bas): ändrat (Kravtext, Verifikat)"."""
+    fields = ", ".join(texts(f"criterion.{f}") for f in change.fields)
+    how = f" ({fields})" if fields else ""
+    return f"{change.name} ({change.key.replace('/', ', ')}): {texts(f'change.{change.kind}')}{how}"
+
+
 def _lines(report: ImportReport, texts: Texts) -> list[str]:
-    lines = []
-    for change in report.changes:
-        how = f" ({', '.join(change.fields)})" if change.fields else ""
-        where = change.key.replace("/", ", ")
-        lines.append(f"{texts(f'change.{change.kind}')}: {where} {change.name}{how}")
+    lines = [change_line(change, texts) for change in report.changes]
     if len(lines) > MAX_LINES:
         lines = [*lines[:MAX_LINES], texts("digest.more", count=len(lines) - MAX_LINES)]
     return lines

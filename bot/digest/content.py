@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.criteria import AREAS
-from bot.criteria.library import changes_since
+from bot.criteria.library import Change, changes_since
 from bot.procurements.records import ProcurementRecords
 from bot.routing.network import NetworkRepository
 from bot.routing.tickets import ANSWERED, OPEN, TicketRepository
@@ -24,8 +24,8 @@ class WeekContent:
     answered: list[tuple[str, str, str]] = field(default_factory=list)  # area, question, by
     open_questions: list[tuple[int, str, str]] = field(default_factory=list)  # no, area, question
     on_call: list[tuple[str, str]] = field(default_factory=list)  # area name, expert
-    # What imports changed in the library this week: area, kind, Krav ID key, name.
-    library: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # What imports changed in the library this week.
+    library: list[Change] = field(default_factory=list)
     asked_this_week: int = 0
     # Planned procurements announced within three months: area, month, municipality, title.
     upcoming: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -42,7 +42,7 @@ class WeekContent:
             answered=[a for a in self.answered if a[0] in areas],
             open_questions=[q for q in self.open_questions if q[1] in areas],
             on_call=[o for o in self.on_call if o[0] in names],
-            library=[c for c in self.library if c[0] in areas],
+            library=[c for c in self.library if c.area in areas],
             asked_this_week=self.asked_this_week,
             upcoming=[u for u in self.upcoming if u[0] in areas],
         )
@@ -86,7 +86,7 @@ async def week_content(store: Store, clock: Clock) -> WeekContent:
         answered=answered,
         open_questions=open_questions,
         on_call=on_call,
-        library=[(c.area, c.kind, c.key, c.name) for c in changes],
+        library=changes,
         asked_this_week=sum(1 for t in tickets if t.created_at >= since),
         upcoming=[
             (p.area, f"{p.announce:%Y-%m}", p.municipality, p.title)

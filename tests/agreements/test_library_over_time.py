@@ -56,7 +56,8 @@ async def test_the_signed_text_stays_and_the_responsible_person_hears_of_the_cha
     assert outcome.count(LIBRARY_CHANGE) == 2  # 11567 changed, 10855 withdrawn
     assert outcome.count(LIBRARY_SUMMARY) == 1  # the area's expert: one summary
     (summary,) = setup.messenger.direct_to(eva.user_id)
-    assert "Städkemikalier" in card_text(summary)
+    assert "- Städkemikalier (11567, bas): ändrat (Kravtext)" in card_text(summary)
+    assert "\\-" not in card_text(summary)  # a markdown list, not escaped dashes
     cards = [card_text(c) for c in setup.messenger.direct_to(ANNA.user_id)]
     about_11567 = next(t for t in cards if "11567" in t and "version 2" in t)
     assert old_text[:60] in about_11567  # what the supplier signed, not today's text

@@ -131,7 +131,8 @@ def digest_cards() -> list[tuple[str, dict[str, Any]]]:
     full = WeekContent(
         "2026-W48", analyses=[analysis] * 10, answered=[("it", "Fråga *x*?", "Eva (Lund)")],
         open_questions=[(3, "it", "Öppen fråga")], on_call=[("IT och telekom", "Eva (Lund)")],
-        library=[("it", "changed", "11550/bas", "Energieffektiva servrar")] * 12, asked_this_week=5,
+        library=[Change("11550/bas", "changed", ("kravtext",), 1, 2, "it",
+                         "Energieffektiva servrar")] * 12, asked_this_week=5,
     )  # fmt: skip
     stats = region_statistics()
     cards: list[tuple[str, dict[str, Any]]] = []
