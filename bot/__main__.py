@@ -288,8 +288,7 @@ def _criteria_export(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> int:
         async with _opened_node(settings) as node:
-            library = node.criteria
-            criteria = [c for base in sorted(library.base_ids()) for c in library.levels_of(base)]
+            criteria = node.criteria.all_levels()
         with args.file.open("w", encoding="utf-8", newline="") as out:
             csv.writer(out, delimiter=";").writerows(export_rows(criteria))
         print(f"Wrote {len(criteria)} criteria to {args.file}")

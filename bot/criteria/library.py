@@ -442,15 +442,19 @@ class CriteriaLibrary:
                                     old.name, today)  # fmt: skip
                     report.changes.append(change)
                     writes.append((replace(old, withdrawn=today), record, change))
-        if dry_run or not writes:
-            return report
+        if not dry_run and writes:
+            await self._apply(writes)
+        return report
+
+    async def _apply(self, writes: list[tuple[Criterion, Record | None, Change]]) -> None:
+        """Write criteria (over their stored records), each with its change record, and make
+        every instance reload."""
         for serial, (criterion, record, change) in enumerate(writes):
             await self._write(criterion, record)
             key = f"{change.key}|{self._clock.time():.0f}|{serial}"
-            await self._store.upsert(CHANGES, Record(today, key, change.to_data()))
+            await self._store.upsert(CHANGES, Record(change.day, key, change.to_data()))
         await self._bump_revision()
         await self.load()
-        return report
 
     async def import_file(
         self, path: Path, skip_bad_rows: bool = False, full: bool = False, dry_run: bool = False
@@ -478,14 +482,9 @@ class CriteriaLibrary:
         adding one criterion does not replace the sample with that one."""
         if self.is_sample:
             await self.import_parsed(ParsedFile(sample_criteria(), []))
-        today = self._clock.today().isoformat()
-        await self._write(criterion, None)
         change = Change(criterion.key, "added", (), 0, criterion.version, criterion.area,
-                        criterion.name, today)  # fmt: skip
-        key = f"{change.key}|{self._clock.time():.0f}|regional"
-        await self._store.upsert(CHANGES, Record(today, key, change.to_data()))
-        await self._bump_revision()
-        await self.load()
+                        criterion.name, self._clock.today().isoformat())  # fmt: skip
+        await self._apply([(criterion, None, change)])
 
     async def versions(self, krav_id: str) -> dict[int, list[Criterion]]:
         """Every version the node has seen of a criterion: version -> its levels."""
@@ -496,6 +495,10 @@ class CriteriaLibrary:
             if all(c.level != criterion.level for c in levels):
                 levels.append(criterion)
         return found
+
+    def all_levels(self) -> list[Criterion]:
+        """Every criterion at every level, by Krav ID (an export of the library)."""
+        return [c for base in sorted(self._levels) for c in self._levels[base]]
 
     def base_ids(self) -> set[str]:
         """The Krav IDs (without version) of every criterion in the library."""

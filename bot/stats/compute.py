@@ -163,7 +163,7 @@ async def _followups(
     for result in await repository.all_results():
         if not period.holds(result.due) or result.due > today:
             continue
-        place = municipality.get(result.agreement, result.agreement.split(":", 1)[0].title())
+        place = _municipality_of(result.agreement, municipality)
         on_time += result.on_time
         late += not result.on_time
         joint += bool(result.source)
@@ -177,10 +177,15 @@ async def _followups(
         overdue_now += 1
         if period.holds(followup.due):
             overdue_in_period += 1
-            place = municipality.get(followup.agreement, followup.agreement.split(":")[0].title())
+            place = _municipality_of(followup.agreement, municipality)
             tally.place(place, followups_due=1, followups_overdue=1)
     due = on_time + late + overdue_in_period
     return FollowUps(due, on_time, late, overdue_now, joint)
+
+
+def _municipality_of(agreement_key: str, known: dict[str, str]) -> str:
+    """The agreement's municipality; for one no longer stored, its key's ("lund:…" -> Lund)."""
+    return known.get(agreement_key, agreement_key.split(":", 1)[0].title())
 
 
 def _procurements(

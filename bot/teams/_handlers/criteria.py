@@ -49,7 +49,7 @@ class CriteriaHandler(Handler):
         """Free text: the criteria that match; a lone mistyped word gets a suggestion."""
         answer = self._library.answer(text)
         telemetry.count("questions", confidence=answer.confidence, area=answer.area)
-        lone_typo = bool(closest) and " " not in text
+        lone_typo = closest is not None  # the dispatcher looks only a lone word up
         if answer.confidence != "good" and not lone_typo:
             await self._gaps.record(text, answer.area)
         if answer.confidence == "none":
