@@ -147,10 +147,6 @@ class Drift:
     fields: tuple[str, ...] = ()  # the texts that differ
     withdrawn: str = ""  # the day it left the library
 
-    @property
-    def any(self) -> bool:
-        return bool(self.fields or self.withdrawn or self.library_version is None)
-
 
 def drift(signed: Signed, current: Criterion | None) -> Drift:
     if current is None:

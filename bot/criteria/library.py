@@ -473,9 +473,6 @@ class CriteriaLibrary:
             await self._store.upsert(HISTORY, Record(old.base_id, history_key, old.to_dict()))
         await self._store.upsert(CRITERIA, record)
 
-    async def changes_since(self, day: date) -> list[Change]:
-        return await changes_since(self._store, day)
-
     async def add_regional(self, criterion: Criterion) -> None:
         """An approved regional criterion enters the library (a change like an import's).
         Before the first import the library is the bundled sample: it is stored first, so
