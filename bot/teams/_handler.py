@@ -22,8 +22,10 @@ from botbuilder.schema import (
     AdaptiveCardInvokeResponse,
     ChannelAccount,
 )
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from bot.i18n import texts_for
+from bot.messaging import Throttled, Unavailable
 from bot.stats import ActivityLog
 from bot.teams._dispatch import Answer, Dispatcher
 from bot.teams._handlers.compose import INVOKES as COMPOSE_INVOKES
@@ -215,9 +217,28 @@ def _note(text: str) -> dict[str, Any]:
             "value": text}  # fmt: skip
 
 
+# A turn's replies: Teams' 429 waited out (its Retry-After, at most REPLY_WAIT_S) and a 5xx
+# or lost connection tried again, REPLY_TRIES in all, within Teams' 15 s for the turn.
+REPLY_TRIES = 3
+REPLY_WAIT_S = 3.0
+
+
+def _reply_wait(state: RetryCallState) -> float:
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, Throttled):
+        return min(max(float(error.retry_after), 0.0), REPLY_WAIT_S)
+    return min(0.25 * 2.0 ** (state.attempt_number - 1), REPLY_WAIT_S)
+
+
 async def _send_cards(turn_context: TurnContext, cards: list[Card]) -> None:
     for card in cards:
-        await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type((Throttled, Unavailable)),
+            stop=stop_after_attempt(REPLY_TRIES), wait=_reply_wait, reraise=True,
+        ):  # fmt: skip
+            with attempt:
+                await turn_context.send_activity(activity)
 
 
 def _team_of(channel_data: object, field: str = "id") -> str:

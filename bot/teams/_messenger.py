@@ -14,7 +14,8 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
 
-from bot.messaging import Gone, Throttled, Unavailable
+from bot.messaging import DeliveryError, Gone, Unavailable
+from bot.teams._connector import ConnectorError, delivery_error
 from bot.teams._references import ConversationBook
 
 log = logging.getLogger(__name__)
@@ -82,24 +83,18 @@ class TeamsMessenger:
 
 
 def _translated(error: Exception) -> Exception:
-    """The Bot Connector's HTTP answer as the domain's delivery errors. (botbuilder has two
-    ErrorResponseException classes, in botbuilder.schema and botframework.connector, so the
-    answer is read from the response, whatever raised it.)"""
+    """The Bot Connector's HTTP answer as the domain's delivery errors. The direct calls
+    (bot/teams/_connector.py) raise those already; msrest's (botbuilder has two
+    ErrorResponseException classes) keep the answer in `.response`, read here the same way."""
+    if isinstance(error, DeliveryError | ConnectorError):
+        return error
     response = getattr(error, "response", None)
     # msrest keeps aiohttp's own response there (.status); other paths a msrest one.
     status = getattr(response, "status_code", None) or getattr(response, "status", 0)
     if isinstance(status, int) and status:
-        if status in (403, 404):
-            return Gone(str(status))
-        if status == 429:
-            headers = getattr(response, "headers", {}) or {}
-            try:
-                retry_after = float(headers.get("Retry-After", "1"))
-            except ValueError:
-                retry_after = 1.0
-            return Throttled(retry_after)
-        if status >= 500:
-            return Unavailable(str(status))
+        translated = delivery_error(status, (getattr(response, "headers", {}) or {}).get(
+            "Retry-After"))  # fmt: skip
+        return error if isinstance(translated, ConnectorError) else translated
     if isinstance(error, OSError | TimeoutError):
         return Unavailable(type(error).__name__)
     return error

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ class Sent:
     activity: dict[str, Any]
     authorization: str
     activity_id: str = ""
+    raw: bytes = b""  # the body as it came over the wire
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -97,6 +99,7 @@ class ConnectorStandIn(LocalServer):
     throttle_ratio: float = 0.0
     retry_after: str = "1"
     throttled: int = 0
+    throttle_next: int = 0  # this many next new messages answered 429, whatever the ratio
     _random: random.Random = field(default_factory=lambda: random.Random(48))
     # Seconds Teams takes to answer a new message or an update. A message is taken when the
     # answer is given: one whose sender went away meanwhile (a killed node) is not taken.
@@ -142,7 +145,9 @@ class ConnectorStandIn(LocalServer):
             return transport is not None and not transport.is_closing()
         return True
 
-    def _record(self, kind: str, request: web.Request, body: dict[str, Any]) -> str:
+    def _record(
+        self, kind: str, request: web.Request, body: dict[str, Any], raw: bytes = b""
+    ) -> str:
         new_id = request.match_info.get("aid") if kind == "update" else f"msg-{next(self._ids)}"
         self.sent.append(
             Sent(
@@ -151,6 +156,7 @@ class ConnectorStandIn(LocalServer):
                 body,
                 request.headers.get("Authorization", ""),
                 new_id or "",
+                raw,
             )
         )
         self._changed.set()
@@ -165,7 +171,9 @@ class ConnectorStandIn(LocalServer):
         return None
 
     def _throttle(self) -> web.Response | None:
-        if self.throttle_ratio and self._random.random() < self.throttle_ratio:
+        forced = self.throttle_next > 0
+        self.throttle_next -= forced
+        if forced or (self.throttle_ratio and self._random.random() < self.throttle_ratio):
             self.throttled += 1
             return web.json_response(
                 {"error": {"code": "TooManyRequests"}},
@@ -174,12 +182,9 @@ class ConnectorStandIn(LocalServer):
             )
         return None
 
-    async def _body(self, request: web.Request) -> dict[str, Any]:
-        if self.parse_bodies:
-            body: dict[str, Any] = await request.json()
-            return body
-        await request.read()
-        return {}
+    async def _body(self, request: web.Request) -> tuple[dict[str, Any], bytes]:
+        raw = await request.read()
+        return (json.loads(raw) if self.parse_bodies else {}), raw
 
     async def _send(self, request: web.Request) -> web.Response:
         return await self._new_message("send", request)
@@ -201,14 +206,14 @@ class ConnectorStandIn(LocalServer):
         if (request.content_length or 0) > MESSAGE_LIMIT:  # as Teams does
             self.too_big += 1
             return web.json_response({"error": {"code": "MessageSizeTooBig"}}, status=413)
-        body = await self._body(request)
+        body, raw = await self._body(request)
         if self.takes_first:
-            new_id = self._record(kind, request, body)
+            new_id = self._record(kind, request, body, raw)
             await self._wait(request)
             return web.json_response({"id": new_id})
         if not await self._wait(request):
             return web.Response(status=499)
-        return web.json_response({"id": self._record(kind, request, body)})
+        return web.json_response({"id": self._record(kind, request, body, raw)})
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -47,9 +47,7 @@ async def _cards(bot: BotServer, connector: ConnectorStandIn) -> list[dict[str, 
     return out
 
 
-async def test_answer_cards_are_what_they_were(
-    bot: BotServer, connector: ConnectorStandIn
-) -> None:
+async def test_answer_cards_are_what_they_were(bot: BotServer, connector: ConnectorStandIn) -> None:
     cards = await _cards(bot, connector)
     # Twice: the second answers come from whatever the first ones left prepared.
     again = await _cards(bot, connector)
