@@ -26,6 +26,7 @@ from cards._basic import gaps_card, help_card, message_card, small_talk_card, we
 from cards._compose import inserted_card, inserted_levels_card, links_only, preview
 from cards._criteria import (
     AnswerHit,
+    HitBlocks,
     answer_card,
     answer_ids,
     compare_card,
@@ -81,6 +82,7 @@ __all__ = [
     "AnswerHit",
     "Card",
     "DigestCards",
+    "HitBlocks",
     "Markdown",
     "NodeStatus",
     "ProcurementPresenter",

@@ -297,6 +297,12 @@ class CriteriaLibrary:
             extra={"criteria": len(criteria), "answers": len(answers), "sample": self.is_sample},
         )
 
+    @property
+    def revision(self) -> int:
+        """The library's revision this instance has loaded: what is read from it (and
+        rendered from it) is current until this changes."""
+        return self._revision
+
     def add_source(self, source: DocumentSource) -> None:
         """Entries of a higher package (shared items) searched with the library's own."""
         self._sources.append(source)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bot.criteria.importer import ParsedFile
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn
 from tests.teams.test_criteria_questions import ask
@@ -57,3 +59,19 @@ async def test_answer_cards_are_what_they_were(bot: BotServer, connector: Connec
     for got, second, want in zip(cards, again, expected, strict=True):
         assert got == want, want["question"]
         assert second == want, want["question"]
+
+
+async def test_an_answer_shows_the_library_as_it_is_after_a_change(
+    bot: BotServer, connector: ConnectorStandIn
+) -> None:
+    """A criterion's rendered row is reused across answers, but not past a library change."""
+    question = "Vilket bevis krävs för EU-ekologisk vara?"
+    before = json.dumps(await ask(bot, connector, question), ensure_ascii=False)
+    library = bot.services.node.criteria
+    (criterion,) = [c for c in library.all_levels() if c.krav_id == "11009"]
+    changed = replace(criterion, krav_id="11009:2", verifikat="Intyg från Kiwa, nytt sedan v2.")
+    await library.import_parsed(ParsedFile([changed], []))
+    after = json.dumps(await ask(bot, connector, question), ensure_ascii=False)
+    assert "Intyg från Kiwa" not in before
+    assert "Intyg från Kiwa" in after
+    assert "Krav ID 11009:2" in after

@@ -17,6 +17,7 @@ from bot.teams._routes import Handler, Mode, action, command
 from bot.teams._turn import Card, Turn
 from cards import (
     AnswerHit,
+    HitBlocks,
     Markdown,
     answer_card,
     answer_ids,
@@ -42,6 +43,7 @@ class CriteriaHandler(Handler):
         self._answers = answers
         self._routing = routing  # whose answer an expert's answer (T12) is
         self._gaps = gaps  # questions that found nothing good enough, without names
+        self._blocks = HitBlocks()  # criteria rows rendered once per library revision
 
     # --- questions ------------------------------------------------------------------------
 
@@ -89,6 +91,7 @@ class CriteriaHandler(Handler):
             answer.question, hits, texts, answer_id=answer_id, area=answer.area,
             filters=filters, weak=answer.confidence == "weak", page=page,
             more=answer.more and page + 1 < MoreHits.PAGES,
+            blocks=self._blocks.at(self._library.revision),
         )  # fmt: skip
 
     @action(Feedback, limit="feedback")
