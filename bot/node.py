@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,19 @@ class Node:
     demo: bool = False
 
     @classmethod
-    async def open(cls, settings: Settings, demo: bool = False, clock: Clock | None = None) -> Node:
-        """The store and the library; `clock` is the node's (else the settings' clock)."""
+    async def open(
+        cls,
+        settings: Settings,
+        demo: bool = False,
+        clock: Clock | None = None,
+        wrap: Callable[[Store], Store] | None = None,
+    ) -> Node:
+        """The store and the library; `clock` is the node's (else the settings' clock).
+        `wrap` puts something around the store before anything uses it (a CountingStore)."""
         clock = clock or settings.clock()
         store = open_store(settings)
+        if wrap is not None:
+            store = wrap(store)
         await store.ping()
         criteria = CriteriaLibrary(store, clock)
         criteria.add_source(SharedItems(store))  # shared items are found by the search too

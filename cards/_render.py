@@ -110,6 +110,9 @@ def _escaped(value: Any, escape: bool) -> Any:
 def _compile(node: Any, escape: bool) -> _Node:
     if isinstance(node, str):
         return _compile_string(node, escape)
+    if _is_fixed(node):
+        # Nothing to fill in: every card shares the one object (cards are never changed).
+        return lambda context, root: node
     if isinstance(node, list):
         entries = [_compile_entry(item) for item in node]
         return lambda context, root: [out for entry in entries for out in entry(context, root)]
@@ -126,6 +129,12 @@ def _compile(node: Any, escape: bool) -> _Node:
 
         return properties
     return lambda context, root: node
+
+
+def _is_fixed(node: Any) -> bool:
+    """A part of a template with no expression anywhere in it: it renders as itself."""
+    text = json.dumps(node)
+    return "${" not in text and '"$data"' not in text and '"$when"' not in text
 
 
 def _compile_string(text: str, escape: bool) -> _Node:

@@ -63,6 +63,10 @@ class SharingService:
         self._clock = clock
         self._outbox = outbox
         self._cards = cards
+        # The shared follow-ups as of a library revision: every criteria answer shows how
+        # others followed its hits up, and sharing one bumps the revision (sources_changed),
+        # so an answer reads none of them while nothing new was shared.
+        self._followups_at: tuple[int, list[FollowUpReport]] | None = None
         outbox.declare(Kind(SHARED_POST, self._send_post))
         self._channels = ChannelSettings(store)
         self._items = SharedItems(store)
@@ -177,8 +181,12 @@ class SharingService:
         return (await self.followups_for_each([krav_id]))[krav_id]
 
     async def followups_for_each(self, krav_ids: list[str]) -> dict[str, FollowUpSummary]:
-        """How others followed each criterion up, from one read of the shared follow-ups."""
-        reports = await self.followups()
+        """How others followed each criterion up, from the shared follow-ups read once per
+        library revision."""
+        revision = self._library.revision
+        if self._followups_at is None or self._followups_at[0] != revision:
+            self._followups_at = (revision, await self.followups())
+        reports = self._followups_at[1]
         out: dict[str, FollowUpSummary] = {}
         for krav_id in krav_ids:
             base = split_krav_id(krav_id)[0]

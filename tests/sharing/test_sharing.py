@@ -188,6 +188,9 @@ async def test_share_an_analysis_from_the_form_and_see_it_in_the_channel(
 async def test_a_followup_shows_on_the_criterion_card(
     bot: BotServer, connector: ConnectorStandIn
 ) -> None:
+    before = await ask(bot, connector, "kriterium 10710:2")  # read before anything was shared
+    assert "Så har andra följt upp" not in card_text(before)
+    connector.clear()
     await bot.post(activities.submit(connector.url, {"verb": "sharing.followup", **FOLLOWUP}))
     assert "delat med de andra kommunerna" in card_text(connector.sent[0].card)
     card = await ask(bot, connector, "kriterium 10710:2")

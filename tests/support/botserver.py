@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -10,6 +11,7 @@ from aiohttp import web
 from bot.app import Services
 from bot.config import Settings
 from bot.node import Node
+from bot.storage import Store
 from bot.teams import create_app
 from bot.teams._web import SERVICES
 from tests.support.processes import free_port
@@ -27,8 +29,8 @@ class BotServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self, demo: bool = True) -> None:
-        self.node = await Node.open(self.settings, demo=demo)
+    async def start(self, demo: bool = True, wrap: Callable[[Store], Store] | None = None) -> None:
+        self.node = await Node.open(self.settings, demo=demo, wrap=wrap)
         self._runner = web.AppRunner(create_app(self.node), access_log=None)
         await self._runner.setup()
         self.port = free_port()
