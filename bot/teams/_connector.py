@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
-from enum import Enum
 from typing import Any
 from urllib.parse import quote
 
@@ -42,12 +40,11 @@ from botframework.connector.auth import (
 from botframework.connector.auth.connector_factory import ConnectorFactory as _Factory
 from msrest.pipeline import Request, Response
 from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender
-from msrest.serialization import Model, Serializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 
 from bot.messaging import Gone, Throttled, Unavailable
+from bot.teams._wire import plain
 from bot.tokens import AppTokenProvider
-from cards import Card  # rendered cards hold JSON only: nothing inside to convert
 
 log = logging.getLogger(__name__)
 
@@ -103,29 +100,6 @@ def _as_utf8(data: Any) -> Any:
     if isinstance(data, str) and len(data) > _REENCODE_FROM and "\\u" in data:
         return json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")).encode()
     return data
-
-
-def plain(value: Any) -> Any:
-    """A botbuilder model (and what it holds) as the JSON the Bot Connector takes: the wire
-    names from each model's attribute map, unset attributes left out, as msrest writes it but
-    without its validation and type walk. Card content (plain JSON from our templates) is
-    passed as it is."""
-    if isinstance(value, Model):
-        out: dict[str, Any] = {}
-        for attribute, spec in value._attribute_map.items():
-            item = getattr(value, attribute, None)
-            if item is not None:
-                out[spec["key"]] = plain(item)
-        return out
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if isinstance(value, dict) and not isinstance(value, Card):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, datetime):
-        return Serializer.serialize_iso(value)  # type: ignore[no-untyped-call]
-    return value
 
 
 class ConnectorError(Exception):

@@ -61,6 +61,7 @@ from bot.teams._input import (
 from bot.teams._messenger import TeamsMessenger
 from bot.teams._pages import about, privacy, terms
 from bot.teams._references import ConversationBook, InboundLedger
+from bot.teams._wire import from_plain
 from bot.tokens import DEFAULT_LOGIN, AppTokenProvider
 from cards import message_card
 
@@ -256,7 +257,7 @@ async def messages(request: web.Request) -> web.Response:
     if settings.allowed_tenants and _tenant_of(body) not in settings.allowed_tenants:
         return _refuse(403, "tenant not allowed", tenant=_tenant_of(body))
     try:
-        activity = Activity().deserialize(body)
+        activity = from_plain(Activity, body)
     except Exception:
         return _refuse(400, "activity does not match the Bot Framework schema")
     if not activity.conversation or not activity.conversation.id or not activity.service_url:
