@@ -118,14 +118,21 @@ def _compile(node: Any, escape: bool) -> _Node:
         return lambda context, root: [out for entry in entries for out in entry(context, root)]
     if isinstance(node, dict):
         is_fact = "title" in node and "value" in node and "type" not in node
+        # Fixed properties are copied as they are; only the others are rendered.
+        fixed = {key: value for key, value in node.items() if _is_fixed(value)}
         fields = [
-            (key, _compile(value, key in _ESCAPED_KEYS or is_fact)) for key, value in node.items()
+            (key, _compile(value, key in _ESCAPED_KEYS or is_fact))
+            for key, value in node.items()
+            if key not in fixed
         ]
 
-        # A property whose value is undefined is left out, as the templating language does.
         def properties(context: Any, root: dict[str, Any]) -> dict[str, Any]:
-            rendered = ((key, field(context, root)) for key, field in fields)
-            return {key: value for key, value in rendered if value is not None}
+            out = fixed.copy()
+            for key, field in fields:
+                value = field(context, root)
+                if value is not None:  # undefined is left out, as the templating language does
+                    out[key] = value
+            return out
 
         return properties
     return lambda context, root: node
@@ -133,7 +140,7 @@ def _compile(node: Any, escape: bool) -> _Node:
 
 def _is_fixed(node: Any) -> bool:
     """A part of a template with no expression anywhere in it: it renders as itself."""
-    text = json.dumps(node)
+    text = json.dumps(node, ensure_ascii=False)
     return "${" not in text and '"$data"' not in text and '"$when"' not in text
 
 

@@ -13,7 +13,6 @@ from azure.core.exceptions import DeserializationError  # what msrest raises
 from botbuilder.core import (
     CardFactory,
     InvokeResponse,
-    MessageFactory,
     TurnContext,
 )
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
@@ -21,6 +20,7 @@ from botbuilder.schema import (
     Activity,
     ActivityTypes,
     AdaptiveCardInvokeResponse,
+    AttachmentLayoutTypes,
     ChannelAccount,
 )
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
@@ -231,9 +231,25 @@ def _reply_wait(error: BaseException | None, attempt: int) -> float:
     return min(0.25 * 2.0 ** (attempt - 1), REPLY_WAIT_S)
 
 
+class _Reply(Activity):  # type: ignore[misc]
+    """A card reply, as MessageFactory.attachment makes it, made for one send. botbuilder
+    deep-copies every activity it sends (3 % of a turn) so the caller's stays as it was; this
+    one is used again only by its own retries, which fill in the same conversation."""
+
+    def __init__(self, card: Card) -> None:
+        super().__init__(
+            type=ActivityTypes.message,
+            attachment_layout=AttachmentLayoutTypes.list,
+            attachments=[CardFactory.adaptive_card(card)],
+        )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Reply:
+        return self
+
+
 async def _send_cards(turn_context: TurnContext, cards: list[Card]) -> None:
     for card in cards:
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        activity = _Reply(card)
         try:
             await turn_context.send_activity(activity)
         except (Throttled, Unavailable) as error:

@@ -12,6 +12,7 @@ from botbuilder.schema import Activity, Mention
 from botframework.connector import models
 from msrest.serialization import Serializer
 
+from bot.teams._handler import _Reply
 from bot.teams._wire import WireError, from_plain, plain
 from cards import message_card
 from tests.support import activities
@@ -78,3 +79,9 @@ def test_a_reply_is_the_json_msrest_would_have_sent(conversation_type: str) -> N
     for outgoing in (card_reply, text_reply):
         reply = _reply_to(inbound, outgoing)
         assert json.loads(json.dumps(plain(reply))) == json.loads(json.dumps(_msrest_json(reply)))
+
+
+def test_a_card_reply_is_what_message_factory_makes() -> None:
+    card = message_card("Hej")
+    made = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    assert plain(_Reply(card)) == plain(made)
