@@ -8,8 +8,8 @@ microseconds (WAL, synchronous=NORMAL), cheaper than handing it to a thread. Oth
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 from bot.storage._protocol import AlreadyExistsError, ConcurrencyError, Record
@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS records (
 
 
 def _new_etag() -> str:
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # as random as uuid4, without building a UUID (1.6 % of a turn)
 
 
 class SqliteStore:

@@ -100,6 +100,11 @@ def _read(kind: str, item: Any) -> Any:
         return from_plain(_MODELS[kind], item)
     if kind == "iso-8601":
         try:
+            # Teams' own form ("2026-12-01T09:00:00.1234567Z") the fast way; anything else as
+            # msrest reads it.
+            moment = datetime.fromisoformat(item) if isinstance(item, str) else None
+            if moment is not None and moment.tzinfo is not None:
+                return moment
             return Deserializer.deserialize_iso(item)  # type: ignore[no-untyped-call]
         except Exception as error:  # msrest's DeserializationError, or a TypeError
             raise WireError("ISO 8601 time expected") from error

@@ -25,7 +25,8 @@ INBOUND = {
     "bot added": activities.bot_added(URL, conversation_type="channel"),
     "execute": activities.execute(URL, {"verb": "answer.more", "question": "x", "page": 1}),
     "odd types": {**activities.message(URL, "x"), "text": 5, "unknownKey": {"a": [1]},
-                  "listenFor": ["a"], "expiration": "2026-12-01T10:00:00Z"},
+                  "listenFor": ["a"], "expiration": "2026-12-01T10:00:00.1234567+01:00",
+                  "localTimestamp": "2026-12-01T10:00:00"},
 }  # fmt: skip
 
 
