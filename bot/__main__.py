@@ -59,6 +59,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    if settings.unresolved:
+        print(
+            "Refusing to start: App Service could not resolve the Key Vault reference in "
+            f"{', '.join(settings.unresolved)} (the setting holds the reference's text, not "
+            "the secret). Check the references' status (docs/deploy.md, step 3) and that the "
+            "node's identity may read the vault's secrets; restart the app when they resolve.",
+            file=sys.stderr,
+        )
+        return 2
     if settings.auth_enabled and settings.public_url_is_loopback:
         print(
             f"Refusing to start: NODE_PUBLIC_URL is {settings.public_url}, a loopback address, "

@@ -36,6 +36,8 @@ class Schedule:
 class Settings:
     app_id: str = ""
     app_password: str = field(default="", repr=False)
+    # Settings whose Key Vault reference App Service could not resolve (their names only).
+    unresolved: tuple[str, ...] = ()
     # Azure creates single-tenant bots only (the region's host tenant, see docs/deploy.md).
     app_type: str = "SingleTenant"
     app_tenant_id: str = ""
@@ -119,6 +121,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         settings = cls(
+            unresolved=unresolved_references(env),
             app_id=env.get("MicrosoftAppId", "").strip(),
             app_password=env.get("MicrosoftAppPassword", ""),
             app_type=env.get("MicrosoftAppType", "").strip() or "SingleTenant",
@@ -167,6 +170,18 @@ class Settings:
         if not 0 <= self.digest_weekday <= 6:
             raise ValueError("NODE_DIGEST_WEEKDAY must be 0 (Monday) to 6 (Sunday)")
         return Schedule(self.digest_weekday, int(hour), int(minute or 0))
+
+
+# App Service puts a Key Vault reference's own text in the setting when it cannot read the
+# secret (the identity's permission not yet there, a wrong name): the node would then sign
+# links and guard the digest with "@Microsoft.KeyVault(SecretUri=…)", a guessable value.
+KEY_VAULT_REFERENCE = "@Microsoft.KeyVault("
+
+
+def unresolved_references(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The names of settings still holding a Key Vault reference's text."""
+    return tuple(sorted(name for name, value in env.items()
+                        if value.strip().startswith(KEY_VAULT_REFERENCE)))  # fmt: skip
 
 
 def _language(value: str) -> str:

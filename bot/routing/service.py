@@ -474,10 +474,14 @@ class RoutingService:
         else:
             notice = Notice(message.data["key"], message.data.get("values", {}))
             card = self._cards.asker_notice(ticket, notice)
-        if not await self._messenger.to_person(ticket.asker_id, card):
-            log.info("asker not reached 1:1", extra={"ticket": ticket.number})
-            return Skip("asker has no chat with the bot")
-        return Sent()
+        if await self._messenger.to_person(ticket.asker_id, card):
+            return Sent()
+        # A shared-channel member of another tenant has no 1:1 chat with the bot: the answer
+        # comes where they asked.
+        if ticket.asked_in and await self._messenger.to_channel(ticket.asked_in, card):
+            return Sent()
+        log.info("asker not reached", extra={"ticket": ticket.number})
+        return Skip("asker has no chat with the bot")
 
     async def _send_retention(self, message: Message) -> Result:
         """An answered ticket loses its asker when its retention period has passed."""

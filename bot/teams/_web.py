@@ -374,9 +374,13 @@ async def readyz(request: web.Request) -> web.Response:
     # Records the models cannot read (a damaged restore): the node would fail on them.
     check = request.app[SERVICES].data_check
     body["data"] = "damaged" if check.damaged else ("ok" if check.checked else "unchecked")
+    # A secret App Service could not fetch from Key Vault (named, never shown).
+    unresolved = request.app[NODE].settings.unresolved
+    body["settings"] = f"unresolved Key Vault reference: {', '.join(unresolved)}" if (
+        unresolved) else "ok"  # fmt: skip
     # Graph is optional: routing works without it, so it never makes the node unready.
     ready = body["storage"] == "ok" and body["identity"] != "unreachable"
-    ready = ready and body["data"] != "damaged"
+    ready = ready and body["data"] != "damaged" and not unresolved
     return web.json_response({"status": "ready" if ready else "unready", **body},
                              status=200 if ready else 503)  # fmt: skip
 

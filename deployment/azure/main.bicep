@@ -2,8 +2,9 @@
 // as a user-assigned managed identity, Storage (Tables) without account keys, Key Vault for
 // the secrets that remain, Application Insights, and an Azure Bot with the Teams channel.
 // Deploy: see docs/deploy.md. Bicep is not compiled in CI (no Azure here): keep it plain.
-//   az deployment group create -g <rg> -f deployment/azure/main.bicep \
-//     -p hostTenantId=<host tenant id> adminIds=<object ids>
+//   az deployment group create -g <rg> -f deployment/azure/main.bicep -p adminIds=<object ids>
+// The deployer needs Owner, User Access Administrator or Role Based Access Control
+// Administrator on the group: the identities' role assignments are part of the deployment.
 
 @description('Name prefix for the resources (letters and digits).')
 @minLength(3)
@@ -12,11 +13,12 @@ param name string = 'miljokrav'
 
 param location string = resourceGroup().location
 
-@description('The host tenant: where the regional Teams platform, the bot and its users (as guests) are.')
-param hostTenantId string = subscription().tenantId
+// The host tenant is the subscription's: the managed identity, the vault and the bot can only
+// live there (deploy from a subscription in the regional Teams platform's tenant).
+var hostTenantId = tenant().tenantId
 
-@description('Tenant ids allowed to use the node, comma separated: the host tenant.')
-param allowedTenants string = hostTenantId
+@description('Tenant ids allowed to use the node, comma separated: the host tenant (guests and shared-channel members of other tenants reach the bot through it).')
+param allowedTenants string = tenant().tenantId
 
 @description('Entra object ids (in the host tenant) of the node administrators, comma separated.')
 param adminIds string = ''
@@ -35,24 +37,23 @@ param secretExpires string = ''
 @allowed(['sv', 'en'])
 param nodeLanguage string = 'sv'
 
-@description('App Service plan size. B1 is enough for a region; P0v3 for scale-out.')
+@description('App Service plan size. B1 is enough for a region; P0v3 for scale-out. Free and Shared lack Always On, which the background work needs.')
+@allowed(['B1', 'B2', 'B3', 'S1', 'S2', 'S3', 'P0v3', 'P1v3', 'P2v3', 'P3v3'])
 param sku string = 'B1'
 
 @description('Instances. More than one is safe: state is in Table Storage, background work takes a lease.')
 @minValue(1)
 param instances int = 1
 
-@secure()
-@description('Signs download and data links. Generated; kept in Key Vault.')
-param linkSecret string = newGuid()
-
-@secure()
-@description('Guards POST /api/digest/run. Generated; kept in Key Vault.')
-param digestSecret string = newGuid()
+@description('Only after the resource group was deleted and created again: bring the soft-deleted Key Vault back, with its secrets (links people hold keep working). Purge protection keeps a deleted vault, and its name, for 90 days.')
+param recoverVault bool = false
 
 var unique = uniqueString(resourceGroup().id, name)
 var usesSecret = botIdentity == 'SingleTenant'
 var siteName = '${name}-${take(unique, 6)}'
+// The same for the same subscription, group name and prefix: a re-created group finds its
+// soft-deleted vault under this name (recoverVault=true).
+var vaultName = '${name}-kv-${take(unique, 6)}'
 
 // --- identity ---------------------------------------------------------------------------
 
@@ -94,7 +95,7 @@ resource tablesRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 // --- Key Vault: the secrets that remain, read by the identity -------------------------------
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: '${name}-kv-${take(unique, 6)}'
+  name: vaultName
   location: location
   properties: {
     tenantId: hostTenantId
@@ -102,19 +103,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     enablePurgeProtection: true
+    createMode: recoverVault ? 'recover' : 'default'
   }
-}
-
-resource linkSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'node-link-secret'
-  properties: { value: linkSecret }
-}
-
-resource digestSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'node-digest-secret'
-  properties: { value: digestSecret }
 }
 
 // Key Vault Secrets User
@@ -128,6 +118,65 @@ resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
+}
+
+// The link and digest secrets are generated once, in the vault, by a script that writes a
+// secret only when it is not there: a redeploy (a scale change, a new SKU) keeps them, so
+// open links and the digest timer keep working. (A newGuid() parameter default would make
+// new ones on every deployment.) The script runs as its own identity, the only one that
+// may write secrets; the node's identity only reads them.
+resource secretsWriter 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${name}-secrets-id'
+  location: location
+}
+
+// Key Vault Secrets Officer
+var secretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+
+resource writerRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: guid(vault.id, secretsWriter.id, secretsOfficer)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsOfficer)
+    principalId: secretsWriter.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource ensureSecrets 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: '${name}-ensure-secrets'
+  location: location
+  kind: 'AzureCLI'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${secretsWriter.id}': {} }
+  }
+  properties: {
+    azCliVersion: '2.61.0'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'OnSuccess'
+    timeout: 'PT20M'
+    environmentVariables: [{ name: 'VAULT', value: vault.name }]
+    // A new role assignment can take minutes to reach Key Vault: each secret is tried for up
+    // to 10 minutes. 32 random bytes as hex; no value is ever printed.
+    scriptContent: '''
+set -eu
+for secret in node-link-secret node-digest-secret; do
+  for attempt in $(seq 1 40); do
+    if az keyvault secret show --vault-name "$VAULT" -n "$secret" --query id -o none 2>/dev/null; then
+      break
+    fi
+    value=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    if az keyvault secret set --vault-name "$VAULT" -n "$secret" --value "$value" -o none 2>/dev/null; then
+      break
+    fi
+    sleep 15
+  done
+  az keyvault secret show --vault-name "$VAULT" -n "$secret" --query id -o none
+done
+'''
+  }
+  dependsOn: [writerRole]
 }
 
 // --- telemetry ------------------------------------------------------------------------------
@@ -155,6 +204,8 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   properties: { reserved: true }
 }
 
+// NODE_PUBLIC_URL is not set: the node uses the site's own host name (WEBSITE_HOSTNAME,
+// which App Service sets, also with unique default host names). Set it for a custom domain.
 var vaultUri = vault.properties.vaultUri
 var commonSettings = [
   { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' } // installs requirements.txt (locked, hashed)
@@ -167,7 +218,6 @@ var commonSettings = [
   { name: 'NODE_ADMIN_IDS', value: adminIds }
   { name: 'NODE_TIME_ZONE', value: 'Europe/Stockholm' }
   { name: 'NODE_LANGUAGE', value: nodeLanguage }
-  { name: 'NODE_PUBLIC_URL', value: 'https://${siteName}.azurewebsites.net' }
   { name: 'NODE_STORAGE_ACCOUNT_URL', value: storage.properties.primaryEndpoints.table }
   { name: 'NODE_LINK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/node-link-secret/)' }
   { name: 'NODE_DIGEST_SECRET', value: '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/node-digest-secret/)' }
@@ -200,7 +250,21 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       appSettings: concat(commonSettings, secretSettings)
     }
   }
-  dependsOn: [tablesRole, vaultRole, linkSecretValue, digestSecretValue]
+  dependsOn: [tablesRole, vaultRole, ensureSecrets]
+}
+
+// Deploys go through Entra (az webapp deploy with your own login), never with publishing
+// user names and passwords: basic authentication is off for SCM and FTP.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
 }
 
 // --- the bot ----------------------------------------------------------------------------
@@ -236,8 +300,11 @@ resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   }
 }
 
+output siteName string = site.name
 output hostName string = site.properties.defaultHostName
 output messagingEndpoint string = 'https://${site.properties.defaultHostName}/api/messages'
 output botAppId string = botAppId
+output identityClientId string = identity.properties.clientId
+output identityPrincipalId string = identity.properties.principalId
 output keyVaultName string = vault.name
 output storageTableEndpoint string = storage.properties.primaryEndpoints.table

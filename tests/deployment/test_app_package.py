@@ -95,11 +95,15 @@ def test_the_package_zips_manifest_english_and_icons(tmp_path: Path) -> None:
     assert english["composeExtensions[0].commands[0].title"] == "Search criteria"
 
 
-def test_the_manifest_asks_for_no_sso_and_reads_owners_per_team_only() -> None:
+def test_the_manifest_serves_shared_channels_and_asks_for_no_rsc_it_could_not_get() -> None:
+    """Shared channels (B2B direct connect) reach the bot only with the channel features
+    declared. Resource-specific consent needs an app registration as webApplicationInfo with
+    a resource; the bot runs as a managed identity, so none is asked for (docs/deploy.md:
+    team owners are read with GroupMember.Read.All instead)."""
     manifest = filled_manifest(BOT_ID, "bot.example.se")
-    assert manifest["webApplicationInfo"] == {"id": BOT_ID}  # no tab-SSO resource
-    (permission,) = manifest["authorization"]["permissions"]["resourceSpecific"]
-    assert permission == {"name": "Owner.Read.Group", "type": "Application"}
+    assert manifest["supportsChannelFeatures"] == "tier1"
+    assert "authorization" not in manifest
+    assert "webApplicationInfo" not in manifest
 
 
 def test_the_version_is_the_projects_and_a_bump_raises_it(

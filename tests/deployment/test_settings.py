@@ -82,14 +82,48 @@ def test_the_bicep_sets_only_settings_the_node_reads_and_no_plain_secrets() -> N
     config = (root / "bot" / "config.py").read_text("utf-8")
     platform = {"SCM_DO_BUILD_DURING_DEPLOYMENT", "WEBSITES_PORT", "AZURE_CLIENT_ID",
                 "APPLICATIONINSIGHTS_CONNECTION_STRING"}  # fmt: skip
-    for setting in re.findall(r"\{ name: '([A-Za-z_]+)', value:", bicep):
+    app_settings = bicep[bicep.index("var commonSettings") : bicep.index("resource site ")]
+    for setting in re.findall(r"\{ name: '([A-Za-z_]+)', value:", app_settings):
         assert setting in platform or f'"{setting}"' in config, setting
     assert "listKeys(" not in bicep  # no account key anywhere
     assert "allowSharedKeyAccess: false" in bicep
     for secret in ("MicrosoftAppPassword", "NODE_LINK_SECRET", "NODE_DIGEST_SECRET"):
         (value,) = re.findall(rf"name: '{secret}', value: '([^']*)'", bicep)
         assert value.startswith("@Microsoft.KeyVault("), secret
-    assert "NODE_PUBLIC_URL" in bicep
+
+
+def test_the_bicep_survives_a_redeploy_and_a_re_created_group() -> None:
+    """What a second deployment must not break (review of deployment/ against Azure's
+    documented behaviour; the file cannot be compiled here)."""
+    import re
+
+    bicep = (Path(__file__).parents[2] / "deployment" / "azure" / "main.bicep").read_text()
+    code = "\n".join(line.split("//")[0] for line in bicep.splitlines())  # comments out
+    # Secrets made once, in the vault, by a script that keeps existing ones: no newGuid()
+    # default regenerating them on every deployment.
+    assert "newGuid(" not in code
+    assert "@secure()" not in code
+    assert "Microsoft.Resources/deploymentScripts" in code
+    assert 'secret show --vault-name "$VAULT"' in code
+    # The identity and the vault exist only in the subscription's tenant.
+    assert "param hostTenantId" not in code
+    assert "var hostTenantId = tenant().tenantId" in code
+    # A re-created group can bring back its soft-deleted vault (purge protection keeps it).
+    assert "createMode: recoverVault ? 'recover' : 'default'" in code
+    # Step 3 needs the site's name; Always On needs Basic or better.
+    assert re.search(r"^output siteName string = site.name$", code, re.MULTILINE)
+    (allowed,) = re.findall(r"@allowed\((\[[^]]*'B1'[^]]*\])\)\s*param sku", code)
+    assert "'F1'" not in allowed
+    assert "'D1'" not in allowed
+    # The node finds its address itself (WEBSITE_HOSTNAME): no guessed host name.
+    assert "NODE_PUBLIC_URL" not in code
+    # Deploys through Entra only: basic publishing credentials off for SCM and FTP.
+    for kind in ("scm", "ftp"):
+        assert re.search(
+            rf"basicPublishingCredentialsPolicies@[\d-]+' = {{\s*parent: site\s*name: "
+            rf"'{kind}'\s*properties: {{ allow: false }}",
+            code,
+        ), kind
 
 
 def test_node_test_now_starts_the_clock_there_and_a_bad_instant_stops_the_start() -> None:
@@ -99,3 +133,31 @@ def test_node_test_now_starts_the_clock_there_and_a_bad_instant_stops_the_start(
     assert str(clock.zone) == "Europe/Stockholm"
     with pytest.raises(ValueError, match="Invalid isoformat"):
         Settings.from_env({"NODE_TEST_NOW": "nyårsafton"})
+
+
+UNRESOLVED = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/node-link-secret/)"
+
+
+def test_an_unresolved_key_vault_reference_stops_the_start_and_names_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """App Service passes a reference it cannot resolve as its own text: the node would sign
+    links with that guessable string. It refuses, naming the setting, never its value."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("MicrosoftAppId", "NODE_PUBLIC_URL", "WEBSITE_HOSTNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NODE_LINK_SECRET", UNRESOLVED)
+    monkeypatch.setenv("NODE_DIGEST_SECRET", "resolved-and-fine")
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert "NODE_LINK_SECRET" in err
+    assert "NODE_DIGEST_SECRET" not in err
+    assert "SecretUri" not in err
+    assert "kv.vault.azure.net" not in err
+
+
+def test_resolved_settings_are_not_taken_for_references() -> None:
+    assert Settings.from_env({"NODE_LINK_SECRET": "x" * 40}).unresolved == ()
+    assert Settings.from_env({"NODE_DIGEST_SECRET": UNRESOLVED}).unresolved == (
+        "NODE_DIGEST_SECRET",
+    )

@@ -3,8 +3,12 @@ bad bodies and tenants."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from bot.config import Settings
 from bot.storage import Record
 from bot.teams._references import InboundLedger
 from tests.support import activities
@@ -133,7 +137,8 @@ async def test_wrong_content_type_is_refused(bot: BotServer) -> None:
 async def test_health_and_readiness(bot: BotServer) -> None:
     assert await bot.get("/healthz") == (200, {"status": "alive"})
     await bot.services.data_check.run()  # as at start and hourly
-    ready = {"status": "ready", "storage": "ok", "graph": "off", "identity": "off", "data": "ok"}
+    ready = {"status": "ready", "storage": "ok", "graph": "off", "identity": "off", "data": "ok",
+             "settings": "ok"}  # fmt: skip
     assert await bot.get("/readyz") == (200, ready)
 
 
@@ -171,3 +176,19 @@ async def test_the_apps_website_page_is_served(bot: BotServer) -> None:
         page = await response.text()
     assert "Miljökravsnoden" in page
     assert 'href="/privacy"' in page
+
+
+async def test_readiness_names_an_unresolved_key_vault_reference(
+    tmp_path: Path, connector: ConnectorStandIn
+) -> None:
+    reference = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/node-digest/)"
+    settings = Settings.from_env({"NODE_DATA_DIR": str(tmp_path), "NODE_DIGEST_SECRET": reference})
+    server = BotServer(settings)
+    await server.start()
+    try:
+        status, body = await server.get("/readyz")
+        assert status == 503
+        assert body["settings"] == "unresolved Key Vault reference: NODE_DIGEST_SECRET"
+        assert "vault.azure.net" not in json.dumps(body)
+    finally:
+        await server.stop()
