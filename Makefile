@@ -60,7 +60,7 @@ bench: setup
 
 ## The Teams app package, ids and domain from the environment (see docs/deploy.md).
 package: $(PY_STAMP)
-	$(BIN)/python scripts/package.py --bump
+	$(BIN)/python -m scripts.package --bump
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

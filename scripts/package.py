@@ -1,4 +1,7 @@
 """`make package`: fill the Teams app manifest from the environment and zip the app package.
+`python -m scripts.package --code`: zip the node's code for App Service (deployment/build/
+app.zip), the same on Linux, macOS and Windows (zip entries always use "/": PowerShell 5.1's
+Compress-Archive writes "\\", which Linux App Service unpacks as flat file names).
 
 Reads MicrosoftAppId (the bot), NODE_PUBLIC_HOSTNAME (where the bot is served, without
 https://) and TEAMS_APP_ID (the app's own id; defaults to the bot's id, as Teams allows).
@@ -25,6 +28,9 @@ from bot.teams import COMMANDS
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "deployment" / "appPackage"
 OUTPUT = ROOT / "deployment" / "build" / "miljokravsnoden.zip"
+CODE_OUTPUT = ROOT / "deployment" / "build" / "app.zip"
+# What App Service needs to install and run the node (its build installs requirements.txt).
+CODE = ("bot", "cards", "deployment", "pyproject.toml", "requirements.txt", "README.md")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _HOST = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}$")
 MAX_MENU = 10  # Teams shows at most 10 commands per scope
@@ -115,7 +121,28 @@ def build(bot_id: str, domain: str, app_id: str | None = None, output: Path = OU
     return output
 
 
+def code_zip(output: Path = CODE_OUTPUT) -> Path:
+    """The node's code as App Service takes it: the packages, the deployment data and the
+    locked requirements; no caches, no earlier builds."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    build_dir = ROOT / "deployment" / "build"
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in CODE:
+            path = ROOT / name
+            files = sorted(path.rglob("*")) if path.is_dir() else [path]
+            for file in files:
+                if (not file.is_file() or "__pycache__" in file.parts
+                        or file.is_relative_to(build_dir)):  # fmt: skip
+                    continue
+                archive.write(file, file.relative_to(ROOT).as_posix())
+    return output
+
+
 def main() -> int:
+    if "--code" in sys.argv[1:]:
+        path = code_zip()
+        print(f"Built {path.relative_to(ROOT)}: deploy it with az webapp deploy (docs/deploy.md).")
+        return 0
     if "--bump" in sys.argv[1:]:
         print(f"Version {bump_version()} (pyproject.toml): commit it with the package.")
     try:

@@ -125,3 +125,15 @@ def test_the_version_is_the_projects_and_a_bump_raises_it(
 def test_bad_ids_are_refused(bot_id: str, domain: str) -> None:
     with pytest.raises(ValueError, match="must be"):
         filled_manifest(bot_id, domain)
+
+
+def test_the_code_zip_has_what_app_service_runs_with_forward_slashes(tmp_path: Path) -> None:
+    from scripts.package import code_zip
+
+    with zipfile.ZipFile(code_zip(tmp_path / "app.zip")) as archive:
+        names = archive.namelist()
+    for needed in ("bot/__main__.py", "cards/templates/answer.json", "requirements.txt",
+                   "pyproject.toml", "deployment/municipality-domains.yaml"):  # fmt: skip
+        assert needed in names
+    assert not [n for n in names if "\\" in n or "__pycache__" in n]
+    assert not [n for n in names if n.startswith("deployment/build/")]

@@ -161,3 +161,19 @@ def test_resolved_settings_are_not_taken_for_references() -> None:
     assert Settings.from_env({"NODE_DIGEST_SECRET": UNRESOLVED}).unresolved == (
         "NODE_DIGEST_SECRET",
     )
+
+
+def test_every_setting_the_node_reads_is_in_the_env_example() -> None:
+    """.env.example is where an admin learns the settings: none may be missing."""
+    import re
+
+    root = Path(__file__).parents[2]
+    example = (root / ".env.example").read_text("utf-8")
+    listed = set(re.findall(r"^([A-Za-z_]+)=", example, re.MULTILINE))
+    read = set(re.findall(r'env\.get\("([A-Za-z_]+)"', (root / "bot" / "config.py").read_text()))
+    bicep = (root / "deployment" / "azure" / "main.bicep").read_text("utf-8")
+    app_settings = bicep[bicep.index("var commonSettings") : bicep.index("resource site ")]
+    deployed = set(re.findall(r"\{ name: '([A-Za-z_]+)', value:", app_settings))
+    platform = {"SCM_DO_BUILD_DURING_DEPLOYMENT", "WEBSITES_PORT", "WEBSITE_HOSTNAME"}
+    assert read - platform <= listed, sorted(read - platform - listed)
+    assert deployed - platform <= listed, sorted(deployed - platform - listed)
