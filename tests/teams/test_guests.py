@@ -4,6 +4,8 @@ and a '#EXT#' user principal name from which their municipality is read."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,20 +33,31 @@ ASKER = guest("Anna Svensson (Lund)", "29:guest-anna", "guest-obj-anna", "a:pers
 EXPERT = guest("Erik Holm (Ystad)", "29:guest-erik", "guest-obj-erik", EXPERTS)
 
 
-async def test_a_guest_asks_and_a_guest_expert_claims(
-    tmp_path: Path, connector: ConnectorStandIn
-) -> None:
+@asynccontextmanager
+async def host_node(tmp_path: Path, erik_object_id: str, erik_teams_id: str) -> AsyncIterator[
+        BotServer]:  # fmt: skip
+    """The node in the host tenant (only its id allowed) with one expert, Erik Holm of Ystad,
+    named by `erik_object_id`."""
     bot = BotServer(local_settings(tmp_path, allowed_tenants=frozenset({HOST_TENANT})))
     await bot.start(demo=False)
     try:
         assert bot.node is not None
-        # The network names experts by their object id in the host tenant (the guest object).
-        expert = Expert("guest-obj-erik", "Erik Holm", "Ystad", ("alla",),
-                        teams_id="29:guest-erik", aad_id="guest-obj-erik")  # fmt: skip
+        expert = Expert(erik_object_id, "Erik Holm", "Ystad", ("alla",),
+                        teams_id=erik_teams_id, aad_id=erik_object_id)  # fmt: skip
         network = Network()
         network.experts[expert.id] = expert
         await NetworkRepository(bot.node.store).save(network)
         bot.services.routing.forget_network()
+        yield bot
+    finally:
+        await bot.stop()
+
+
+async def test_a_guest_asks_and_a_guest_expert_claims(
+    tmp_path: Path, connector: ConnectorStandIn
+) -> None:
+    # The network names experts by their object id in the host tenant (the guest object).
+    async with host_node(tmp_path, "guest-obj-erik", "29:guest-erik") as bot:
         connector.emails["29:guest-anna"] = GUEST_UPN
         await bot.post(activities.bot_added(connector.url, **EXPERT))
         await bot.services.routing.set_experts_channel(EXPERTS)
@@ -81,5 +94,3 @@ async def test_a_guest_asks_and_a_guest_expert_claims(
             activities.message(connector.url, "hjälp", **{**ASKER, "tenant": OTHER_TENANT})
         )
         assert status == 403
-    finally:
-        await bot.stop()

@@ -8,14 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.routing import NetworkRepository
-from bot.routing.network import Expert, Network
-from tests.conftest import local_settings
 from tests.support import activities
-from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
+from tests.teams.test_guests import HOST_TENANT, host_node
 
-HOST_TENANT = "7a1c0e52-0000-4000-8000-0000000000aa"
 YSTAD_TENANT = "5c4e2a74-0000-4000-8000-0000000000cc"
 LUND_TENANT = "6d5f3b85-0000-4000-8000-0000000000dd"
 SHARED = "19:shared-experts@thread.tacv2"  # a shared channel of the host's experts' team
@@ -38,18 +34,9 @@ def member(
 async def test_a_shared_channel_member_is_answered_and_a_member_expert_claims(
     tmp_path: Path, connector: ConnectorStandIn
 ) -> None:
-    bot = BotServer(local_settings(tmp_path, allowed_tenants=frozenset({HOST_TENANT})))
-    await bot.start(demo=False)
-    try:
-        assert bot.node is not None
-        # An expert who takes part only through the shared channel is named by the object id
-        # of their own tenant: there is no guest object of them in the host's directory.
-        expert = Expert("ystad-obj-erik", "Erik Holm", "Ystad", ("alla",),
-                        teams_id="29:dc-erik", aad_id="ystad-obj-erik")  # fmt: skip
-        network = Network()
-        network.experts[expert.id] = expert
-        await NetworkRepository(bot.node.store).save(network)
-        bot.services.routing.forget_network()
+    # An expert who takes part only through the shared channel is named by the object id of
+    # their own tenant: there is no guest object of them in the host's directory.
+    async with host_node(tmp_path, "ystad-obj-erik", "29:dc-erik") as bot:
         erik = {"name": "Erik Holm", "teams_id": "29:dc-erik", "object_id": "ystad-obj-erik",
                 "home_tenant": YSTAD_TENANT}  # fmt: skip
         anna = {"name": "Anna Svensson", "teams_id": "29:dc-anna", "object_id": "lund-obj-anna",
@@ -107,5 +94,3 @@ async def test_a_shared_channel_member_is_answered_and_a_member_expert_claims(
         told = await connector.wait_for(1)
         assert any(s.conversation_id == PROCURERS and "Svanen eller motsvarande" in
                    card_text(s.card) for s in told)  # fmt: skip
-    finally:
-        await bot.stop()
