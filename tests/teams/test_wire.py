@@ -23,6 +23,8 @@ INBOUND = {
     "channel mention": activities.message(URL, "hjälp", conversation_type="channel"),
     "card submit": activities.submit(URL, {"verb": "sharing.followup", "krav_1": "11567"}),
     "bot added": activities.bot_added(URL, conversation_type="channel"),
+    "shared channel member": {**activities.message(URL, "hjälp", conversation_type="channel"),
+                              "from": {"id": "29:dc", "aadObjectId": "o", "tenantId": "t"}},
     "execute": activities.execute(URL, {"verb": "answer.more", "question": "x", "page": 1}),
     "odd types": {**activities.message(URL, "x"), "text": 5, "unknownKey": {"a": [1]},
                   "listenFor": ["a"], "expiration": "2026-12-01T10:00:00.1234567+01:00",
