@@ -160,8 +160,8 @@ class HitBlocks:
     """A criterion's row and details read the same to everyone in one language: rendered once
     per (criterion and its version, language, other levels, how others followed it up, its
     place on the card) and reused by every answer that shows it, until the library changes.
-    Rendering them was 17 % of a criteria turn under load. Shared and published entries are
-    rendered each time (they change without a library revision)."""
+    Rendering them was 17 % of a criteria turn under load. Other entries are rendered each
+    time (a shared item can change, an erasure say, without a library revision)."""
 
     SIZE = 4096  # blocks kept; a block is ~3 KB, the sample library has a few hundred
 
@@ -180,11 +180,6 @@ class HitBlocks:
         if isinstance(hit.entry, Criterion):
             return self._criterion(hit, texts, details_id)
         return _hit_items(hit, texts, details_id)
-
-    @property
-    def rendered(self) -> int:
-        """Criterion blocks rendered so far (not reused), since the library last changed."""
-        return self._criterion.cache_info().misses
 
 
 def answer_ids(hits: Sequence[AnswerHit]) -> tuple[str, ...]:
