@@ -63,8 +63,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(
             "Refusing to start: App Service could not resolve the Key Vault reference in "
             f"{', '.join(settings.unresolved)} (the setting holds the reference's text, not "
-            "the secret). Check the references' status (docs/deploy.md, step 3) and that the "
-            "node's identity may read the vault's secrets; restart the app when they resolve.",
+            "the secret). Check that the node's identity may read the vault's secrets, then "
+            "make App Service fetch the references again (docs/deploy.md, step 3).",
             file=sys.stderr,
         )
         return 2
