@@ -27,6 +27,7 @@ import aiohttp
 from bench import claims as claims_bench
 from bench import digest as digest_bench
 from bench import hostile as hostile_bench
+from bench import instructions as instructions_bench
 from bench import reminders as reminders_bench
 from bench import round as round_bench
 from bench import search as search_bench
@@ -210,9 +211,26 @@ def round_main(argv: list[str]) -> None:
           f"{figures['closed'][1]:,}: {large} ms ({large / small:.2f}x)")  # fmt: skip
 
 
+def instructions_main(argv: list[str]) -> None:
+    """`python -m bench instructions [--json]`: instructions per criteria turn (callgrind)."""
+    parser = argparse.ArgumentParser(prog="python -m bench instructions")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if not shutil.which("valgrind"):
+        sys.exit("valgrind is not installed (apt-get install valgrind)")
+    figures = instructions_bench.run()
+    if args.json:
+        print(json.dumps(figures))
+        return
+    print(f"Instructions per criteria turn (callgrind): {figures['instructions_per_turn']:,}")
+
+
 def main() -> None:
     if sys.argv[1:2] == ["round"]:
         round_main(sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["instructions"]:
+        instructions_main(sys.argv[2:])
         return
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--turns", type=int, default=60, help="turns per conversation")
