@@ -1,9 +1,12 @@
 """`make bench`: the node against a bare botbuilder echo bot, in one run on one machine.
 
-Each bot runs alone as its own process (so they do not share the two cores); this process
-plays Teams (16 concurrent conversations POSTing message activities) and the Bot Connector
-(receiving the replies). A turn is timed from POST to response, which botbuilder returns after
-the reply was delivered. Prints turns/s and p50/p99 latency per scenario and the ratios.
+Each bot runs alone as its own process (so they do not share the two cores). Teams is played
+by wrk when the machine has it (16 connections POSTing message activities, bench/wrk.lua),
+else by this process's own client (16 concurrent conversations); this process also plays the
+Bot Connector (receiving the replies). A turn is timed from POST to response, which botbuilder
+returns after the reply was delivered. Prints turns/s, p50/p99 latency and CPU per turn per
+scenario and the ratios against the echo bot; then the store calls and render cost of a
+criteria turn and the other benchmarks. `python -m bench instructions` counts instructions.
 """
 
 from __future__ import annotations
