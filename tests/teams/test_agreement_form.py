@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from tests.agreements.conftest import agreement
-from tests.conftest import TODAY, local_settings
+from tests.conftest import TODAY
 from tests.support.botserver import BotServer
 from tests.support.connector import ConnectorStandIn, card_text
 from tests.teams.test_criteria_questions import click
 
 
-@pytest.fixture
-async def node(tmp_path: Path) -> AsyncIterator[BotServer]:
-    server = BotServer(local_settings(tmp_path))
-    await server.start()
-    yield server
-    await server.stop()
-
-
 async def test_a_mistyped_krav_id_is_refused_with_the_nearest_known(
-    node: BotServer, connector: ConnectorStandIn
+    bot: BotServer, connector: ConnectorStandIn
 ) -> None:
     form = {"verb": "agreement.create", **agreement(TODAY, criteria="11576, 10855:1")}
-    card = card_text(await click(node, connector, form))
+    card = card_text(await click(bot, connector, form))
     assert "Okänt: 11576; närmast: 11567" in card
-    assert node.services.followups is not None
-    assert await node.services.followups.agreement("lund:lokalvård-skolor") is None
+    assert bot.services.followups is not None
+    assert await bot.services.followups.agreement("lund:lokalvård-skolor") is None
