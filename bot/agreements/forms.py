@@ -7,7 +7,14 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 from stdnum.se import orgnr
 
-from bot.agreements.model import INTERVALS, LEVELS, RESULTS, interval_of, parse_criteria
+from bot.agreements.model import (
+    INTERVALS,
+    LEVELS,
+    RESULTS,
+    criteria_words,
+    interval_of,
+    parse_criteria,
+)
 from bot.criteria.model import AREA_CHOICES, area_of
 from bot.fields import ADDRESS, KRAV_LIST, NOTE, ORG_NUMBER, QUESTION, REASON, SHORT, TEXT
 from bot.forms import (
@@ -36,12 +43,8 @@ from bot.values import parse_date
 def _nearest(text: str, context: Context) -> dict[str, str]:
     """The known Krav IDs nearest to each unknown one ("11576" -> 11567), for the problem."""
     known = sorted(context.known_criteria)
-    unknown = []
-    for part in text.replace(";", ",").split(","):
-        word = part.split()[0] if part.split() else ""
-        base = word.split(":")[0]
-        if word and base not in context.known_criteria:
-            unknown.append(base[:20])
+    bases = [words[0].split(":")[0] for words in criteria_words(text)]
+    unknown = [base[:20] for base in bases if base not in context.known_criteria]
     near = {m[0] for u in unknown for m in process.extract(u, known, scorer=fuzz.ratio, limit=2)
             if m[1] >= 75}  # fmt: skip
     return {"unknown": ", ".join(unknown) or "–", "nearest": ", ".join(sorted(near)) or "–"}

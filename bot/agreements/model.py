@@ -206,13 +206,16 @@ class Agreement:
         return replace(self, responsible="", responsible_name="", created_by="")
 
 
+def criteria_words(text: str) -> list[list[str]]:
+    """ "11567, 10699:2 avancerad" -> [["11567"], ["10699:2", "avancerad"]]: the words of each
+    entry of a Krav-ID list (comma or semicolon between entries), empty entries left out."""
+    return [words for part in text.replace(";", ",").split(",") if (words := part.split())]
+
+
 def parse_criteria(text: str, interval: str, known: set[str]) -> tuple[AgreementCriterion, ...]:
     """ "11567, 10699:2 avancerad" -> criteria; ValueError names the first bad id."""
     chosen: list[AgreementCriterion] = []
-    for part in text.replace(";", ",").split(","):
-        words = part.split()
-        if not words:
-            continue
+    for words in criteria_words(text):
         krav, level = words[0], (words[1].lower() if len(words) > 1 else "bas")
         try:
             base = split_krav_id(krav)[0]
