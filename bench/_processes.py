@@ -14,11 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 NODE = [sys.executable, "-m", "bot", "--log-level", "WARNING", "serve"]
 
 
-def start(command: list[str], port: int, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+def start(
+    command: list[str], port: int, env: Mapping[str, str], seconds: float = 30.0
+) -> subprocess.Popen[bytes]:
+    """`command` running, once it listens on `port` (within `seconds`)."""
     process = subprocess.Popen(
         command, cwd=ROOT, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    wait_for_port(port, process)
+    wait_for_port(port, process, seconds)
     return process
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-from bench._processes import NODE, ROOT
+from bench._processes import NODE, start
 from tests.support import activities
 from tests.support.connector import ConnectorStandIn
 from tests.support.processes import free_port
@@ -32,23 +31,14 @@ async def _total(turns: int, text: str, connector: ConnectorStandIn) -> int:
         out = Path(folder) / "callgrind.out"
         env = {**os.environ, "MicrosoftAppId": "", "NODE_ALLOWED_TENANTS": "",
                "NODE_DATA_DIR": folder}  # fmt: skip
-        node = subprocess.Popen(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-             *NODE, "--port", str(port), "--demo"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
+        # Python starts slowly under callgrind: up to 15 minutes on a busy machine.
+        node = start(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                      *NODE, "--port", str(port), "--demo"], port, env, seconds=900)  # fmt: skip
         async with aiohttp.ClientSession() as session:
-            for _ in range(900):  # Python starts slowly under callgrind
-                try:
-                    async with session.get(f"{url}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(1)
             for _ in range(turns + 3):
                 body = activities.message(connector.url, text, conversation_id="a:cg")
-                async with session.post(f"{url}/api/messages", json=body) as response:
+                url = f"http://127.0.0.1:{port}/api/messages"
+                async with session.post(url, json=body) as response:
                     if response.status != 200:
                         raise RuntimeError(f"HTTP {response.status}")
         node.send_signal(signal.SIGTERM)

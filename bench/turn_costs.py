@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.criteria import CriteriaLibrary
 from bot.i18n import texts_for
-from bot.storage import SqliteStore, Store
+from bot.storage import SqliteStore
 from bot.storage.counting import CountingStore
 from cards import AnswerHit, HitBlocks, answer_card
 from tests.conftest import local_settings
@@ -27,26 +27,22 @@ TURNS = 20
 
 async def store_calls() -> dict[str, Any]:
     """Store reads and writes per criteria turn, once the person is known."""
-    counted: list[CountingStore] = []
-
-    def count(store: Store) -> Store:
-        counted.append(CountingStore(store))
-        return counted[0]
-
     connector = ConnectorStandIn(parse_bodies=False)
     await connector.start()
     with tempfile.TemporaryDirectory() as folder:
         server = BotServer(local_settings(Path(folder)))
-        await server.start(wrap=count)
+        await server.start(wrap=CountingStore)
         try:
+            assert server.node is not None
+            store = server.node.store
+            assert isinstance(store, CountingStore)
             await server.post(activities.message(connector.url, QUESTION))
-            counted[0].reset()
+            store.reset()
             for _ in range(TURNS):
                 await server.post(activities.message(connector.url, QUESTION))
         finally:
             await server.stop()
             await connector.stop()
-    store = counted[0]
     return {
         "reads_per_turn": store.reads() / TURNS,
         "writes_per_turn": store.writes() / TURNS,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage import Store
 from bot.storage.counting import CountingStore
 from tests.conftest import local_settings
 from tests.support import activities
@@ -21,17 +20,13 @@ async def test_a_criteria_question_reads_nothing_and_writes_what_it_must(
     language and how others followed the hits up are held in memory. It writes the turn's
     mark and its done mark (so Teams' retry is not answered twice) and the answer (so
     "Hjälpte det?" counts only for it)."""
-    counted: list[CountingStore] = []
-
-    def count(store: Store) -> Store:
-        counted.append(CountingStore(store))
-        return counted[0]
-
     server = BotServer(local_settings(tmp_path))
-    await server.start(wrap=count)
+    await server.start(wrap=CountingStore)
     try:
         await server.post(activities.message(connector.url, QUESTION))  # the person is new
-        (store,) = counted
+        assert server.node is not None
+        store = server.node.store
+        assert isinstance(store, CountingStore)
         for _ in range(3):
             store.reset()
             connector.clear()
