@@ -1,9 +1,10 @@
 """`python -m bench instructions`: instructions per criteria turn of the node process, counted
-by valgrind's callgrind. Counts do not depend on what else the machine is doing (CPU seconds
-on a shared machine vary up to 1.7x between runs), so this is the figure to compare two
-commits by. The node runs under callgrind twice, for `small` and `large` turns; the
-difference divided by the turns between them leaves start-up and shut-down out. Slow: about
-five minutes on two cores."""
+by valgrind's callgrind. Counts depend far less on what else the machine is doing than CPU
+seconds (which vary up to 1.7x between runs on a shared machine; counts about 1.1x, from the
+background round falling into the window), so this is the figure to compare two commits by.
+The node runs under callgrind twice, for `small` and `large` turns; the difference divided by
+the turns between them leaves start-up and shut-down out. Slow: about five minutes on two
+cores."""
 
 from __future__ import annotations
 
